@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every test: the normal (release) build, then the same
+# tests under AddressSanitizer + UndefinedBehaviorSanitizer (the asan preset).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+for preset in release asan; do
+  echo "== $preset: configure and build" >&2
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset"
+  echo "== $preset: test" >&2
+  ctest --preset "$preset"
+done

@@ -1,0 +1,90 @@
+#include "cli.h"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <iostream>
+#include <vector>
+
+#include "iam_audit/catalog.h"
+#include "iam_audit/diagnostic.h"
+
+namespace iam_audit::cli {
+
+Context::Context(std::istream& in_, std::ostream& out_, std::ostream& err_)
+    : in(in_), out(out_), err(err_) {}
+Context::~Context() = default;
+
+const Catalog& Context::catalog() {
+  if (!catalog_) {
+    catalog_ = std::make_unique<Catalog>(catalog_dir.empty() ? Catalog::Embedded()
+                                                             : Catalog::FromDataDir(catalog_dir));
+  }
+  return *catalog_;
+}
+
+namespace {
+
+// `iam-audit POLICY...` means `iam-audit check POLICY...`: insert the default
+// subcommand when the first argument names no subcommand.
+std::vector<std::string> WithDefaultCommand(int argc, const char* const* argv,
+                                            const CLI::App& app) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  // Skip global options (and the value of --catalog) to find the first word.
+  std::size_t i = 0;
+  while (i < args.size() && args[i].size() > 1 && args[i][0] == '-') {
+    if (args[i] == "--catalog") ++i;
+    ++i;
+  }
+  if (i >= args.size()) return args;
+  const std::string& first = args[i];
+  if (first == "--") return args;
+  const auto subs = app.get_subcommands([](const CLI::App*) { return true; });
+  const bool is_sub = std::any_of(subs.begin(), subs.end(),
+                                  [&](const CLI::App* s) { return s->check_name(first); });
+  if (!is_sub) args.insert(args.begin() + static_cast<std::ptrdiff_t>(i), "check");
+  return args;
+}
+
+}  // namespace
+
+int Main(int argc, const char* const* argv, std::istream& in, std::ostream& out,
+         std::ostream& err) {
+  Context ctx(in, out, err);
+  CLI::App app{"iam-audit: static auditor and linter for AWS IAM policies", "iam-audit"};
+  app.set_version_flag("--version", std::string("iam-audit ") + IAM_AUDIT_VERSION);
+  app.option_defaults()->always_capture_default();
+  app.add_option("--catalog", ctx.catalog_dir,
+                 "Load the action catalog from an iam-data data/ folder instead of the "
+                 "embedded one")
+      ->check(CLI::ExistingDirectory);
+  app.require_subcommand(0, 1);
+  app.fallthrough();
+
+  RegisterCheckCommand(app, ctx);
+  RegisterExpandCommand(app, ctx);
+  RegisterCatalogCommand(app, ctx);
+  RegisterProfilesCommand(app, ctx);
+  RegisterGenerateCommand(app, ctx);
+  RegisterSimulateCommand(app, ctx);
+
+  std::vector<std::string> args = WithDefaultCommand(argc, argv, app);
+  std::reverse(args.begin(), args.end());  // CLI11 takes them in reverse order
+  try {
+    app.parse(args);
+  } catch (const CLI::Success& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e, out, err);
+    return kExitUsage;
+  } catch (const InputError& e) {
+    err << e.what() << '\n';
+    return kExitUsage;
+  }
+  if (app.get_subcommands().empty()) {
+    out << app.help();
+    return kExitUsage;
+  }
+  return ctx.exit_code;
+}
+
+}  // namespace iam_audit::cli
