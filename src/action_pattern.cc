@@ -1,0 +1,74 @@
+#include "iam_audit/action_pattern.h"
+
+namespace iam_audit {
+namespace {
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+void SetError(std::string* error, std::string message) {
+  if (error) *error = std::move(message);
+}
+
+}  // namespace
+
+std::optional<ActionPattern> ActionPattern::Parse(std::string_view text, std::string* error) {
+  const std::string quoted = "'" + std::string(text) + "'";
+  if (text.empty()) {
+    SetError(error, "empty action");
+    return std::nullopt;
+  }
+  for (char c : text) {
+    if (IsSpace(c)) {
+      SetError(error, "action " + quoted + " contains whitespace");
+      return std::nullopt;
+    }
+    if (static_cast<unsigned char>(c) < 0x20) {
+      SetError(error, "action " + quoted + " contains a control character");
+      return std::nullopt;
+    }
+  }
+  ActionPattern p;
+  p.text_ = std::string(text);
+  if (text == "*" || text == "*:*") {
+    p.all_ = true;
+    p.service_ = Glob::Compile("*", Glob::Case::kInsensitive);
+    p.name_ = p.service_;
+    return p;
+  }
+  const std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos) {
+    SetError(error, "action " + quoted + " has no ':' between service prefix and action name");
+    return std::nullopt;
+  }
+  if (text.find(':', colon + 1) != std::string_view::npos) {
+    SetError(error, "action " + quoted + " has more than one ':'");
+    return std::nullopt;
+  }
+  if (colon == 0) {
+    SetError(error, "action " + quoted + " has an empty service prefix");
+    return std::nullopt;
+  }
+  if (colon + 1 == text.size()) {
+    SetError(error, "action " + quoted + " has an empty action name");
+    return std::nullopt;
+  }
+  p.service_ = Glob::Compile(text.substr(0, colon), Glob::Case::kInsensitive);
+  p.name_ = Glob::Compile(text.substr(colon + 1), Glob::Case::kInsensitive);
+  p.all_ = p.service_.MatchesEverything() && p.name_.MatchesEverything();
+  return p;
+}
+
+bool ActionPattern::Matches(std::string_view service, std::string_view name) const {
+  return all_ || (service_.Matches(service) && name_.Matches(name));
+}
+
+bool ActionPattern::Matches(std::string_view action) const {
+  if (all_) return true;
+  const std::size_t colon = action.find(':');
+  if (colon == std::string_view::npos) return false;
+  return Matches(action.substr(0, colon), action.substr(colon + 1));
+}
+
+}  // namespace iam_audit

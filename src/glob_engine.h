@@ -1,0 +1,54 @@
+// Internal: the automata behind Glob::Covers / Glob::Overlaps and the ARN
+// pattern set operations.
+//
+// The engine works on "extended tokens": a Glob token plus two per-token
+// flags, so one pattern can mix fields with different rules (an ARN pattern is
+// "arn:" + four case-insensitive fields whose wildcards never match ':' + a
+// case-sensitive resource part whose wildcards match anything):
+//   fold        - a literal matches c iff FoldAscii(c) == literal (the literal
+//                 is stored folded); otherwise iff c == literal.
+//   colon_free  - a wildcard (`?` or `*`) never consumes ':'.
+//
+// The language of a token sequence is the set of byte strings it matches.
+//   Covers(p, q)   : L(q) ⊆ L(p)   (exact; see glob.cc for the algorithm)
+//   Overlaps(p, q) : L(p) ∩ L(q) ≠ ∅  (exact, O(|p|·|q|) time, O(|p|) memory)
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "iam_audit/glob.h"
+
+namespace iam_audit::glob_internal {
+
+struct XToken {
+  Glob::TokenKind kind;
+  char literal;  // kLiteral only; folded when `fold`
+  bool fold;
+  bool colon_free;
+};
+
+inline char FoldAscii(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+}
+
+// Appends `g`'s tokens; wildcards get `colon_free`, literals fold when `g` is
+// case-insensitive.
+void AppendTokens(const Glob& g, bool colon_free, std::vector<XToken>* out);
+// Appends `text` as case-sensitive literal tokens.
+void AppendLiteral(std::string_view text, std::vector<XToken>* out);
+
+enum class Answer : unsigned char { kNo, kYes, kGaveUp };
+
+// Exact containment L(q) ⊆ L(p). Deciding containment of wildcard patterns is
+// coNP-hard in general, so the search is bounded: on hostile inputs that need
+// more than kMaxCoverStates intermediate states it returns kGaveUp.
+inline constexpr std::size_t kMaxCoverStates = std::size_t{1} << 18;
+inline constexpr std::size_t kMaxCoverWords = std::size_t{1} << 21;  // 16 MiB of state sets
+Answer Covers(std::span<const XToken> p, std::span<const XToken> q);
+
+bool Overlaps(std::span<const XToken> p, std::span<const XToken> q);
+
+}  // namespace iam_audit::glob_internal
