@@ -1,0 +1,205 @@
+// `iam-audit simulate`, run as a user would, on the fixtures in
+// tests/data/simulate/ (identity.json is AWS's "Carlos" example from "Policy
+// evaluation logic" plus a tag-conditioned statement).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "test_util.h"
+
+namespace iam_audit {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using testing::CommandResult;
+using testing::RunIamAudit;
+using testing::TestData;
+
+// Runs `simulate ARGS...` in tests/data/simulate, so files print as given.
+CommandResult Simulate(const std::vector<std::string>& args, const std::string& stdin_text = "") {
+  std::vector<std::string> all = {"simulate"};
+  all.insert(all.end(), args.begin(), args.end());
+  return RunIamAudit(all, stdin_text, TestData("simulate"));
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+constexpr const char* kLogs = "arn:aws:s3:::carlossalazar-logs/f.txt";
+constexpr const char* kOwn = "arn:aws:s3:::carlossalazar/f.txt";
+
+TEST(CmdSimulateTest, TextExplicitDenyNamesTheStatement) {
+  const CommandResult r =
+      Simulate({"identity.json", "--action", "s3:PutObject", "--resource", kLogs});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out,
+            "explicit_deny: s3:PutObject on arn:aws:s3:::carlossalazar-logs/f.txt\n"
+            "  identity.json:16:5: Deny 'DenyS3Logs' (identity policy)\n");
+}
+
+TEST(CmdSimulateTest, TextAllowedAndImplicitDeny) {
+  CommandResult r = Simulate({"identity.json", "--action", "s3:PutObject", "--resource", kOwn});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out,
+            "allowed: s3:PutObject on arn:aws:s3:::carlossalazar/f.txt\n"
+            "  identity.json:10:5: Allow 'AllowS3Self' (identity policy)\n");
+  // Exit 0 whatever the decision: simulate reports, it does not gate.
+  r = Simulate({"identity.json", "--boundary", "boundary.json", "--action", "s3:PutObject",
+                "--resource", kOwn});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out,
+            "implicit_deny: s3:PutObject on arn:aws:s3:::carlossalazar/f.txt\n"
+            "  no applicable Allow in the permissions boundary (boundary.json)\n");
+}
+
+TEST(CmdSimulateTest, JsonOutputIsOneObject) {
+  const CommandResult r =
+      Simulate({"identity.json", "--action", "s3:GetObject", "--resource",
+                "arn:aws:s3:::team-data/x", "--context", "aws:PrincipalTag/team=data",
+                "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["decision"], "allowed");
+  ASSERT_EQ(j["matched"].size(), 1u);
+  EXPECT_EQ(j["matched"][0]["file"], "identity.json");
+  EXPECT_EQ(j["matched"][0]["sid"], "TeamData");
+  EXPECT_EQ(j["matched"][0]["line"], 22);
+  EXPECT_EQ(j["matched"][0]["column"], 5);
+  EXPECT_EQ(j["matched"][0]["effect"], "Allow");
+  EXPECT_EQ(j["missing_context"], nlohmann::json::array());
+}
+
+TEST(CmdSimulateTest, MissingContextAndUnknownMode) {
+  const std::vector<std::string> args = {"identity.json", "--action", "s3:GetObject",
+                                         "--resource", "arn:aws:s3:::team-data/x"};
+  CommandResult r = Simulate(args);
+  EXPECT_THAT(r.out, HasSubstr("implicit_deny"));
+  EXPECT_THAT(r.out, HasSubstr("missing context: aws:PrincipalTag/team"));
+  std::vector<std::string> unknown = args;
+  unknown.insert(unknown.end(), {"--unknown-context", "--format", "json"});
+  r = Simulate(unknown);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["decision"], "conditional");
+  EXPECT_EQ(j["missing_context"], nlohmann::json::array({"aws:PrincipalTag/team"}));
+  EXPECT_EQ(j["matched"][0]["conditional"], true);
+}
+
+TEST(CmdSimulateTest, RepeatedContextKeysMakeAList) {
+  const std::vector<std::string> base = {"tags.json", "--action", "ec2:CreateTags",
+                                         "--resource", "*"};
+  std::vector<std::string> args = base;
+  args.insert(args.end(), {"--context", "aws:TagKeys=env", "--context", "AWS:tagkeys=team"});
+  EXPECT_THAT(Simulate(args).out, HasSubstr("allowed"));
+  args.insert(args.end(), {"--context", "aws:TagKeys=owner"});
+  EXPECT_THAT(Simulate(args).out, HasSubstr("implicit_deny"));
+}
+
+TEST(CmdSimulateTest, ScpDenyAndResourcePolicy) {
+  CommandResult r = Simulate({"identity.json", "--scp", "scp.json", "--action",
+                              "s3:DeleteBucket", "--resource", "arn:aws:s3:::carlossalazar"});
+  EXPECT_THAT(r.out, HasSubstr("explicit_deny"));
+  EXPECT_THAT(r.out, HasSubstr("scp.json:5:5: Deny 'DenyDeleteBucket' (scp policy level 1)"));
+  r = Simulate({"identity.json", "--resource-policy", "bucket.json", "--principal",
+                "arn:aws:iam::123456789012:user/alice", "--action", "s3:GetObject", "--resource",
+                "arn:aws:s3:::shared/report.csv"});
+  EXPECT_EQ(r.out,
+            "allowed: s3:GetObject on arn:aws:s3:::shared/report.csv\n"
+            "  bucket.json:4:5: Allow 'ShareWithAlice' (resource policy)\n");
+  r = Simulate({"identity.json", "--resource-policy", "bucket.json", "--principal",
+                "arn:aws:iam::123456789012:user/bob", "--action", "s3:GetObject", "--resource",
+                "arn:aws:s3:::shared/report.csv"});
+  EXPECT_THAT(r.out, HasSubstr("no applicable Allow in the identity policies nor in the "
+                               "resource policy"));
+}
+
+TEST(CmdSimulateTest, RequestsJsonLinesWithAMalformedLine) {
+  const CommandResult r = Simulate({"identity.json", "--requests", "requests.jsonl"});
+  EXPECT_EQ(r.exit_code, 2);  // a malformed line, reported after the others are answered
+  const std::vector<std::string> out = Lines(r.out);
+  ASSERT_EQ(out.size(), 4u) << r.out;  // the blank line is skipped
+  const auto first = nlohmann::json::parse(out[0]);
+  EXPECT_EQ(first["decision"], "explicit_deny");
+  EXPECT_EQ(first["matched"][0]["sid"], "DenyS3Logs");
+  EXPECT_EQ(first["matched"][0]["line"], 16);
+  EXPECT_EQ(nlohmann::json::parse(out[1])["decision"], "allowed");
+  const auto bad = nlohmann::json::parse(out[2]);
+  EXPECT_EQ(bad["line"], 3);
+  EXPECT_THAT(bad["error"].get<std::string>(), HasSubstr("\"resource\" must be a string"));
+  const auto last = nlohmann::json::parse(out[3]);
+  EXPECT_EQ(last["decision"], "implicit_deny");
+  EXPECT_EQ(last["missing_context"], nlohmann::json::array({"aws:PrincipalTag/team"}));
+  EXPECT_THAT(Lines(r.err),
+              ElementsAre("requests.jsonl:3:57: \"resource\" must be a string"));
+}
+
+TEST(CmdSimulateTest, RequestsFromStandardInput) {
+  const CommandResult r = Simulate(
+      {"identity.json", "--requests", "-", "--unknown-context"},
+      "{\"action\": \"s3:GetObject\", \"resource\": \"arn:aws:s3:::team-data/x\"}\n"
+      "{\"action\": \"s3:GetObject\", \"resource\": \"arn:aws:s3:::team-data/x\", "
+      "\"context\": {\"aws:PrincipalTag/team\": [\"data\"]}}");  // no final newline
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> out = Lines(r.out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(nlohmann::json::parse(out[0])["decision"], "conditional");
+  EXPECT_EQ(nlohmann::json::parse(out[1])["decision"], "allowed");
+}
+
+TEST(CmdSimulateTest, UnknownActionWarns) {
+  const CommandResult r =
+      Simulate({"identity.json", "--action", "s3:GetObjekt", "--resource", kOwn});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.err, "warning: action 's3:GetObjekt' is not in the action catalog\n");
+}
+
+TEST(CmdSimulateTest, InvalidPolicyIsAnInputError) {
+  const CommandResult r =
+      Simulate({"bad_operator.json", "--action", "s3:GetObject", "--resource", "*"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, HasSubstr("bad_operator.json:8:21: unknown condition operator "
+                               "'StringEqual' (did you mean 'StringEquals'?)"));
+}
+
+TEST(CmdSimulateTest, UsageErrors) {
+  struct Bad {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Bad> cases = {
+      {{"identity.json", "--action", "s3:Get*", "--resource", "*"}, "has a wildcard"},
+      {{"identity.json", "--action", "GetObject", "--resource", "*"}, "service:Action"},
+      {{"identity.json", "--action", "s3:GetObject"}, "--action needs --resource"},
+      {{"identity.json", "--resource", "*"}, "either --action"},
+      {{"identity.json", "--action", "s3:GetObject", "--resource", "*", "--requests", "r"},
+       "either --action"},
+      {{"identity.json", "--action", "s3:GetObject", "--resource", "*", "--context", "novalue"},
+       "expected KEY=VALUE"},
+      {{"identity.json", "--resource-policy", "bucket.json", "--action", "s3:GetObject",
+        "--resource", "*"},
+       "needs --principal"},
+      {{"--action", "s3:GetObject", "--resource", "*"}, "at least one POLICY"},
+      {{"-", "--requests", "-"}, "only one input"},
+      {{"missing.json", "--action", "s3:GetObject", "--resource", "*"}, "missing.json"},
+      {{"identity.json", "--requests", "missing.jsonl"}, "missing.jsonl: cannot open"},
+      {{"identity.json", "--action", "s3:GetObject", "--resource", "*", "--format", "xml"},
+       "format"},
+  };
+  for (const Bad& c : cases) {
+    const CommandResult r = Simulate(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.message;
+    EXPECT_THAT(r.err, HasSubstr(c.message));
+  }
+}
+
+}  // namespace
+}  // namespace iam_audit
