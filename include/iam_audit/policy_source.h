@@ -1,0 +1,191 @@
+// PolicySource: where policies come from. Reads the files teams keep their
+// IAM policies in and turns each into the policies it holds and the
+// principals ("audit subjects") those policies apply to, with every location
+// pointing into the real file.
+//
+//   SourceFile file = ReadSourceFile(path, std::cin, json::kMaxDocumentBytes);
+//   PolicySourceResult r = LoadPolicySource(file, {});   // throws InputError
+//   for (const Diagnostic& e : r.errors) ...             // invalid documents: exit 2
+//   for (const SourcePolicy& p : r.policies) Lint(p.policy);
+//   for (const AuditSubject& s : r.subjects) Audit(s.name, s.policies);
+//
+// Formats (docs/input-formats.md has the details), detected from the content
+// unless PolicySourceOptions::format forces one:
+//   policy                         a bare policy document (JSON; YAML too)
+//   aws-cli                        `aws iam get-policy-version` (PolicyVersion.Document,
+//                                  possibly URL-encoded), `get-role-policy`,
+//                                  `get-user-policy`, `get-group-policy` (PolicyDocument)
+//   account-authorization-details  `aws iam get-account-authorization-details`: one
+//                                  subject per role and user, with its attached managed,
+//                                  inline and group policies and its permissions boundary
+//   cloudformation                 templates in JSON or YAML (short-form tags included):
+//                                  AWS::IAM::Policy, ManagedPolicy, RolePolicy, UserPolicy,
+//                                  GroupPolicy, and the Policies / ManagedPolicyArns /
+//                                  PermissionsBoundary of Role, User and Group
+//   terraform                      `terraform show -json` (plan or state) and raw .tfstate:
+//                                  aws_iam_policy, aws_iam_{role,user,group}_policy,
+//                                  aws_iam_role inline_policy, attachments, and
+//                                  aws_iam_policy_document data sources
+//
+// Policies embedded as JSON strings (Terraform `policy` attributes, URL-encoded
+// CLI documents) are parsed with locations mapped back to the exact column
+// inside the string in the file.
+//
+// Values the file does not determine (a CloudFormation !GetAtt, a parameter
+// without a default, a Terraform value known only after apply) are never
+// guessed and never `*`: they become the placeholder text
+// `{unresolved.WHAT}` (see UnresolvedValue), which contains no wildcard and
+// matches no real action, ARN or condition value, and a note says where each
+// one is. A Resource entry that is unresolved as a whole is written
+// "arn:{unresolved.WHAT}" so that the policy grammar accepts it.
+//
+// The reader never exits and never prints: a file it cannot read is an
+// InputError naming the formats it understands; everything else is in the
+// result. Hostile input is bounded like json::Parse (size, depth, errors; a
+// YAML alias bomb is cut off at kMaxYamlNodes nodes).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "iam_audit/diagnostic.h"
+#include "iam_audit/evaluator.h"
+#include "iam_audit/policy.h"
+#include "iam_audit/source_file.h"
+
+namespace iam_audit {
+
+// A YAML document expanding (through aliases) to more nodes than this is
+// refused.
+inline constexpr std::size_t kMaxYamlNodes = 1'000'000;
+
+enum class InputFormat : std::uint8_t {
+  kAuto,  // detect (as an option); "not recognized" (in a result)
+  kPolicy,
+  kAwsCli,
+  kAccountAuthorizationDetails,
+  kCloudFormation,
+  kTerraform,
+};
+
+// "auto", "policy", "aws-cli", "account-authorization-details",
+// "cloudformation", "terraform" (the --input-format values).
+std::string_view InputFormatName(InputFormat format);
+std::optional<InputFormat> ParseInputFormat(std::string_view name);
+// Every accepted name, "auto" first.
+std::span<const std::string_view> InputFormatNames();
+
+struct PolicySourceOptions {
+  InputFormat format = InputFormat::kAuto;
+  // --var NAME=VALUE: CloudFormation parameter values (over the template's
+  // Default) and pseudo parameters (AWS::AccountId, AWS::Region,
+  // AWS::Partition, AWS::StackName...). Other formats ignore them.
+  std::map<std::string, std::string, std::less<>> variables;
+  // --principal NAME|ARN: with account authorization details, only the role or
+  // user with this name or ARN (an InputError when none has). Other formats
+  // ignore it.
+  std::string principal;
+  // When the format cannot be recognized: false throws InputError; true
+  // returns a result with format kAuto and nothing in it (directory scans skip
+  // such files).
+  bool allow_unrecognized = false;
+};
+
+// One policy document read from the file (each once, however many principals
+// it is attached to): what a linter checks.
+struct SourcePolicy {
+  // "role/dbt-runner policy dbt-access", "arn:aws:iam::123456789012:policy/dbt (v3)",
+  // "AWS::IAM::ManagedPolicy DbtPolicy", "aws_iam_policy.dbt", or the file name.
+  std::string name;
+  PolicyKind kind = PolicyKind::kIdentity;  // kBoundary: used only as a permissions boundary
+  Policy policy;
+};
+
+// One thing to audit: a principal (role, user) with every policy that applies
+// to it, combined as AWS combines them, or a policy attached to no principal
+// the file describes (a bare policy, a standalone managed policy...).
+struct AuditSubject {
+  // "role/dbt-runner", "user/alice", "AWS::IAM::Role DbtRole",
+  // "AWS::IAM::Policy DbtPolicy", "aws_iam_role.dbt", "aws_iam_role_policy.dbt",
+  // "module.etl.aws_iam_policy.this", or the file name for a bare policy.
+  std::string name;
+  std::string arn;       // the principal's ARN when the file says it, else ""
+  SourceLocation where;  // where the file defines it
+  PolicySet policies;    // identity policies and permissions boundary
+  // The SourcePolicy name of each policies.identity entry (same order), and of
+  // the boundary ("" without one).
+  std::vector<std::string> identity_names;
+  std::string boundary_name;
+  // False when a policy that applies to the subject is not in `policies`: a
+  // managed policy or boundary the file does not contain, a document with
+  // errors, a Terraform policy known only after apply. A warning says which.
+  bool complete = true;
+};
+
+struct PolicySourceResult {
+  InputFormat format = InputFormat::kAuto;  // as detected (or forced)
+  std::vector<SourcePolicy> policies;       // in file order
+  std::vector<AuditSubject> subjects;       // in file order
+  Diagnostics errors;    // invalid documents (syntax, policy grammar): exit code 2
+  Diagnostics warnings;  // policy warnings; policies the audit cannot see
+  Diagnostics notes;     // unresolved values, and what was skipped and why
+  // The PolicySourceOptions::variables meant for this file (a CloudFormation
+  // template's parameters, and the pseudo parameters), so that the caller can
+  // tell them from profile variables given with the same --var.
+  std::set<std::string> variables_used;
+
+  bool ok() const { return errors.empty(); }
+};
+
+// Reads `file` (see above). Throws InputError when the format cannot be
+// recognized (the message lists the formats iam-audit reads), when a forced
+// format does not fit, or when --principal matches nothing.
+PolicySourceResult LoadPolicySource(const SourceFile& file, const PolicySourceOptions& options);
+
+// The placeholder for a value the file does not determine:
+// UnresolvedValue("DbtBucket.Arn") == "{unresolved.DbtBucket.Arn}". `what`
+// is made safe: ':' becomes '.', and wildcards, '$', braces, whitespace and
+// characters outside printable ASCII become '_'; it is cut after 200 bytes.
+std::string UnresolvedValue(std::string_view what);
+// Does `text` contain such a placeholder?
+bool ContainsUnresolved(std::string_view text);
+
+// Directories: the files below `dir` worth reading, for `iam-audit DIR`.
+//
+// Candidates are regular files named *.json, *.yaml, *.yml, *.template or
+// *.tfstate (symbolic links to directories are not followed; .git,
+// .terraform and node_modules are never entered). A candidate whose first
+// MiB has none of the words every supported format contains ("Statement",
+// "PolicyDocument", "PolicyVersion", "AWSTemplateFormatVersion", "Resources",
+// "format_version", "terraform_version", "RoleDetailList", ...) is plainly not
+// IAM and is skipped. `excludes` are .gitignore-style patterns matched against
+// paths relative to `dir` ('/'-separated): `*` and `?` within a path segment,
+// `**` across segments, `[a-z]` classes, a leading '/' or an inner '/' anchors
+// the pattern at `dir`, a trailing '/' matches directories only, a leading '!'
+// re-includes; the last matching pattern wins.
+struct PolicyFileScan {
+  std::vector<std::string> files;  // dir + '/' + relative path, sorted by relative path
+  std::size_t skipped = 0;         // candidates skipped as plainly not IAM
+  std::size_t excluded = 0;        // files and directories matched by `excludes`
+};
+// Throws InputError when `dir` cannot be read.
+PolicyFileScan FindPolicyFiles(const std::string& dir, std::span<const std::string> excludes = {});
+
+// The sniffing test FindPolicyFiles applies to a candidate's first bytes.
+bool MightHoldPolicies(std::string_view text);
+
+// Does the .gitignore-style pattern list exclude `relative_path`? (The
+// matching FindPolicyFiles uses; exposed for tests and for callers that
+// filter paths given on the command line.)
+bool IsExcluded(std::string_view relative_path, bool is_directory,
+                std::span<const std::string> excludes);
+
+}  // namespace iam_audit

@@ -1,0 +1,162 @@
+// Internal to the policy_source*.cc files: what the format readers share.
+//
+//   policy_source.cc            detection, dispatch, the Collector, embedded JSON
+//   policy_source_aws.cc        AWS CLI output, account authorization details
+//   policy_source_cfn.cc        CloudFormation (JSON and YAML)
+//   policy_source_terraform.cc  terraform show -json, .tfstate
+//   policy_source_files.cc      FindPolicyFiles and the exclude patterns
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "iam_audit/json.h"
+#include "iam_audit/policy_source.h"
+
+namespace iam_audit::policy_source {
+
+// Line:column <-> byte offset in a file's text (columns as json::Parse counts
+// them: bytes, 1-based, after a leading byte-order mark on line 1).
+class LineIndex {
+ public:
+  explicit LineIndex(std::string_view text);
+  // The byte offset of `where`, or nullopt when it is not in the text.
+  std::optional<std::size_t> Offset(SourceLocation where) const;
+  // The location of the byte at `offset` (clamped to the text).
+  SourceLocation Location(std::size_t offset) const;
+
+ private:
+  std::vector<std::size_t> starts_;  // offset of each line's first byte
+  std::size_t size_ = 0;
+  std::size_t bom_ = 0;  // 3 when the text starts with a UTF-8 byte-order mark
+};
+
+// Where each byte of a decoded text (a JSON string's contents, then perhaps
+// URL-decoded) came from in the file.
+struct TextOrigin {
+  SourceLocation fixed;      // every byte, when `columns` is empty
+  int line = 0;              // the file line of the (single-line) source
+  std::vector<int> columns;  // the file column of each decoded byte, and one for the end
+  SourceLocation At(std::size_t offset) const;
+};
+
+// The origin of a string value's contents: exact columns when `value` is a
+// string literal written on one line of `lines`' text (every JSON string is),
+// else value.where() for every byte (YAML, values built by a resolver).
+TextOrigin StringOrigin(const json::Value& value, std::string_view file_text,
+                        const LineIndex& lines);
+
+// Percent-decoding (RFC 3986: '+' stays '+'). nullopt when an escape is
+// malformed.
+std::optional<std::string> UrlDecode(std::string_view text, const TextOrigin& origin,
+                                     TextOrigin* decoded_origin);
+
+// Rebuilds `doc` in `out` with Resource / NotResource entries that hold an
+// unresolved placeholder but do not start with "arn:" rewritten as
+// "arn:" + entry (still matching nothing), so the policy grammar accepts them.
+json::Value FixUnresolvedResources(const json::Value& doc, json::Document& out);
+
+// Collects what a format reader finds: policy documents, principals, and
+// diagnostics; Finish() turns them into the PolicySourceResult.
+class Collector {
+ public:
+  Collector(const SourceFile& file, PolicySourceResult& result);
+
+  const std::string& file_name() const { return file_.name; }
+  std::string_view text() const { return file_.text; }
+  const LineIndex& lines() const { return lines_; }
+  // Storage for values the readers build; lives as long as the Collector.
+  json::Document& doc() { return doc_; }
+  // Keeps another document (a YAML conversion, an embedded parse) alive as
+  // long as the Collector.
+  const json::Document& Keep(json::Document document);
+
+  void UsedVariable(std::string_view name) { result_.variables_used.emplace(name); }
+  void Error(SourceLocation where, std::string message);
+  void Warning(SourceLocation where, std::string message);
+  void Note(SourceLocation where, std::string message);  // each distinct note once
+
+  // A JSON document held in a string value (a Terraform `policy`, a
+  // URL-encoded CLI document, a CloudFormation PolicyDocument string): parsed,
+  // URL-decoded first when it is not JSON text but has '%' escapes, with
+  // locations inside the string (exact columns when `exact` and the value is
+  // a literal in the file). `what` names it in error messages. nullopt after
+  // reporting errors.
+  std::optional<json::Value> ParseEmbedded(const json::Value& value, bool exact,
+                                           std::string_view what);
+
+  // Adds a policy document; returns its id. A document with errors still
+  // gets an id (subjects using it are then incomplete). `where` is where the
+  // file defines it (a resource, a list entry): the document itself when 0:0.
+  int AddPolicy(std::string name, const json::Value& document, SourceLocation where = {});
+  bool PolicyOk(int id) const { return policies_[static_cast<std::size_t>(id)].policy.has_value(); }
+  const std::string& PolicyName(int id) const {
+    return policies_[static_cast<std::size_t>(id)].name;
+  }
+
+  struct Principal {
+    std::string name;
+    std::string arn;
+    SourceLocation where;
+    std::vector<int> identity;  // policy ids, duplicates ignored
+    int boundary = -1;
+    bool complete = true;
+  };
+  void AddPrincipal(Principal principal);
+
+  // Fills the result. With `standalone`, every policy no principal uses
+  // becomes a subject of its own, named like the policy.
+  void Finish(bool standalone);
+
+ private:
+  struct Entry {
+    std::string name;
+    std::optional<Policy> policy;
+    SourceLocation where;
+    bool identity_use = false;
+    bool boundary_use = false;
+  };
+
+  const SourceFile& file_;
+  PolicySourceResult& result_;
+  LineIndex lines_;
+  json::Document doc_;
+  std::deque<json::Document> kept_;  // stable addresses
+  std::vector<Entry> policies_;
+  std::vector<Principal> principals_;
+  std::set<std::tuple<int, int, std::string>> notes_seen_;
+};
+
+// The format readers. Each Looks* test is cheap (top-level keys only); each
+// Load* reads a document its test accepted (or one forced on it) and throws
+// InputError when it cannot make sense of it at all.
+bool LooksLikePolicy(const json::Value& root);
+bool LooksLikeAwsCli(const json::Value& root);
+bool LooksLikeAuthorizationDetails(const json::Value& root);
+bool LooksLikeCloudFormation(const json::Value& root);
+bool LooksLikeTerraform(const json::Value& root);
+
+void LoadAwsCli(const json::Value& root, Collector& c);
+void LoadAuthorizationDetails(const json::Value& root, const PolicySourceOptions& options,
+                              Collector& c);
+void LoadCloudFormation(const json::Value& root, const PolicySourceOptions& options, Collector& c);
+void LoadTerraform(const json::Value& root, Collector& c);
+
+// YAML text as located JSON values (CloudFormation short-form tags become
+// their long forms: `!Ref X` is {"Ref": "X"}, `!Sub s` is {"Fn::Sub": s}).
+// Plain scalars are strings; `~`, `null` and empty values are null. nullopt
+// after adding errors (syntax, or more than kMaxYamlNodes nodes).
+std::optional<json::Document> YamlToJson(std::string_view text, const std::string& file,
+                                         Diagnostics* errors);
+
+// Helpers for walking located JSON.
+const json::Value* Member(const json::Value& object, std::string_view key);
+std::string_view StringMember(const json::Value& object, std::string_view key);
+
+}  // namespace iam_audit::policy_source
