@@ -1,0 +1,122 @@
+// Finding: one problem the audit reports, and the table of every kind of
+// finding iam-audit can produce.
+//
+// The table (FindingRules()) is the single source of each finding's stable id
+// ("missing-permission"), default severity, title and help text: the text,
+// JSON and SARIF reports, the documentation (docs/audit.md) and the tests all
+// read it. Ids never change once released; new kinds are appended.
+//
+// A Finding is a value: what was found (id, severity, message), where (file,
+// line, column of the statement or element responsible; for a permission no
+// statement grants, the policy document), what it is about (profile group,
+// action, resource, statement Sid), how to fix it (a JSON statement to add,
+// for missing and partial permissions) and a fingerprint that identifies the
+// same finding across runs (see Fingerprint()).
+//
+//   Finding f = MakeFinding(FindingId::kMissingPermission, "policy.json", {1, 1});
+//   f.action = "s3:GetObject"; ...
+//   f.fingerprint = Fingerprint(f, "");
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "iam_audit/diagnostic.h"
+#include "iam_audit/severity.h"
+
+namespace iam_audit {
+
+struct Statement;
+
+enum class FindingId : std::uint8_t {
+  kMissingPermission,
+  kDeniedPermission,
+  kPartialPermission,
+  kConditionalPermission,
+  kOverBroadAction,
+  kOverBroadResource,
+  kUnknownAction,
+  // Configuration hygiene (suppression.h): appended, ids never change.
+  kStaleSuppression,
+  kExpiredSuppression,
+};
+
+// One row of the finding table.
+struct FindingRule {
+  FindingId id;
+  std::string_view name;        // stable id: "missing-permission"
+  std::string_view sarif_name;  // PascalCase, SARIF reportingDescriptor.name: "MissingPermission"
+  Severity severity;            // default severity
+  std::string_view title;       // one line: "Required permission not granted"
+  std::string_view help;        // a paragraph: what it means and how to fix it
+};
+
+// Every rule, in FindingId order.
+std::span<const FindingRule> FindingRules();
+const FindingRule& RuleFor(FindingId id);
+// By stable id ("missing-permission"); nullopt if unknown.
+std::optional<FindingId> ParseFindingId(std::string_view name);
+
+// How a finding was set aside (suppression.h, baseline.h): it is still
+// reported, marked, but does not count for the exit code or the summary.
+struct FindingSuppression {
+  enum class Kind : unsigned char {
+    kConfig,    // a `suppressions` entry of .iam-audit.yaml
+    kBaseline,  // recorded in the --baseline file
+  };
+  Kind kind = Kind::kConfig;
+  std::string reason;    // the entry's `reason` ("recorded in the baseline" for a baseline)
+  std::string file;      // the configuration or baseline file
+  SourceLocation where;  // the suppression entry (0:0 for a baseline)
+  std::string expires;   // "YYYY-MM-DD", or "" when it does not expire
+};
+
+// A secondary location (another statement involved, the policy a layer lacks...).
+struct RelatedLocation {
+  std::string file;
+  SourceLocation where;
+  std::string message;
+};
+
+struct Finding {
+  FindingId id = FindingId::kMissingPermission;
+  Severity severity = Severity::kError;
+  std::string message;
+  std::string file;
+  SourceLocation where;  // 0:0 = the file as a whole
+  std::string group;     // profile group id ("" when not tied to a group)
+  std::string action;    // "s3:GetObject" ("" when not tied to one action)
+  std::string resource;  // the required resource pattern, or the policy's Resource entry
+  std::string sid;       // Sid of the statement responsible ("" if none or no Sid)
+  std::string fix;       // a JSON statement (pretty-printed) to add or use instead; "" if none
+  std::vector<RelatedLocation> related;
+  std::string fingerprint;  // see Fingerprint()
+  std::optional<FindingSuppression> suppressed;  // set when a suppression or the baseline matched
+
+  std::string_view name() const;  // RuleFor(id).name
+};
+
+// A finding of kind `id` with the rule's default severity at `file`:`where`.
+Finding MakeFinding(FindingId id, std::string file, SourceLocation where);
+
+// A stable key for a statement that survives reformatting and moves: "sid:" +
+// its Sid when it has one, else "content:" + its normalised content (effect,
+// actions and resources lower-cased where IAM ignores case, sorted, and the
+// conditions), with no line numbers.
+std::string StatementKey(const Statement& statement);
+
+// The fingerprint of `finding`: 16 hex digits of a 64-bit FNV-1a hash of
+// id, file, action (case-insensitively), resource and `statement_key` (StatementKey() of the
+// statement responsible, "" for none). Line and column are not part of it, so
+// moving or reformatting a policy keeps its findings' fingerprints.
+std::string Fingerprint(const Finding& finding, std::string_view statement_key);
+
+// Orders findings by file, line, column, then id, action and resource.
+bool FindingLess(const Finding& a, const Finding& b);
+void SortFindings(std::vector<Finding>& findings);  // stable, by FindingLess
+
+}  // namespace iam_audit

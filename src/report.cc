@@ -1,0 +1,363 @@
+#include "iam_audit/report.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <sstream>
+
+#include "iam_audit/catalog.h"
+
+namespace iam_audit {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// --- text ----------------------------------------------------------------------------
+
+// How each coverage status is shown.
+struct CoverageStyle {
+  Coverage coverage;
+  std::string_view mark;
+  std::string_view color;  // ANSI SGR parameters
+};
+constexpr CoverageStyle kCoverageStyles[] = {
+    {Coverage::kGranted, "✓", "32"},      // green
+    {Coverage::kConditional, "?", "33"},  // yellow
+    {Coverage::kPartial, "◐", "31"},      // red
+    {Coverage::kMissing, "✗", "31"},     {Coverage::kDenied, "⊘", "31"},
+};
+const CoverageStyle& StyleOf(Coverage c) { return kCoverageStyles[static_cast<std::size_t>(c)]; }
+
+std::string_view SeverityColor(Severity s) {
+  switch (s) {
+    case Severity::kError:
+      return "31";
+    case Severity::kWarning:
+      return "33";
+    case Severity::kNote:
+      return "36";
+  }
+  return "0";
+}
+
+class Painter {
+ public:
+  explicit Painter(bool color) : color_(color) {}
+  std::string operator()(std::string_view sgr, std::string_view text) const {
+    if (!color_) return std::string(text);
+    return "\x1b[" + std::string(sgr) + "m" + std::string(text) + "\x1b[0m";
+  }
+
+ private:
+  bool color_;
+};
+
+std::string Location(const std::string& file, SourceLocation where) {
+  if (where.line <= 0) return file;
+  return file + ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
+}
+
+std::string Plural(std::size_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+std::string Indent(const std::string& text, std::string_view prefix) {
+  std::string out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    out += prefix;
+    out += line;
+    out += '\n';
+  }
+  return out;
+}
+
+std::string FilesLabel(const std::vector<std::string>& files) {
+  std::string out;
+  for (const std::string& f : files) {
+    if (!out.empty()) out += ", ";
+    out += f;
+  }
+  return out;
+}
+
+// One line for the over-broad-resource findings [first, end) of one
+// Resource entry.
+std::string OverBroadResourceSummary(const Report& report, const std::vector<Finding>& findings,
+                                     std::size_t first, std::size_t end) {
+  const Finding& f = findings[first];
+  std::string actions;
+  for (std::size_t k = first; k < end; ++k) {
+    if (!actions.empty()) actions += ", ";
+    actions += findings[k].action;
+  }
+  const std::string element =
+      f.resource.starts_with("NotResource ") ? f.resource : "Resource '" + f.resource + "'";
+  return element + (f.sid.empty() ? "" : " of statement '" + f.sid + "'") + " allows " +
+         std::to_string(end - first) +
+         " Write, Tagging or Permissions-management actions on more " + "than " + report.profile +
+         " needs them on: " + actions;
+}
+
+void WriteTextRun(const Report& report, const AuditRun& run, const Painter& paint,
+                  std::ostream& out) {
+  const AuditResult& result = run.result;
+  out << paint("1", "Audit of " + FilesLabel(run.files) + " against profile " + report.profile)
+      << " (catalog " << report.catalog << ")\n";
+
+  std::size_t action_width = 0;
+  for (const Requirement& r : report.requirements)
+    action_width = std::max(action_width, r.action.size());
+  std::size_t counts[5] = {};
+  std::vector<bool> shown(result.findings.size(), false);
+  const std::string* group = nullptr;
+  for (std::size_t i = 0; i < report.requirements.size() && i < result.results.size(); ++i) {
+    const Requirement& req = report.requirements[i];
+    const RequirementResult& rr = result.results[i];
+    if (!group || *group != req.group_id) {
+      group = &req.group_id;
+      out << '\n' << paint("1", req.group_title) << " [" << req.group_id << "]\n";
+    }
+    ++counts[static_cast<std::size_t>(rr.coverage)];
+    const CoverageStyle& style = StyleOf(rr.coverage);
+    const Finding* f =
+        rr.finding >= 0 ? &result.findings[static_cast<std::size_t>(rr.finding)] : nullptr;
+    std::string status(CoverageName(rr.coverage));
+    status.resize(11, ' ');
+    std::string action = req.action;
+    action.resize(action_width, ' ');
+    std::string where;
+    if (f) {
+      where = Location(f->file, f->where);
+      shown[static_cast<std::size_t>(rr.finding)] = true;
+    } else if (!rr.deciding.empty()) {
+      where = Location(rr.deciding.front().file, rr.deciding.front().where);
+    }
+    out << "  " << paint(style.color, std::string(style.mark) + " " + status) << " " << action
+        << "  " << req.resource;
+    if (!where.empty()) out << "  " << where;
+    out << '\n';
+    if (f) {
+      out << "      " << paint(SeverityColor(f->severity), std::string(SeverityName(f->severity)))
+          << ": " << f->message << '\n';
+    }
+  }
+
+  bool header = false;
+  for (std::size_t i = 0; i < result.findings.size(); ++i) {
+    if (shown[i]) continue;
+    const Finding& f = result.findings[i];
+    if (!header) {
+      out << '\n' << paint("1", "Policy findings") << '\n';
+      header = true;
+    }
+    // over-broad-resource findings of one Resource entry share a line.
+    std::size_t end = i + 1;
+    while (f.id == FindingId::kOverBroadResource && end < result.findings.size() && !shown[end] &&
+           result.findings[end].id == f.id && result.findings[end].file == f.file &&
+           result.findings[end].where == f.where) {
+      ++end;
+    }
+    std::string message = f.message;
+    if (end - i > 1) message = OverBroadResourceSummary(report, result.findings, i, end);
+    out << "  " << Location(f.file, f.where) << ": "
+        << paint(SeverityColor(f.severity), std::string(SeverityName(f.severity))) << ": "
+        << message << " [" << f.name() << "]\n";
+    if (!f.fix.empty()) out << "    use instead:\n" << Indent(f.fix, "      ");
+    i = end - 1;
+  }
+
+  std::size_t severity_counts[3] = {};
+  for (const Finding& f : result.findings) ++severity_counts[static_cast<std::size_t>(f.severity)];
+  out << '\n'
+      << paint("1", "Summary:") << " "
+      << Plural(report.requirements.size(), "required permission", "required permissions") << ": "
+      << counts[0] << " granted, " << counts[3] << " missing, " << counts[4] << " denied, "
+      << counts[2] << " partial, " << counts[1] << " conditional; "
+      << Plural(severity_counts[2], "error", "errors") << ", "
+      << Plural(severity_counts[1], "warning", "warnings") << ", "
+      << Plural(severity_counts[0], "note", "notes") << '\n';
+
+  const std::string suggested = SuggestedPolicy(report.requirements, result);
+  if (!suggested.empty()) {
+    out << '\n'
+        << paint("1", "Suggested statements to add to the identity policy:") << '\n'
+        << suggested << '\n';
+  }
+}
+
+// --- json and sarif --------------------------------------------------------------------
+
+Json FixJson(const Finding& f) {
+  if (f.fix.empty()) return nullptr;
+  return Json::parse(f.fix);
+}
+
+Json ToolJson(const Report& report) {
+  return {{"name", "iam-audit"}, {"version", ToolVersion()}, {"catalog", report.catalog}};
+}
+
+Json PhysicalLocation(const std::string& file, SourceLocation where) {
+  Json loc = {{"artifactLocation", {{"uri", PathToUri(file)}}}};
+  if (where.line >= 1) {
+    loc["region"] = {{"startLine", where.line}, {"startColumn", std::max(where.column, 1)}};
+  }
+  return loc;
+}
+
+bool IsUnreserved(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~' || c == '/';
+}
+
+}  // namespace
+
+std::string CatalogLabel(const Catalog& catalog) {
+  const CatalogInfo info = catalog.info();
+  if (info.package_name.empty()) return "iam-data " + info.package_version;
+  return info.package_name + " " + info.package_version;
+}
+
+std::string_view ToolVersion() { return IAM_AUDIT_VERSION; }
+
+std::size_t FindingCounts::AtOrAbove(Severity s) const {
+  switch (s) {
+    case Severity::kNote:
+      return error + warning + note;
+    case Severity::kWarning:
+      return error + warning;
+    case Severity::kError:
+      return error;
+  }
+  return error;
+}
+
+FindingCounts CountFindings(const Report& report) {
+  FindingCounts c;
+  for (const AuditRun& run : report.runs) {
+    for (const Finding& f : run.result.findings) {
+      switch (f.severity) {
+        case Severity::kError:
+          ++c.error;
+          break;
+        case Severity::kWarning:
+          ++c.warning;
+          break;
+        case Severity::kNote:
+          ++c.note;
+          break;
+      }
+    }
+  }
+  return c;
+}
+
+bool WantColor(bool is_terminal, const char* no_color) {
+  return is_terminal && (no_color == nullptr || *no_color == '\0');
+}
+
+void WriteTextReport(const Report& report, const TextOptions& options, std::ostream& out) {
+  const Painter paint(options.color);
+  for (std::size_t i = 0; i < report.runs.size(); ++i) {
+    if (i > 0) out << '\n';
+    WriteTextRun(report, report.runs[i], paint, out);
+  }
+}
+
+void WriteJsonReport(const Report& report, std::ostream& out) {
+  const FindingCounts counts = CountFindings(report);
+  Json findings = Json::array();
+  for (const AuditRun& run : report.runs) {
+    for (const Finding& f : run.result.findings) {
+      findings.push_back({{"id", f.name()},
+                          {"severity", SeverityName(f.severity)},
+                          {"message", f.message},
+                          {"file", f.file},
+                          {"line", f.where.line},
+                          {"column", f.where.column},
+                          {"group", f.group},
+                          {"action", f.action},
+                          {"resource", f.resource},
+                          {"fix", FixJson(f)}});
+    }
+  }
+  Json doc = {
+      {"version", 1},
+      {"tool", ToolJson(report)},
+      {"profile", report.profile},
+      {"summary", {{"error", counts.error}, {"warning", counts.warning}, {"note", counts.note}}},
+      {"findings", std::move(findings)}};
+  out << doc.dump(2) << '\n';
+}
+
+void WriteSarifReport(const Report& report, std::ostream& out) {
+  Json rules = Json::array();
+  for (const FindingRule& r : FindingRules()) {
+    rules.push_back({{"id", r.name},
+                     {"name", r.sarif_name},
+                     {"shortDescription", {{"text", r.title}}},
+                     {"fullDescription", {{"text", r.help}}},
+                     {"help", {{"text", r.help}}},
+                     {"defaultConfiguration", {{"level", SeverityName(r.severity)}}}});
+  }
+  Json results = Json::array();
+  for (const AuditRun& run : report.runs) {
+    for (const Finding& f : run.result.findings) {
+      Json result = {
+          {"ruleId", f.name()},
+          {"ruleIndex", static_cast<int>(f.id)},
+          {"level", SeverityName(f.severity)},
+          {"message", {{"text", f.message}}},
+          {"locations", Json::array({{{"physicalLocation", PhysicalLocation(f.file, f.where)}}})},
+          {"partialFingerprints", {{"iamAudit/v1", f.fingerprint}}}};
+      if (!f.related.empty()) {
+        Json related = Json::array();
+        for (std::size_t i = 0; i < f.related.size(); ++i) {
+          const RelatedLocation& r = f.related[i];
+          related.push_back({{"id", static_cast<int>(i + 1)},
+                             {"physicalLocation", PhysicalLocation(r.file, r.where)},
+                             {"message", {{"text", r.message}}}});
+        }
+        result["relatedLocations"] = std::move(related);
+      }
+      Json properties = Json::object();
+      if (!f.group.empty()) properties["group"] = f.group;
+      if (!f.action.empty()) properties["action"] = f.action;
+      if (!f.resource.empty()) properties["resource"] = f.resource;
+      if (!f.fix.empty()) properties["fix"] = FixJson(f);
+      if (!properties.empty()) result["properties"] = std::move(properties);
+      results.push_back(std::move(result));
+    }
+  }
+  Json run = {{"tool",
+               {{"driver",
+                 {{"name", "iam-audit"},
+                  {"version", ToolVersion()},
+                  {"semanticVersion", ToolVersion()},
+                  {"rules", std::move(rules)}}}}},
+              {"results", std::move(results)},
+              {"columnKind", "utf16CodeUnits"},
+              {"properties", {{"profile", report.profile}, {"catalog", report.catalog}}}};
+  Json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+              {"version", "2.1.0"},
+              {"runs", Json::array({std::move(run)})}};
+  out << doc.dump(2) << '\n';
+}
+
+std::string PathToUri(std::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = path.starts_with('/') ? "file://" : "";
+  for (const char ch : path) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (IsUnreserved(c)) {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace iam_audit

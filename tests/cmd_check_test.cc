@@ -1,0 +1,166 @@
+// `iam-audit [check]`, run as a user runs it.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+namespace iam_audit {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using testing::ReadFile;
+using testing::RunIamAudit;
+using testing::RunShell;
+using ::testing::StartsWith;
+using testing::TempDir;
+using testing::TestData;
+using testing::WriteFile;
+
+std::vector<fs::path> Fixtures(const std::string& folder) {
+  std::vector<fs::path> out;
+  for (const auto& entry : fs::directory_iterator(TestData("policies/" + folder))) {
+    if (entry.path().extension() == ".json") out.push_back(entry.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The golden stderr of a fixture: FIXTURE.expected beside it ("" when a valid
+// fixture has none).
+std::string Expected(const fs::path& fixture, bool required) {
+  fs::path expected = fixture;
+  expected.replace_extension(".expected");
+  if (!fs::exists(expected)) {
+    EXPECT_FALSE(required) << "missing golden file " << expected;
+    return "";
+  }
+  return ReadFile(expected.string());
+}
+
+// Each fixture is checked from its own folder, so messages name it as a user
+// would see it: "bad-effect.json:4:15: ...".
+testing::CommandResult Check(const fs::path& fixture) {
+  return RunIamAudit({"check", fixture.filename().string()}, "", fixture.parent_path().string());
+}
+
+TEST(CmdCheckTest, ValidPoliciesPass) {
+  const std::vector<fs::path> fixtures = Fixtures("valid");
+  ASSERT_GE(fixtures.size(), 10u);
+  for (const fs::path& fixture : fixtures) {
+    const testing::CommandResult r = Check(fixture);
+    EXPECT_EQ(r.exit_code, 0) << fixture << "\n" << r.err;
+    EXPECT_EQ(r.err, Expected(fixture, false)) << fixture;
+    EXPECT_EQ(r.out, "") << fixture;
+  }
+}
+
+TEST(CmdCheckTest, InvalidPoliciesPrintTheGoldenErrors) {
+  const std::vector<fs::path> fixtures = Fixtures("invalid");
+  ASSERT_GE(fixtures.size(), 30u);
+  for (const fs::path& fixture : fixtures) {
+    const testing::CommandResult r = Check(fixture);
+    EXPECT_EQ(r.exit_code, 2) << fixture;
+    EXPECT_EQ(r.err, Expected(fixture, true)) << fixture;
+    EXPECT_EQ(r.out, "") << fixture;
+  }
+}
+
+TEST(CmdCheckTest, CheckIsTheDefaultCommand) {
+  const fs::path fixture = TestData("policies/invalid/bad-effect.json");
+  const testing::CommandResult with = Check(fixture);
+  const testing::CommandResult without =
+      RunIamAudit({fixture.filename().string()}, "", fixture.parent_path().string());
+  EXPECT_EQ(without.exit_code, 2);
+  EXPECT_EQ(without.err, with.err);
+  EXPECT_EQ(RunIamAudit({TestData("policies/valid/minimal.json")}).exit_code, 0);
+}
+
+TEST(CmdCheckTest, ReadsStandardInput) {
+  const std::string good = ReadFile(TestData("policies/valid/minimal.json"));
+  const testing::CommandResult ok = RunIamAudit({"-"}, good);
+  EXPECT_EQ(ok.exit_code, 0);
+  EXPECT_EQ(ok.err, "");
+  const testing::CommandResult bad = RunIamAudit({"check", "-"}, "{\"Statement\": [}");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "<stdin>:1:16: expected a JSON value, found '}'\n");
+}
+
+TEST(CmdCheckTest, ChecksEveryFileAndFailsIfAnyFails) {
+  const testing::CommandResult r =
+      RunIamAudit({"valid/minimal.json", "invalid/missing-statement.json", "missing.json",
+                   "valid/no-version.json"},
+                  "", TestData("policies"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "invalid/missing-statement.json:1:1: the policy has no Statement element\n"
+            "missing.json: cannot open: No such file or directory\n");
+  const testing::CommandResult all_good =
+      RunIamAudit({"valid/minimal.json", "valid/trust-policy.json"}, "", TestData("policies"));
+  EXPECT_EQ(all_good.exit_code, 0);
+  EXPECT_EQ(all_good.err, "");
+}
+
+TEST(CmdCheckTest, UnreadableInputsAreInputErrors) {
+  TempDir dir;
+  EXPECT_EQ(RunIamAudit({"nope.json"}, "", dir.path()).err,
+            "nope.json: cannot open: No such file or directory\n");
+  const testing::CommandResult d = RunIamAudit({"check", dir.path()});
+  EXPECT_EQ(d.exit_code, 2);
+  EXPECT_EQ(d.err, dir.path() + ": cannot read: is a directory\n");
+  const testing::CommandResult none = RunIamAudit({"check"});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_THAT(none.err, HasSubstr("POLICY"));
+}
+
+TEST(CmdCheckTest, DeepNestingIsReportedNotACrash) {
+  TempDir dir;
+  WriteFile(dir.File("deep.json"), "{\"Statement\": " + std::string(100000, '['));
+  const testing::CommandResult r = RunIamAudit({"deep.json"}, "", dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "deep.json:1:270: nesting deeper than 256 levels (the limit for a policy document)\n");
+}
+
+TEST(CmdCheckTest, HugeFilesAreRefusedWithoutReadingThem) {
+  TempDir dir;
+  // A sparse 200 MB file: refused from its size alone.
+  WriteFile(dir.File("huge.json"), "");
+  fs::resize_file(fs::path(dir.File("huge.json")), 200u << 20);
+  const testing::CommandResult r = RunIamAudit({"huge.json"}, "", dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "huge.json: file is 209715200 bytes, over the 32 MiB limit for one document\n");
+}
+
+TEST(CmdCheckTest, HugeStandardInputIsCutOff) {
+  // 200 MB through a pipe: reading stops just past the limit.
+  const testing::CommandResult r = RunShell("head -c 209715200 /dev/zero | NO_COLOR=1 '" +
+                                            std::string(IAM_AUDIT_BINARY) + "' -");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "<stdin>: input is larger than the 32 MiB limit for one document\n");
+}
+
+TEST(CmdCheckTest, ALargeValidPolicyPasses) {
+  // Big but within the limit: 20,000 statements, about 2 MB.
+  std::string text = "{\"Version\": \"2012-10-17\", \"Statement\": [";
+  for (int i = 0; i < 20000; ++i) {
+    if (i > 0) text += ",\n";
+    text += "{\"Sid\": \"S" + std::to_string(i) +
+            "\", \"Effect\": \"Allow\", \"Action\": [\"s3:GetObject\", \"s3:List*\"], "
+            "\"Resource\": \"arn:aws:s3:::bucket-" +
+            std::to_string(i) + "/*\"}";
+  }
+  text += "]}";
+  const testing::CommandResult r = RunIamAudit({"-"}, text);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.err, IsEmpty());
+}
+
+}  // namespace
+}  // namespace iam_audit
