@@ -1,0 +1,197 @@
+#include "check_gate.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <sstream>
+#include <system_error>
+
+#include "iam_audit/baseline.h"
+#include "iam_audit/diagnostic.h"
+#include "iam_audit/policy_source.h"
+#include "iam_audit/report_github.h"
+#include "iam_audit/severity.h"
+#include "iam_audit/suppression.h"
+
+namespace iam_audit::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+std::string Normal(const std::string& path) {
+  if (path == "-") return path;
+  std::string out = fs::path(path).lexically_normal().generic_string();
+  if (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out.empty() ? "." : out;
+}
+
+bool SameDirectory(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  return fs::equivalent(a, b, ec) && !ec;
+}
+
+void WriteOne(const Report& report, const std::string& format, bool color, std::ostream& out) {
+  if (format == "json") {
+    WriteJsonReport(report, out);
+  } else if (format == "sarif") {
+    WriteSarifReport(report, out);
+  } else if (format == "github") {
+    const char* workspace = std::getenv("GITHUB_WORKSPACE");
+    WriteGithubReport(report, {workspace ? workspace : ""}, out);
+  } else {
+    WriteTextReport(report, {color}, out);
+  }
+}
+
+Json Render(const Report& report, const std::string& format) {
+  std::ostringstream text;
+  WriteOne(report, format, false, text);
+  return Json::parse(text.str());
+}
+
+}  // namespace
+
+Config LoadCheckConfig(const std::string& config_file, bool no_config) {
+  if (!config_file.empty()) return LoadConfig(config_file);
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  if (!no_config && !ec) {
+    if (const std::optional<std::string> found = FindConfig(cwd)) return LoadConfig(*found);
+  }
+  Config none;
+  none.root = cwd.string();
+  return none;
+}
+
+InputFiles ExpandInputs(const std::vector<std::string>& args, const Config& config) {
+  InputFiles out;
+  for (const std::string& arg : args) {
+    std::error_code ec;
+    if (arg != "-" && fs::is_directory(arg, ec)) {
+      // Excludes are relative to the configuration's folder: the scan can
+      // prune with them only when it starts there; otherwise every file found
+      // is checked below.
+      const bool at_root = !config.file.empty() && SameDirectory(arg, config.root);
+      const PolicyFileScan scan =
+          FindPolicyFiles(Normal(arg), at_root ? std::span<const std::string>(config.exclude)
+                                               : std::span<const std::string>());
+      out.skipped += scan.skipped;
+      out.excluded += scan.excluded;
+      for (const std::string& f : scan.files) {
+        if (config.Excluded(f)) {
+          ++out.excluded;
+        } else {
+          out.files.push_back(Normal(f));
+        }
+      }
+      continue;
+    }
+    if (arg != "-" && config.Excluded(arg)) {
+      ++out.excluded;
+      continue;
+    }
+    out.files.push_back(Normal(arg));
+  }
+  return out;
+}
+
+std::vector<FileGroup> GroupBySettings(const std::vector<std::string>& files,
+                                       const Config& config) {
+  std::vector<FileGroup> groups;
+  std::map<std::vector<std::size_t>, std::size_t> index;
+  for (const std::string& f : files) {
+    std::vector<std::size_t> key = f == "-" ? std::vector<std::size_t>{} : config.OverridesFor(f);
+    const auto [it, added] = index.emplace(key, groups.size());
+    if (added) groups.push_back({std::move(key), {}});
+    groups[it->second].files.push_back(f);
+  }
+  return groups;
+}
+
+GateSummary ApplyGate(std::vector<Report>& reports, const Config& config,
+                      const GateOptions& options) {
+  GateSummary summary;
+  SuppressionOptions suppression_options;
+  suppression_options.root = config.root;
+  for (Report& report : reports) {
+    summary.suppressed +=
+        ApplySuppressions(config.suppressions, report, suppression_options).suppressed;
+  }
+  std::vector<Finding*> findings;
+  for (Report& report : reports) {
+    const std::vector<Finding*> some = AllFindings(report);
+    findings.insert(findings.end(), some.begin(), some.end());
+  }
+  if (!options.write_baseline.empty()) {
+    Baseline baseline = MakeBaseline(findings);
+    WriteBaseline(options.write_baseline, baseline);
+    baseline.file = options.write_baseline;
+    summary.baselined = ApplyBaseline(baseline, findings);
+  } else if (!options.baseline.empty()) {
+    summary.baselined = ApplyBaseline(ReadBaseline(options.baseline), findings);
+  }
+  return summary;
+}
+
+int GateExitCode(const std::vector<Report>& reports, const std::string& fail_on) {
+  if (fail_on == "never") return 0;
+  const Severity threshold = ParseSeverity(fail_on).value_or(Severity::kError);
+  for (const Report& report : reports) {
+    for (const AuditRun& run : report.runs) {
+      for (const Finding& f : run.result.findings) {
+        if (!f.suppressed && f.severity >= threshold) return 1;
+      }
+    }
+  }
+  return 0;
+}
+
+void WriteReports(const std::vector<Report>& reports, const std::string& format, bool color,
+                  std::ostream& out) {
+  if (reports.size() == 1 || format == "text" || format == "github") {
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+      if (i > 0 && format == "text") out << '\n';
+      WriteOne(reports[i], format, color, out);
+    }
+    return;
+  }
+  if (format == "sarif") {
+    Json doc;
+    for (const Report& report : reports) {
+      Json one = Render(report, format);
+      for (Json& run : one["runs"]) {
+        run["automationDetails"] = {{"id", "iam-audit/" + report.profile + "/"}};
+      }
+      if (doc.is_null()) {
+        doc = std::move(one);
+      } else {
+        for (Json& run : one["runs"]) doc["runs"].push_back(std::move(run));
+      }
+    }
+    out << doc.dump(2) << '\n';
+    return;
+  }
+  // json
+  Json doc;
+  std::string profiles;
+  for (const Report& report : reports) {
+    Json one = Render(report, format);
+    for (Json& f : one["findings"]) f["profile"] = report.profile;
+    profiles += (profiles.empty() ? "" : ", ") + report.profile;
+    if (doc.is_null()) {
+      doc = std::move(one);
+      continue;
+    }
+    for (auto& [key, value] : one["summary"].items()) {
+      if (value.is_number()) doc["summary"][key] = doc["summary"].value(key, 0) + value.get<int>();
+    }
+    for (Json& f : one["findings"]) doc["findings"].push_back(std::move(f));
+  }
+  if (!doc.is_null()) doc["profile"] = profiles;
+  out << doc.dump(2) << '\n';
+}
+
+}  // namespace iam_audit::cli

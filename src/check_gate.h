@@ -1,0 +1,70 @@
+// What `iam-audit check` does around the audit itself to serve as a CI gate
+// and a pre-commit hook: finding .iam-audit.yaml, expanding directories and
+// dropping excluded files, grouping files by their settings, applying
+// suppressions and the baseline, writing the report(s) in any format
+// (github included), and the exit code. cmd_check.cc calls these; each is
+// tested through the binary (tests/cmd_check_ci_test.cc) and through the
+// units it uses (config.h, suppression.h, baseline.h, report_github.h).
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "iam_audit/config.h"
+#include "iam_audit/report.h"
+
+namespace iam_audit::cli {
+
+// --config FILE, else (unless --no-config) the nearest .iam-audit.yaml from
+// the current directory up; an empty Config (root: the current directory)
+// when there is none. Throws InputError.
+Config LoadCheckConfig(const std::string& config_file, bool no_config);
+
+struct InputFiles {
+  std::vector<std::string> files;  // in command-line order, each directory's files sorted
+  std::size_t excluded = 0;        // dropped by the configuration's `exclude`
+  std::size_t skipped = 0;         // found in directories, plainly not IAM
+};
+// Directories among `args` are scanned (FindPolicyFiles); every file, found
+// or named, that the configuration excludes is dropped ("-" is kept). Paths
+// are written lexically normal ("./a//b.json" -> "a/b.json"), so findings and
+// baseline fingerprints do not depend on how a path was typed. Throws
+// InputError for an unreadable directory.
+InputFiles ExpandInputs(const std::vector<std::string>& args, const Config& config);
+
+// Files that share their settings (the same matching overrides), in the
+// order of their first file.
+struct FileGroup {
+  std::vector<std::size_t> overrides;  // Config::OverridesFor
+  std::vector<std::string> files;
+};
+std::vector<FileGroup> GroupBySettings(const std::vector<std::string>& files, const Config& config);
+
+struct GateOptions {
+  std::string baseline;        // --baseline, else the configuration's ("" = none)
+  std::string write_baseline;  // --write-baseline
+};
+struct GateSummary {
+  std::size_t suppressed = 0;  // by the configuration
+  std::size_t baselined = 0;   // by the baseline
+};
+// Applies the configuration's suppressions, then the baseline (or records
+// the findings with --write-baseline, which then count as baselined), to
+// every report. Throws InputError (baseline I/O).
+GateSummary ApplyGate(std::vector<Report>& reports, const Config& config,
+                      const GateOptions& options);
+
+// 0 when no unsuppressed finding of any report is at or above `fail_on`
+// ("never": always 0), else 1.
+int GateExitCode(const std::vector<Report>& reports, const std::string& fail_on);
+
+// Writes the reports in `format` (text, json, sarif, github). One report is
+// written as it is; several (overrides choosing different profiles) become
+// one document: text and github one after the other, SARIF one run per
+// profile (each with its own automationDetails id), JSON one document whose
+// findings each name their "profile" and whose "profile" lists the names.
+void WriteReports(const std::vector<Report>& reports, const std::string& format, bool color,
+                  std::ostream& out);
+
+}  // namespace iam_audit::cli
