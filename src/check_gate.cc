@@ -1,5 +1,6 @@
 #include "check_gate.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -59,7 +60,11 @@ Config LoadCheckConfig(const std::string& config_file, bool no_config) {
   std::error_code ec;
   const fs::path cwd = fs::current_path(ec);
   if (!no_config && !ec) {
-    if (const std::optional<std::string> found = FindConfig(cwd)) return LoadConfig(*found);
+    if (const std::optional<std::string> found = FindConfig(cwd)) {
+      // Named relative to the current directory in messages and reports
+      // (".iam-audit.yaml" from the repository root, as CI runs).
+      return LoadConfig(fs::path(*found).lexically_relative(cwd).generic_string());
+    }
   }
   Config none;
   none.root = cwd.string();
@@ -80,6 +85,7 @@ InputFiles ExpandInputs(const std::vector<std::string>& args, const Config& conf
                                                : std::span<const std::string>());
       out.skipped += scan.skipped;
       out.excluded += scan.excluded;
+      const std::size_t before = out.files.size();
       for (const std::string& f : scan.files) {
         if (config.Excluded(f)) {
           ++out.excluded;
@@ -87,6 +93,7 @@ InputFiles ExpandInputs(const std::vector<std::string>& args, const Config& conf
           out.files.push_back(Normal(f));
         }
       }
+      if (out.files.size() == before) out.empty_directories.push_back(arg);
       continue;
     }
     if (arg != "-" && config.Excluded(arg)) {
@@ -176,11 +183,13 @@ void WriteReports(const std::vector<Report>& reports, const std::string& format,
   }
   // json
   Json doc;
-  std::string profiles;
+  std::vector<std::string> names;
   for (const Report& report : reports) {
     Json one = Render(report, format);
     for (Json& f : one["findings"]) f["profile"] = report.profile;
-    profiles += (profiles.empty() ? "" : ", ") + report.profile;
+    if (std::find(names.begin(), names.end(), report.profile) == names.end()) {
+      names.push_back(report.profile);
+    }
     if (doc.is_null()) {
       doc = std::move(one);
       continue;
@@ -190,6 +199,8 @@ void WriteReports(const std::vector<Report>& reports, const std::string& format,
     }
     for (Json& f : one["findings"]) doc["findings"].push_back(std::move(f));
   }
+  std::string profiles;
+  for (const std::string& n : names) profiles += (profiles.empty() ? "" : ", ") + n;
   if (!doc.is_null()) doc["profile"] = profiles;
   out << doc.dump(2) << '\n';
 }

@@ -25,6 +25,7 @@ struct InputFiles {
   std::vector<std::string> files;  // in command-line order, each directory's files sorted
   std::size_t excluded = 0;        // dropped by the configuration's `exclude`
   std::size_t skipped = 0;         // found in directories, plainly not IAM
+  std::vector<std::string> empty_directories;  // directories given with no file to check
 };
 // Directories among `args` are scanned (FindPolicyFiles); every file, found
 // or named, that the configuration excludes is dropped ("-" is kept). Paths

@@ -44,8 +44,7 @@ class Context {
 };
 
 // Runs the tool. Never calls exit(); returns the process exit code.
-int Main(int argc, const char* const* argv, std::istream& in, std::ostream& out,
-         std::ostream& err);
+int Main(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err);
 
 // Subcommand registration (one per cmd_<name>.cc). Each adds a subcommand to
 // `app` whose callback runs the command and stores its exit code in ctx.

@@ -16,6 +16,17 @@
 // level (root first). The report goes to stdout, or atomically to --output.
 // Exit code 0 when no finding is at or above --fail-on (default error), 1
 // otherwise, 2 for usage, input and profile errors (never 1 for those).
+//
+// As a CI gate and pre-commit hook (check_gate.h; docs/configuration.md,
+// docs/ci.md, docs/pre-commit.md): a POLICY may be a directory (its policy
+// files are found below it); .iam-audit.yaml (--config FILE, --no-config)
+// gives the profile, variables, context, --each, --fail-on, the baseline,
+// `exclude` patterns and per-path `overrides` (files with other settings are
+// audited separately), and `suppressions`; --baseline/--write-baseline/
+// --no-baseline; --format github; --lint-only ignores any profile;
+// --skip-non-iam skips named files that are plainly not IAM. Files are read,
+// parsed and audited on --jobs threads (default: one per core), with output in
+// a fixed order whatever the number.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -29,12 +40,16 @@
 #include <vector>
 
 #include "builtin_profiles.h"
+#include "check_gate.h"
 #include "cli.h"
 #include "iam_audit/atomic_file.h"
 #include "iam_audit/audit.h"
+#include "iam_audit/config.h"
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/json.h"
+#include "iam_audit/parallel.h"
 #include "iam_audit/policy.h"
+#include "iam_audit/policy_source.h"
 #include "iam_audit/profile.h"
 #include "iam_audit/profile_vars.h"
 #include "iam_audit/report.h"
@@ -54,10 +69,23 @@ struct CheckOptions {
   std::vector<std::string> context;  // KEY=VALUE
   std::string format = "text";
   std::string output;
-  std::string fail_on = "error";
+  std::string fail_on;  // "" = the configuration's, else "error"
   bool each = false;
   std::string boundary;
   std::vector<std::string> scps;
+
+  // CI gate and pre-commit.
+  std::string config;
+  bool no_config = false;
+  bool lint_only = false;
+  bool skip_non_iam = false;
+  std::string baseline;
+  bool no_baseline = false;
+  std::string write_baseline;
+  unsigned jobs = 0;
+  bool verbose = false;
+  // The options given that only an audit uses (an error without a profile).
+  std::vector<std::string> audit_options_given;
 };
 
 // Errors and warnings of one file, merged in source order.
@@ -95,12 +123,49 @@ std::optional<Policy> LoadPolicy(const std::string& path, Context& ctx) {
   return std::move(result.policy);
 }
 
-int RunParseOnly(const CheckOptions& options, Context& ctx) {
-  bool all_valid = true;
-  for (const std::string& path : options.policies) {
-    if (!LoadPolicy(path, ctx)) all_valid = false;
+// One POLICY file, read and parsed (possibly on a worker thread): its
+// diagnostics are kept, to be printed in file order.
+struct LoadedFile {
+  std::optional<Policy> policy;
+  std::string diagnostics;
+  std::size_t warnings = 0;  // the parser's warnings (pitfalls IAM accepts)
+  bool skipped = false;      // --skip-non-iam: plainly not IAM
+};
+
+LoadedFile LoadFile(const std::string& path, std::istream& in, bool skip_non_iam) {
+  LoadedFile out;
+  SourceFile source;
+  try {
+    source = ReadSourceFile(path, in, json::kMaxDocumentBytes);
+  } catch (const InputError& e) {
+    out.diagnostics = std::string(e.what()) + '\n';
+    return out;
   }
-  return all_valid ? kExitClean : kExitUsage;
+  if (skip_non_iam && !MightHoldPolicies(source.text)) {
+    out.skipped = true;
+    return out;
+  }
+  PolicyParseResult result = ParsePolicy(source.text, source.name);
+  std::ostringstream diagnostics;
+  PrintDiagnostics(diagnostics, result);
+  out.diagnostics = diagnostics.str();
+  out.warnings = result.warnings.size();
+  out.policy = std::move(result.policy);
+  return out;
+}
+
+// Every file, on `jobs` threads; diagnostics printed in file order.
+std::vector<LoadedFile> LoadFiles(const std::vector<std::string>& files,
+                                  const CheckOptions& options, Context& ctx) {
+  std::vector<LoadedFile> loaded(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {  // standard input: here, once
+    if (files[i] == "-") loaded[i] = LoadFile(files[i], ctx.in, options.skip_non_iam);
+  }
+  ParallelFor(files.size(), options.jobs, [&](std::size_t i) {
+    if (files[i] != "-") loaded[i] = LoadFile(files[i], ctx.in, options.skip_non_iam);
+  });
+  for (const LoadedFile& f : loaded) ctx.err << f.diagnostics;
+  return loaded;
 }
 
 RequestContext ParseContext(const std::vector<std::string>& assignments) {
@@ -118,84 +183,161 @@ RequestContext ParseContext(const std::vector<std::string>& assignments) {
   return context;
 }
 
-int RunAudit(const CheckOptions& options, Context& ctx) {
-  const Catalog& catalog = ctx.catalog();
-  const Profile profile = LoadProfile(options.profile, catalog);
-  const Bindings bindings = ResolveVariables(profile, options.vars);
+// One set of files with the same settings, audited against one profile.
+struct AuditGroup {
+  std::vector<std::size_t> files;  // indexes into the loaded files
+  ResolvedSettings settings;
   Report report;
-  report.profile = profile.name();
-  report.catalog = CatalogLabel(catalog);
-  report.requirements = profile.Requirements(bindings);
-
   AuditOptions audit_options;
-  audit_options.profile_name = profile.name();
-  audit_options.context = ParseContext(options.context);
+};
 
-  // Every policy is read and parsed (all errors reported) before giving up.
-  bool valid = true;
-  std::vector<Policy> identity;
-  std::vector<std::string> names;
-  for (const std::string& path : options.policies) {
-    if (std::optional<Policy> p = LoadPolicy(path, ctx)) {
-      names.push_back(p->file);
-      identity.push_back(std::move(*p));
-    } else {
-      valid = false;
+// The profile, variables and context of a group: its report's requirements.
+void PrepareGroup(AuditGroup& group, const Catalog& catalog) {
+  const ResolvedSettings& s = group.settings;
+  const Profile profile = LoadProfile(s.profile, catalog);
+  const Bindings bindings = ResolveVariables(profile, s.vars, s.config_vars);
+  group.report.profile = profile.name();
+  group.report.catalog = CatalogLabel(catalog);
+  group.report.requirements = profile.Requirements(bindings);
+  group.audit_options.profile_name = profile.name();
+  group.audit_options.context = ParseContext(s.context);
+}
+
+int RunCheck(const CheckOptions& options, Context& ctx) {
+  const Config config = LoadCheckConfig(options.config, options.no_config);
+  const InputFiles inputs = ExpandInputs(options.policies, config);
+  if (!inputs.empty_directories.empty()) {
+    Diagnostics errors;
+    for (const std::string& dir : inputs.empty_directories) {
+      errors.push_back({dir,
+                        {},
+                        "no policy files found below it (" + std::to_string(inputs.excluded) +
+                            " excluded, " + std::to_string(inputs.skipped) + " plainly not IAM)"});
     }
+    throw InputError(std::move(errors));
+  }
+
+  // Settings per group of files; the audit groups' profiles are loaded first
+  // (a bad profile or variable stops everything).
+  const CommandLineSettings cli{options.profile, options.vars, options.context, options.each};
+  const std::vector<FileGroup> file_groups = GroupBySettings(inputs.files, config);
+  std::vector<std::string> files;  // in group order
+  std::vector<AuditGroup> groups;
+  for (const FileGroup& g : file_groups) {
+    AuditSettings settings = config.defaults;
+    for (const std::size_t o : g.overrides) settings.Merge(config.overrides[o].settings);
+    AuditGroup group;
+    group.settings = ResolveSettings(settings, cli);
+    if (options.lint_only) group.settings.profile.clear();
+    for (const std::string& f : g.files) {
+      group.files.push_back(files.size());
+      files.push_back(f);
+    }
+    // Without a profile the group's files are only validated.
+    if (!group.settings.profile.empty()) groups.push_back(std::move(group));
+  }
+  if (groups.empty() && !options.audit_options_given.empty()) {
+    throw InputError(options.audit_options_given.front() +
+                     " needs a profile: give --profile NAME|PATH, or set profile: in " +
+                     (config.file.empty() ? std::string(kConfigFileName) : config.file) +
+                     (options.lint_only ? " (and drop --lint-only)" : ""));
+  }
+  const Catalog* catalog = groups.empty() ? nullptr : &ctx.catalog();
+  for (AuditGroup& group : groups) PrepareGroup(group, *catalog);
+
+  // Every file is read and parsed (all errors reported) before giving up.
+  std::vector<LoadedFile> loaded = LoadFiles(files, options, ctx);
+  bool valid = true;
+  std::size_t skipped = inputs.skipped;
+  for (const LoadedFile& f : loaded) {
+    skipped += f.skipped ? 1 : 0;
+    valid = valid && (f.skipped || f.policy.has_value());
+  }
+  if (options.verbose) {
+    ctx.err << "iam-audit: " << (loaded.size() - (skipped - inputs.skipped)) << " files checked, "
+            << skipped << " skipped as plainly not IAM, " << inputs.excluded << " excluded"
+            << (config.file.empty() ? "" : " (configuration " + config.file + ")") << '\n';
   }
   PolicySet caps;  // boundary and SCP levels, shared by every run
-  if (!options.boundary.empty()) {
-    caps.boundary = LoadPolicy(options.boundary, ctx);
-    valid = valid && caps.boundary.has_value();
-  }
-  for (const std::string& path : options.scps) {
-    std::optional<Policy> p = LoadPolicy(path, ctx);
-    if (p) caps.scps.push_back({std::move(*p)});
-    valid = valid && p.has_value();
+  if (!groups.empty()) {
+    if (!options.boundary.empty()) {
+      caps.boundary = LoadPolicy(options.boundary, ctx);
+      valid = valid && caps.boundary.has_value();
+    }
+    for (const std::string& path : options.scps) {
+      std::optional<Policy> p = LoadPolicy(path, ctx);
+      if (p) caps.scps.push_back({std::move(*p)});
+      valid = valid && p.has_value();
+    }
   }
   if (!valid) return kExitUsage;
 
-  // One run with every file, or one per file.
-  std::vector<std::pair<std::vector<std::string>, PolicySet>> runs;
-  if (options.each) {
-    for (std::size_t i = 0; i < identity.size(); ++i) {
-      PolicySet set = caps;
-      set.identity = {std::move(identity[i])};
-      runs.emplace_back(std::vector<std::string>{names[i]}, std::move(set));
+  // The runs of every group: all its files together, or one per file.
+  struct PendingRun {
+    std::size_t group;
+    std::vector<std::string> files;
+    PolicySet set;
+    AuditResult result;
+  };
+  std::vector<PendingRun> runs;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    std::vector<std::string> names;
+    std::vector<Policy> identity;
+    for (const std::size_t i : groups[g].files) {
+      if (!loaded[i].policy) continue;  // skipped
+      names.push_back(loaded[i].policy->file);
+      identity.push_back(std::move(*loaded[i].policy));
     }
-  } else {
-    PolicySet set = std::move(caps);
-    set.identity = std::move(identity);
-    runs.emplace_back(names, std::move(set));
+    if (identity.empty()) continue;
+    if (groups[g].settings.each) {
+      for (std::size_t i = 0; i < identity.size(); ++i) {
+        PolicySet set = caps;
+        set.identity = {std::move(identity[i])};
+        runs.push_back({g, {names[i]}, std::move(set), {}});
+      }
+    } else {
+      PolicySet set = caps;
+      set.identity = std::move(identity);
+      runs.push_back({g, names, std::move(set), {}});
+    }
   }
-  for (auto& [files, set] : runs) {
-    AuditResult result = Audit(catalog, set, report.requirements, audit_options);
-    if (!result.errors.empty()) throw InputError(std::move(result.errors));
-    report.runs.push_back({files, std::move(result)});
+  ParallelFor(runs.size(), options.jobs, [&](std::size_t i) {
+    runs[i].result = Audit(*catalog, runs[i].set, groups[runs[i].group].report.requirements,
+                           groups[runs[i].group].audit_options);
+  });
+  for (PendingRun& run : runs) {
+    if (!run.result.errors.empty()) throw InputError(std::move(run.result.errors));
+    groups[run.group].report.runs.push_back({std::move(run.files), std::move(run.result)});
+  }
+  std::vector<Report> reports;
+  for (AuditGroup& group : groups) {
+    if (!group.report.runs.empty()) reports.push_back(std::move(group.report));
+  }
+  const std::string fail_on =
+      !options.fail_on.empty() ? options.fail_on : config.fail_on.value_or("error");
+  if (reports.empty()) {  // validation only: the parser's warnings count from --fail-on warning
+    std::size_t warnings = 0;
+    for (const LoadedFile& f : loaded) warnings += f.warnings;
+    const bool fail = warnings > 0 && (fail_on == "warning" || fail_on == "note");
+    return fail ? kExitFindings : kExitClean;
   }
 
-  std::ostringstream text;
-  if (options.format == "json") {
-    WriteJsonReport(report, text);
-  } else if (options.format == "sarif") {
-    WriteSarifReport(report, text);
-  } else {
-    const bool terminal = options.output.empty() && &ctx.out == &std::cout && ::isatty(1) == 1;
-    WriteTextReport(report, {WantColor(terminal, std::getenv("NO_COLOR"))}, text);
+  GateOptions gate;
+  gate.write_baseline = options.write_baseline;
+  if (!options.no_baseline) {
+    gate.baseline = !options.baseline.empty() ? options.baseline : config.baseline.value_or("");
   }
+  ApplyGate(reports, config, gate);
+
+  std::ostringstream text;
+  const bool terminal = options.output.empty() && &ctx.out == &std::cout && ::isatty(1) == 1;
+  WriteReports(reports, options.format, WantColor(terminal, std::getenv("NO_COLOR")), text);
   if (options.output.empty()) {
     ctx.out << text.str() << std::flush;
   } else {
     WriteFileAtomically(options.output, text.str());
   }
-
-  if (options.fail_on == "never") return kExitClean;
-  const Severity threshold = ParseSeverity(options.fail_on).value_or(Severity::kError);
-  return CountFindings(report).AtOrAbove(threshold) > 0 ? kExitFindings : kExitClean;
-}
-
-int RunCheck(const CheckOptions& options, Context& ctx) {
-  return options.profile.empty() ? RunParseOnly(options, ctx) : RunAudit(options, ctx);
+  return GateExitCode(reports, fail_on) != 0 ? kExitFindings : kExitClean;
 }
 
 }  // namespace
@@ -204,48 +346,73 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
   auto options = std::make_shared<CheckOptions>();
   CLI::App* cmd = app.add_subcommand(
       "check",
-      "Check that each POLICY is a valid IAM policy document and, with --profile, audit the "
-      "policies against a profile (the default command)");
-  cmd->add_option("POLICY", options->policies, "Policy JSON files ('-' reads standard input)")
+      "Check that each POLICY is a valid IAM policy document and, with a profile (--profile or "
+      ".iam-audit.yaml), audit the policies against it (the default command)");
+  cmd->add_option("POLICY", options->policies,
+                  "Policy JSON files ('-' reads standard input) or directories to scan")
       ->required();
-  CLI::Option* profile =
-      cmd->add_option("--profile", options->profile,
-                      "Audit against this profile: a built-in name (see `iam-audit profiles`) "
-                      "or a profile YAML file")
-          ->type_name("NAME|PATH");
+  cmd->add_option("--profile", options->profile,
+                  "Audit against this profile: a built-in name (see `iam-audit profiles`) "
+                  "or a profile YAML file")
+      ->type_name("NAME|PATH");
   AddVariableOptions(*cmd, options->vars);
-  for (const char* name : {"--var", "--dbt-profiles"}) cmd->get_option(name)->needs(profile);
   cmd->add_option("--context", options->context,
                   "Request context KEY=VALUE the audited calls carry (repeatable; repeating a "
                   "key gives it several values); overrides the profile's")
       ->type_name("KEY=VALUE")
       ->expected(1)
       ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->needs(profile);
-  cmd->add_option("--format", options->format, "Report format")
-      ->check(CLI::IsMember({"text", "json", "sarif"}))
-      ->needs(profile);
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--format", options->format, "Report format (github: workflow commands)")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github"}));
   cmd->add_option("--output", options->output,
                   "Write the report to FILE (atomically) instead of standard output")
-      ->type_name("FILE")
-      ->needs(profile);
+      ->type_name("FILE");
   cmd->add_option("--fail-on", options->fail_on,
-                  "Exit 1 when a finding is at or above this severity")
-      ->check(CLI::IsMember({"error", "warning", "note", "never"}))
-      ->needs(profile);
-  cmd->add_flag("--each", options->each, "Audit each POLICY on its own")->needs(profile);
+                  "Exit 1 when a finding that counts is at or above this severity (default: "
+                  "the configuration's fail-on, else error)")
+      ->check(CLI::IsMember({"error", "warning", "note", "never"}));
+  cmd->add_flag("--each", options->each, "Audit each POLICY on its own");
   cmd->add_option("--boundary", options->boundary, "Permissions boundary policy")
-      ->type_name("FILE")
-      ->needs(profile);
+      ->type_name("FILE");
   cmd->add_option("--scp", options->scps,
                   "Service control policy, one per organization level, root first (repeatable)")
       ->type_name("FILE")
       ->expected(1)
       ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->needs(profile);
-  cmd->callback([options, &ctx] { ctx.exit_code = RunCheck(*options, ctx); });
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  // CI gate and pre-commit.
+  CLI::Option* config = cmd->add_option("--config", options->config,
+                                        "Read settings from FILE instead of the nearest "
+                                        ".iam-audit.yaml")
+                            ->type_name("FILE");
+  cmd->add_flag("--no-config", options->no_config, "Read no .iam-audit.yaml")->excludes(config);
+  cmd->add_flag("--lint-only", options->lint_only,
+                "Only validate the policies, even when the configuration names a profile")
+      ->excludes("--profile");
+  cmd->add_flag("--skip-non-iam", options->skip_non_iam,
+                "Skip named files that are plainly not IAM (as directory scans do), e.g. the "
+                "package.json a pre-commit hook passes");
+  CLI::Option* baseline =
+      cmd->add_option("--baseline", options->baseline, "Findings recorded in FILE do not count")
+          ->type_name("FILE");
+  cmd->add_flag("--no-baseline", options->no_baseline, "Ignore the configuration's baseline")
+      ->excludes(baseline);
+  cmd->add_option("--write-baseline", options->write_baseline,
+                  "Record the findings that count in FILE (atomically); they then no longer count")
+      ->type_name("FILE");
+  cmd->add_option("--jobs", options->jobs, "Threads reading and auditing files (0: one per core)")
+      ->type_name("N");
+  cmd->add_flag("--verbose", options->verbose,
+                "Say how many files were checked, skipped and excluded");
+  cmd->callback([options, cmd, &ctx] {
+    options->audit_options_given.clear();
+    for (const char* name : {"--var", "--dbt-profiles", "--context", "--format", "--output",
+                             "--each", "--boundary", "--scp", "--baseline", "--write-baseline"}) {
+      if (cmd->get_option(name)->count() > 0) options->audit_options_given.push_back(name);
+    }
+    ctx.exit_code = RunCheck(*options, ctx);
+  });
 }
 
 }  // namespace iam_audit::cli

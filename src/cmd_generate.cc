@@ -103,14 +103,15 @@ void RegisterGenerateCommand(CLI::App& app, Context& ctx) {
       ->required();
   AddVariableOptions(*cmd, opts->vars);
   cmd->add_option("--output-dir", opts->output_dir,
-                  "Write the policy (or each part of a split policy) to DIR/NAME[-N].json "
+                  "Write the policy (or each part of a split policy) to DIR/STEM[-N].json "
                   "instead of stdout")
       ->type_name("DIR");
-  cmd->add_option("--name", opts->name,
-                  "File name stem for --output-dir (default: PROFILE-policy)");
+  cmd->add_option("--name", opts->name, "File name stem for --output-dir (default: PROFILE-policy)")
+      ->type_name("STEM");
   cmd->add_option("--max-size", opts->max_size,
                   "Characters one policy may hold, whitespace not counted (6144: managed "
                   "policy; 10240: a role's inline policies)")
+      ->type_name("N")
       ->check(CLI::Range(std::size_t{100}, std::size_t{1000000}));
   cmd->callback([opts, &ctx] { ctx.exit_code = RunGenerate(*opts, ctx); });
 }

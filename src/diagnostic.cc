@@ -19,6 +19,10 @@ std::string Join(const Diagnostics& diagnostics) {
 
 }  // namespace
 
+std::string LocationText(SourceLocation where) {
+  return std::to_string(where.line) + ":" + std::to_string(where.column);
+}
+
 void SortByLocation(Diagnostics& diagnostics) {
   std::stable_sort(
       diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {

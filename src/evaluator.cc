@@ -245,8 +245,7 @@ ResourceTemplate::ResourceTemplate(PolicyTemplate tmpl)
         prefix_[i] += i == 4 ? tokens[k].literal : Lower(tokens[k].literal);
       }
       literal_[i] = k == tokens.size();
-      const bool prefix_star =
-          k + 1 == tokens.size() && tokens[k].kind == Glob::TokenKind::kAnyRun;
+      const bool prefix_star = k + 1 == tokens.size() && tokens[k].kind == Glob::TokenKind::kAnyRun;
       conclusive_ = conclusive_ && (literal_[i] || prefix_star);
     }
     // Check the resource part first (it usually decides), then the others;
@@ -275,8 +274,8 @@ Truth ResourceTemplate::Matches(const RequestResource& resource, const EvalConte
   return MatchesInline(resource, env);
 }
 
-[[gnu::always_inline]] inline Truth ResourceTemplate::MatchesInline(
-    const RequestResource& resource, const EvalContext& env) const {
+[[gnu::always_inline]] inline Truth ResourceTemplate::MatchesInline(const RequestResource& resource,
+                                                                    const EvalContext& env) const {
   if (pattern_) {
     if (quick_ && resource.arn()) {
       const Quick q = QuickMatch(resource);

@@ -144,10 +144,6 @@ namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
-std::string LocationText(SourceLocation where) {
-  return std::to_string(where.line) + ":" + std::to_string(where.column);
-}
-
 // Bytes that end the fast scan of a string's contents: '"', '\\', control
 // characters and every non-ASCII byte (those are validated one by one).
 constexpr std::array<bool, 256> kPlainStringByte = [] {

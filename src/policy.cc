@@ -2,9 +2,14 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "iam_audit/action_pattern.h"
 #include "iam_audit/condition.h"
@@ -63,10 +68,6 @@ std::string JoinNames(std::span<const std::string_view> names) {
     out += names[i];
   }
   return out;
-}
-
-std::string LocationText(SourceLocation where) {
-  return std::to_string(where.line) + ":" + std::to_string(where.column);
 }
 
 std::string_view TypeOf(const json::Value& v) { return json::TypeName(v.type()); }

@@ -309,8 +309,9 @@ class Template {
   // that much, a template that doubles a name 40 times would) is unknown.
   Resolved String(std::string text, SourceLocation where, bool unknown = false) {
     if (text.size() > kMaxComputedString) {
-      return Unknown("long", where, "the value computed here is over " +
-                                        std::to_string(kMaxComputedString) + " bytes long");
+      return Unknown(
+          "long", where,
+          "the value computed here is over " + std::to_string(kMaxComputedString) + " bytes long");
     }
     return {out_.MakeString(text, where), unknown, false};
   }
@@ -552,8 +553,9 @@ Resolved Template::ResourceValue(const Resource& r, std::string_view attribute,
   auto cached = names_.find(index);
   if (cached == names_.end()) {
     if (!names_in_progress_.insert(index).second) {
-      return Unknown(what, where, shown + ": the " + std::string(rule->name_property) + " of " +
-                                      std::string(r.id) + " refers to itself");
+      return Unknown(what, where,
+                     shown + ": the " + std::string(rule->name_property) + " of " +
+                         std::string(r.id) + " refers to itself");
     }
     const Resolved value = Resolve(*name);
     names_in_progress_.erase(index);

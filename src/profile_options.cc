@@ -9,6 +9,7 @@ void AddVariableOptions(CLI::App& cmd, VariableOptions& opts) {
                  "Profile variable KEY=VALUE (repeatable; lists comma-separated, bools "
                  "true/false, S3 locations s3://bucket/prefix/); overrides --dbt-profiles")
       ->type_name("KEY=VALUE")
+      ->default_str("")
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "iam_audit/catalog.h"
+#include "iam_audit/suppression.h"
 
 namespace iam_audit {
 namespace {
@@ -55,6 +56,11 @@ class Painter {
 std::string Location(const std::string& file, SourceLocation where) {
   if (where.line <= 0) return file;
   return file + ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
+}
+
+// " [suppressed: REASON]" for a finding a suppression or the baseline accepts.
+std::string SuppressedNote(const Finding& f) {
+  return f.suppressed ? " [suppressed: " + f.suppressed->reason + "]" : "";
 }
 
 std::string Plural(std::size_t n, std::string_view one, std::string_view many) {
@@ -139,7 +145,7 @@ void WriteTextRun(const Report& report, const AuditRun& run, const Painter& pain
     out << '\n';
     if (f) {
       out << "      " << paint(SeverityColor(f->severity), std::string(SeverityName(f->severity)))
-          << ": " << f->message << '\n';
+          << ": " << f->message << SuppressedNote(*f) << '\n';
     }
   }
 
@@ -162,13 +168,19 @@ void WriteTextRun(const Report& report, const AuditRun& run, const Painter& pain
     if (end - i > 1) message = OverBroadResourceSummary(report, result.findings, i, end);
     out << "  " << Location(f.file, f.where) << ": "
         << paint(SeverityColor(f.severity), std::string(SeverityName(f.severity))) << ": "
-        << message << " [" << f.name() << "]\n";
+        << message << " [" << f.name() << "]" << SuppressedNote(f) << '\n';
     if (!f.fix.empty()) out << "    use instead:\n" << Indent(f.fix, "      ");
     i = end - 1;
   }
 
-  std::size_t severity_counts[3] = {};
-  for (const Finding& f : result.findings) ++severity_counts[static_cast<std::size_t>(f.severity)];
+  std::size_t severity_counts[3] = {}, suppressed = 0;
+  for (const Finding& f : result.findings) {
+    if (f.suppressed) {
+      ++suppressed;  // reported, but not counted (suppression.h, baseline.h)
+    } else {
+      ++severity_counts[static_cast<std::size_t>(f.severity)];
+    }
+  }
   out << '\n'
       << paint("1", "Summary:") << " "
       << Plural(report.requirements.size(), "required permission", "required permissions") << ": "
@@ -176,7 +188,8 @@ void WriteTextRun(const Report& report, const AuditRun& run, const Painter& pain
       << counts[2] << " partial, " << counts[1] << " conditional; "
       << Plural(severity_counts[2], "error", "errors") << ", "
       << Plural(severity_counts[1], "warning", "warnings") << ", "
-      << Plural(severity_counts[0], "note", "notes") << '\n';
+      << Plural(severity_counts[0], "note", "notes")
+      << (suppressed > 0 ? " (" + std::to_string(suppressed) + " suppressed)" : "") << '\n';
 
   const std::string suggested = SuggestedPolicy(report.requirements, result);
   if (!suggested.empty()) {
@@ -236,6 +249,10 @@ FindingCounts CountFindings(const Report& report) {
   FindingCounts c;
   for (const AuditRun& run : report.runs) {
     for (const Finding& f : run.result.findings) {
+      if (f.suppressed) {
+        ++c.suppressed;
+        continue;
+      }
       switch (f.severity) {
         case Severity::kError:
           ++c.error;
@@ -279,14 +296,18 @@ void WriteJsonReport(const Report& report, std::ostream& out) {
                           {"action", f.action},
                           {"resource", f.resource},
                           {"fix", FixJson(f)}});
+      if (f.suppressed) findings.back()["suppressed"] = SuppressionJson(*f.suppressed);
     }
   }
-  Json doc = {
-      {"version", 1},
-      {"tool", ToolJson(report)},
-      {"profile", report.profile},
-      {"summary", {{"error", counts.error}, {"warning", counts.warning}, {"note", counts.note}}},
-      {"findings", std::move(findings)}};
+  Json doc = {{"version", 1},
+              {"tool", ToolJson(report)},
+              {"profile", report.profile},
+              {"summary",
+               {{"error", counts.error},
+                {"warning", counts.warning},
+                {"note", counts.note},
+                {"suppressed", counts.suppressed}}},
+              {"findings", std::move(findings)}};
   out << doc.dump(2) << '\n';
 }
 
@@ -326,6 +347,7 @@ void WriteSarifReport(const Report& report, std::ostream& out) {
       if (!f.resource.empty()) properties["resource"] = f.resource;
       if (!f.fix.empty()) properties["fix"] = FixJson(f);
       if (!properties.empty()) result["properties"] = std::move(properties);
+      if (f.suppressed) result["suppressions"] = Json::array({SarifSuppressionJson(*f.suppressed)});
       results.push_back(std::move(result));
     }
   }

@@ -133,7 +133,7 @@ TEST_F(CheckCiTest, ABadConfigurationIsExit2WithLocations) {
   const CommandResult r = Run({"gap.json"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr(".iam-audit.yaml:2:1: unknown key 'fail_on'"));
-  EXPECT_THAT(r.err, HasSubstr(".iam-audit.yaml:4:11: unknown finding id 'missing-permision'"));
+  EXPECT_THAT(r.err, HasSubstr(".iam-audit.yaml:4:10: unknown finding id 'missing-permision'"));
 }
 
 // --- configuration ---------------------------------------------------------------
@@ -204,6 +204,19 @@ TEST_F(CheckCiTest, ExcludedFilesAreSkippedInScansAndOnTheCommandLine) {
   EXPECT_EQ(Run({"iam", "--no-config"}).exit_code, 2);
 }
 
+TEST_F(CheckCiTest, LintOnlyCountsTheParsersWarningsFromFailOnWarning) {
+  // A duplicate Sid is valid IAM but a pitfall: a warning, not an error.
+  WriteFile(File("dup.json"),
+            R"({"Version": "2012-10-17", "Statement": [
+  {"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+  {"Sid": "A", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}]})");
+  CommandResult r = Run({"dup.json", "--lint-only"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("dup.json:3:11: warning: duplicate Sid"));
+  EXPECT_EQ(Run({"dup.json", "--lint-only", "--fail-on", "warning"}).exit_code, 1);
+  EXPECT_EQ(Run({"good.json", "--lint-only", "--fail-on", "warning"}).exit_code, 0);
+}
+
 TEST_F(CheckCiTest, SkipNonIamSkipsFilesThatArePlainlyNotPolicies) {
   WriteFile(File("package.json"), "{\"name\": \"web\", \"version\": \"1.0.0\"}");
   EXPECT_EQ(Run({"package.json", "good.json", "--skip-non-iam"}).exit_code, 0);
@@ -233,7 +246,7 @@ TEST_F(CheckCiTest, SuppressedFindingsAreReportedButDoNotCount) {
     EXPECT_EQ(f["suppressed"]["kind"], "config");
     EXPECT_EQ(f["suppressed"]["reason"], "granted by a Lake Formation admin role");
     EXPECT_EQ(f["suppressed"]["expires"], "2999-12-31");
-    EXPECT_EQ(f["suppressed"]["line"], 10);
+    EXPECT_EQ(f["suppressed"]["line"], 9);  // the entry's "- id:" line
   }
   EXPECT_GT(suppressed, 0u);
   EXPECT_EQ(doc["summary"]["error"], 0);

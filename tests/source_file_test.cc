@@ -77,8 +77,8 @@ TEST(SourceFileTest, UnreadablePaths) {
   EXPECT_EQ(ErrorOf(dir.path(), in, 100), dir.path() + ": cannot read: is a directory");
 }
 
-TEST(SourceFileTest, NamedPipesAreReadToTheEnd) {
-  // Not a regular file: no size to check up front; the read is still bounded.
+TEST(SourceFileTest, NonRegularFilesAreRead) {
+  // A device or pipe has no size to check up front; the read is still bounded.
   std::istringstream in;
   const SourceFile f = ReadSourceFile("/dev/null", in, 100);
   EXPECT_EQ(f.text, "");

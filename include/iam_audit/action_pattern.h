@@ -28,7 +28,7 @@ class ActionPattern {
   bool Matches(std::string_view action) const;
   bool Matches(std::string_view service, std::string_view name) const;
 
-  bool MatchesAllActions() const { return all_; }          // "*" (or "*:*")
+  bool MatchesAllActions() const { return all_; }  // "*" (or "*:*")
   bool HasServiceWildcard() const { return service_.HasWildcards(); }
   bool HasWildcards() const { return all_ || service_.HasWildcards() || name_.HasWildcards(); }
   const Glob& service() const { return service_; }

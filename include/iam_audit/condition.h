@@ -210,9 +210,9 @@ class CompiledCondition {
   Truth Evaluate(const EvalContext& env) const;
 
   const ParsedOperator& op() const { return op_; }
-  const std::string& key() const { return key_; }  // as written
+  const std::string& key() const { return key_; }                     // as written
   const std::vector<std::string>& values() const { return values_; }  // as written
-  SourceLocation where() const { return where_; }  // the operator
+  SourceLocation where() const { return where_; }                     // the operator
   // True when a value contains a policy variable.
   bool HasVariables() const;
   // The condition keys this clause reads: its key, plus the keys of the

@@ -34,6 +34,9 @@ struct Diagnostic {
 
 using Diagnostics = std::vector<Diagnostic>;
 
+// "LINE:COLUMN", e.g. "3:15" (for messages that name a second place).
+std::string LocationText(SourceLocation where);
+
 // Sorts by line, then column; diagnostics at the same place keep their order.
 void SortByLocation(Diagnostics& diagnostics);
 

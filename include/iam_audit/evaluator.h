@@ -65,12 +65,12 @@ std::string_view PolicyKindName(PolicyKind kind);  // "identity", "boundary", "s
 
 // The policies that apply to one principal's requests.
 struct PolicySet {
-  std::vector<Policy> identity;              // all of the principal's identity policies
-  std::optional<Policy> boundary;            // permissions boundary
-  std::vector<std::vector<Policy>> scps;     // SCP levels, root first; each level must allow
-  std::optional<Policy> session;             // session policy
-  std::optional<Policy> resource;            // resource-based policy (same account)
-  std::string principal;                     // the caller's ARN, for the resource policy
+  std::vector<Policy> identity;           // all of the principal's identity policies
+  std::optional<Policy> boundary;         // permissions boundary
+  std::vector<std::vector<Policy>> scps;  // SCP levels, root first; each level must allow
+  std::optional<Policy> session;          // session policy
+  std::optional<Policy> resource;         // resource-based policy (same account)
+  std::string principal;                  // the caller's ARN, for the resource policy
 };
 
 // How a resource-based policy statement's Principal relates to the caller.
@@ -88,7 +88,8 @@ class RequestResource {
  public:
   explicit RequestResource(std::string_view resource)
       : text_(resource), arn_(Arn::Parse(resource)) {
-    if (arn_) fields_ = {arn_->partition, arn_->service, arn_->region, arn_->account, arn_->resource};
+    if (arn_)
+      fields_ = {arn_->partition, arn_->service, arn_->region, arn_->account, arn_->resource};
   }
   std::string_view text() const { return text_; }
   // The resource as an ARN; nullptr when it is not one.
@@ -126,10 +127,10 @@ class ResourceTemplate {
   PolicyTemplate tmpl_;
   std::vector<std::string> lower_keys_;
   std::optional<ArnPattern> pattern_;
-  bool quick_ = false;                  // pattern_ is ARN-shaped: the fields below apply
-  bool conclusive_ = false;             // every field is literal or `prefix*`: no kMaybe
-  std::array<std::string, 5> prefix_;   // per field; fields 0-3 lower-cased
-  std::array<bool, 5> literal_{};       // the field is its prefix (no wildcard)
+  bool quick_ = false;                    // pattern_ is ARN-shaped: the fields below apply
+  bool conclusive_ = false;               // every field is literal or `prefix*`: no kMaybe
+  std::array<std::string, 5> prefix_;     // per field; fields 0-3 lower-cased
+  std::array<bool, 5> literal_{};         // the field is its prefix (no wildcard)
   std::array<std::uint8_t, 5> checks_{};  // the fields worth checking, resource first
   std::uint8_t check_count_ = 0;
 };
@@ -181,9 +182,9 @@ class CompiledStatement {
     bool any_service = false;      // the service part is only `*`
     bool literal_service = false;  // `service` is the whole service part
     Name name_kind = Name::kGlob;
-    std::string service;           // lower-cased, when literal_service
-    std::string name;              // lower-cased literal, for kExact / kPrefix
-    std::size_t pattern = 0;       // index into actions_ (for the glob cases)
+    std::string service;      // lower-cased, when literal_service
+    std::string name;         // lower-cased literal, for kExact / kPrefix
+    std::size_t pattern = 0;  // index into actions_ (for the glob cases)
   };
   static ActionMatcher MakeMatcher(const ActionPattern& p, std::size_t index);
   // Does matcher `m`'s name part match `name` (lower-cased)? Its service has
@@ -283,8 +284,8 @@ class Evaluator {
   const std::vector<Candidate>& Candidates(std::string_view service) const;
 
   std::vector<CompiledStatement> statements_;
-  std::vector<ServiceIndex> by_service_;     // sorted by service
-  std::vector<Candidate> other_services_;    // candidates for every service
+  std::vector<ServiceIndex> by_service_;   // sorted by service
+  std::vector<Candidate> other_services_;  // candidates for every service
   std::size_t scp_levels_ = 0;
   bool has_boundary_ = false;
   bool has_session_ = false;

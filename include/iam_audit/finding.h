@@ -94,7 +94,7 @@ struct Finding {
   std::string sid;       // Sid of the statement responsible ("" if none or no Sid)
   std::string fix;       // a JSON statement (pretty-printed) to add or use instead; "" if none
   std::vector<RelatedLocation> related;
-  std::string fingerprint;  // see Fingerprint()
+  std::string fingerprint;                       // see Fingerprint()
   std::optional<FindingSuppression> suppressed;  // set when a suppression or the baseline matched
 
   std::string_view name() const;  // RuleFor(id).name

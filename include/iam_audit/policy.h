@@ -39,8 +39,8 @@ enum class Effect { kAllow, kDeny };
 // One `operator -> key -> values` triple of a Condition block, e.g.
 // {"ForAnyValue:StringLike": {"aws:TagKeys": ["team-*", "env"]}}.
 struct ConditionClause {
-  LocatedString op;    // the operator as written, qualifiers and IfExists included
-  LocatedString key;   // the condition key as written
+  LocatedString op;   // the operator as written, qualifiers and IfExists included
+  LocatedString key;  // the condition key as written
   std::vector<LocatedString> values;
 };
 

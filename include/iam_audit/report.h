@@ -16,6 +16,8 @@
 //     "summary": {"error", "warning", "note"}, "findings": [{"id", "severity",
 //     "message", "file", "line", "column", "group", "action", "resource",
 //     "fix"}]}; "fix" is a statement object or null.
+//     A finding a suppression or the baseline accepts also has "suppressed":
+//     {...} (suppression.h) and is counted in summary "suppressed" only.
 //   - sarif: one run; the rules are the finding table (finding.h); results
 //     carry level, message, physical location (startLine/startColumn), related
 //     locations, partialFingerprints {"iamAudit/v1": fingerprint} and the fix
@@ -55,8 +57,11 @@ std::string CatalogLabel(const Catalog& catalog);
 // The iam-audit version ("0.1.0").
 std::string_view ToolVersion();
 
+// Findings that count, by severity; suppressed ones (suppression.h,
+// baseline.h) are only counted in `suppressed`.
 struct FindingCounts {
   std::size_t error = 0, warning = 0, note = 0;
+  std::size_t suppressed = 0;
   std::size_t AtOrAbove(Severity s) const;
 };
 FindingCounts CountFindings(const Report& report);

@@ -49,36 +49,45 @@ std::string GeneratePolicy() {
     std::string s;
     switch (i % 8) {
       case 0:
-        s = R"({"Sid": "Objects)" + n + R"(", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], "Resource": ["arn:aws:s3:::acme-athena-results/dbt/*", "arn:aws:s3:::team-)" +
+        s = R"({"Sid": "Objects)" + n +
+            R"(", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], "Resource": ["arn:aws:s3:::acme-athena-results/dbt/*", "arn:aws:s3:::team-)" +
             n + R"(/data/*"]})";
         break;
       case 1:
-        s = R"({"Sid": "Buckets)" + n + R"(", "Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"], "Resource": ["arn:aws:s3:::acme-athena-results", "arn:aws:s3:::acme-data-lake", "arn:aws:s3:::team-)" +
+        s = R"({"Sid": "Buckets)" + n +
+            R"(", "Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"], "Resource": ["arn:aws:s3:::acme-athena-results", "arn:aws:s3:::acme-data-lake", "arn:aws:s3:::team-)" +
             n + R"("], "Condition": {"Bool": {"aws:SecureTransport": "true"}}})";
         break;
       case 2:
-        s = R"({"Sid": "Glue)" + n + R"(", "Effect": "Allow", "Action": ["glue:Get*", "glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable", "glue:BatchCreatePartition", "glue:BatchDeletePartition"], "Resource": [")" +
+        s = R"({"Sid": "Glue)" + n +
+            R"(", "Effect": "Allow", "Action": ["glue:Get*", "glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable", "glue:BatchCreatePartition", "glue:BatchDeletePartition"], "Resource": [")" +
             glue + R"(catalog", ")" + glue + "database/analytics_" + n + R"(", ")" + glue +
             "table/analytics_" + n + R"(/*"]})";
         break;
       case 3:
-        s = R"({"Sid": "Athena)" + n + R"(", "Effect": "Allow", "Action": "athena:*Query*", "Resource": "arn:aws:athena:eu-west-1:111122223333:workgroup/wg-)" +
+        s = R"({"Sid": "Athena)" + n +
+            R"(", "Effect": "Allow", "Action": "athena:*Query*", "Resource": "arn:aws:athena:eu-west-1:111122223333:workgroup/wg-)" +
             n + R"(", "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}})";
         break;
       case 4:
-        s = R"({"Sid": "DenyOther)" + n + R"(", "Effect": "Deny", "Action": ["s3:DeleteObject", "s3:PutBucketPolicy"], "Resource": "arn:aws:s3:::protected-)" +
+        s = R"({"Sid": "DenyOther)" + n +
+            R"(", "Effect": "Deny", "Action": ["s3:DeleteObject", "s3:PutBucketPolicy"], "Resource": "arn:aws:s3:::protected-)" +
             n + R"(/*"})";
         break;
       case 5:
-        s = R"({"Sid": "Kms)" + n + R"(", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "arn:aws:kms:eu-west-1:111122223333:key/key-)" +
-            n + R"(", "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}})";
+        s = R"({"Sid": "Kms)" + n +
+            R"(", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "arn:aws:kms:eu-west-1:111122223333:key/key-)" +
+            n +
+            R"(", "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}})";
         break;
       case 6:
-        s = R"({"Sid": "Logs)" + n + R"(", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "arn:aws:logs:eu-west-1:111122223333:log-group:/dbt/)" +
+        s = R"({"Sid": "Logs)" + n +
+            R"(", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "arn:aws:logs:eu-west-1:111122223333:log-group:/dbt/)" +
             n + R"(:*"})";
         break;
       default:
-        s = R"({"Sid": "Read)" + n + R"(", "Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": "arn:aws:s3:::acme-data-lake/raw/)" +
+        s = R"({"Sid": "Read)" + n +
+            R"(", "Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": "arn:aws:s3:::acme-data-lake/raw/)" +
             n + R"(/*"})";
         break;
     }
@@ -202,8 +211,8 @@ void RunProcess(benchmark::State& state, const std::vector<std::string>& args, i
 }
 
 void BM_ProcessAudit(benchmark::State& state) {
-  std::vector<std::string> args = {Get().policy_path, "--profile", "dbt-athena", "--format",
-                                   "json", "--fail-on", "never"};
+  std::vector<std::string> args = {Get().policy_path, "--profile", "dbt-athena", "--format", "json",
+                                   "--fail-on",       "never"};
   for (const std::string& v : VarArgs()) {
     args.push_back("--var");
     args.push_back(v);

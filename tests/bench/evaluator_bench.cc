@@ -23,10 +23,12 @@ namespace iam_audit {
 namespace {
 
 constexpr std::array<const char*, 20> kServices = {
-    "s3",   "ec2",  "iam",    "dynamodb", "lambda",         "sqs", "sns",     "kms",  "logs",  "cloudwatch",
-    "glue", "athena", "sts", "rds",      "secretsmanager", "ssm", "kinesis", "ecr", "ecs", "states"};
+    "s3",   "ec2",     "iam", "dynamodb", "lambda",
+    "sqs",  "sns",     "kms", "logs",     "cloudwatch",
+    "glue", "athena",  "sts", "rds",      "secretsmanager",
+    "ssm",  "kinesis", "ecr", "ecs",      "states"};
 
-constexpr std::array<const char*, 8> kNames = {"GetObject",    "ListThings", "DescribeStuff",
+constexpr std::array<const char*, 8> kNames = {"GetObject",    "ListThings",  "DescribeStuff",
                                                "PutItem",      "DeleteThing", "GetConfig",
                                                "CreateWidget", "UpdateWidget"};
 
