@@ -13,12 +13,6 @@
 #include "iam_audit/suggest.h"
 #include "yaml_util.h"
 
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-// GCC 12 reports a dangling pointer inside yaml-cpp's inlined YAML::Node
-// accessors at -O2 (a false positive of the then-new -Wdangling-pointer).
-#pragma GCC diagnostic ignored "-Wdangling-pointer"
-#endif
-
 namespace iam_audit {
 namespace {
 
@@ -244,8 +238,9 @@ class Loader {
       return;
     }
     for (auto it = node.begin(); it != node.end(); ++it) {
-      const YAML::Node& key = it->first;
-      const YAML::Node& value = it->second;
+      // Copies: `it->` returns a proxy that dies at the end of the statement.
+      const YAML::Node key = it->first;
+      const YAML::Node value = it->second;
       if (!key.IsScalar() || key.Scalar().empty()) {
         Error(key, "variable names must be non-empty strings");
         continue;

@@ -371,7 +371,11 @@ INSTANTIATE_TEST_SUITE_P(
                    "1:2: expected a JSON value, found character U+00A0 (a no-break space; JSON "
                    "whitespace is space, tab, CR and LF only)"},
         SyntaxCase{std::string("[\0]", 3),
-                   "1:2: expected a JSON value, found control character U+0000"}));
+                   "1:2: expected a JSON value, found control character U+0000"}),
+    // Named by position: the documents hold bytes a test name cannot.
+    [](const ::testing::TestParamInfo<SyntaxCase>& info) {
+      return "Case" + std::to_string(info.index);
+    });
 
 TEST(JsonTest, ExtraClosingBracketKeepsTheDocument) {
   ParseResult r = Parse("[1]]", "f.json");
