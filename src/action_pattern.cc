@@ -14,18 +14,19 @@ void SetError(std::string* error, std::string message) {
 }  // namespace
 
 std::optional<ActionPattern> ActionPattern::Parse(std::string_view text, std::string* error) {
-  const std::string quoted = "'" + std::string(text) + "'";
+  // Built only for an error: valid actions are the hot path of a parse.
+  const auto quoted = [text] { return "'" + std::string(text) + "'"; };
   if (text.empty()) {
     SetError(error, "empty action");
     return std::nullopt;
   }
   for (char c : text) {
     if (IsSpace(c)) {
-      SetError(error, "action " + quoted + " contains whitespace");
+      SetError(error, "action " + quoted() + " contains whitespace");
       return std::nullopt;
     }
     if (static_cast<unsigned char>(c) < 0x20) {
-      SetError(error, "action " + quoted + " contains a control character");
+      SetError(error, "action " + quoted() + " contains a control character");
       return std::nullopt;
     }
   }
@@ -39,19 +40,19 @@ std::optional<ActionPattern> ActionPattern::Parse(std::string_view text, std::st
   }
   const std::size_t colon = text.find(':');
   if (colon == std::string_view::npos) {
-    SetError(error, "action " + quoted + " has no ':' between service prefix and action name");
+    SetError(error, "action " + quoted() + " has no ':' between service prefix and action name");
     return std::nullopt;
   }
   if (text.find(':', colon + 1) != std::string_view::npos) {
-    SetError(error, "action " + quoted + " has more than one ':'");
+    SetError(error, "action " + quoted() + " has more than one ':'");
     return std::nullopt;
   }
   if (colon == 0) {
-    SetError(error, "action " + quoted + " has an empty service prefix");
+    SetError(error, "action " + quoted() + " has an empty service prefix");
     return std::nullopt;
   }
   if (colon + 1 == text.size()) {
-    SetError(error, "action " + quoted + " has an empty action name");
+    SetError(error, "action " + quoted() + " has an empty action name");
     return std::nullopt;
   }
   p.service_ = Glob::Compile(text.substr(0, colon), Glob::Case::kInsensitive);

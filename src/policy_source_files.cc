@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -197,10 +198,11 @@ bool IsCandidate(const fs::path& path) {
   return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
 }
 
-bool SniffFile(const fs::path& path) {
+// `size`: the file's size, so that a small file costs a small buffer.
+bool SniffFile(const fs::path& path, std::uintmax_t size) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return true;  // let the reader report why it cannot be read
-  std::string head(kSniffBytes, '\0');
+  std::string head(static_cast<std::size_t>(std::min<std::uintmax_t>(size, kSniffBytes)), '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
   return MightHoldPolicies(head);
@@ -255,7 +257,8 @@ PolicyFileScan FindPolicyFiles(const std::string& dir, std::span<const std::stri
       ++scan.excluded;
       continue;
     }
-    if (!SniffFile(entry.path())) {
+    const std::uintmax_t size = entry.file_size(type_ec);
+    if (!SniffFile(entry.path(), type_ec ? kSniffBytes : size)) {
       ++scan.skipped;
       continue;
     }

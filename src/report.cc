@@ -1,11 +1,13 @@
 #include "iam_audit/report.h"
 
 #include <algorithm>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
 
 #include "iam_audit/catalog.h"
+#include "iam_audit/parallel.h"
 #include "iam_audit/suppression.h"
 
 namespace iam_audit {
@@ -201,6 +203,113 @@ void WriteTextRun(const Report& report, const AuditRun& run, const Painter& pain
 
 // --- json and sarif --------------------------------------------------------------------
 
+// `s` as a JSON string, escaped exactly as nlohmann's dump() escapes it
+// (UTF-8 kept as is; ", \\ and control characters escaped), without building a
+// json value per string.
+std::string JsonString(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  while (!s.empty()) {
+    // The plain run up to the next character that needs escaping, at once.
+    const auto plain = std::find_if(s.begin(), s.end(), [](char c) {
+      return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+    });
+    out.append(s.begin(), plain);
+    s.remove_prefix(static_cast<std::size_t>(plain - s.begin()));
+    if (s.empty()) break;
+    const char c = s.front();
+    s.remove_prefix(1);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += "\\u00";
+          out += kHex[(c >> 4) & 0xF];
+          out += kHex[c & 0xF];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+// Appends `json` (dump(2) text) to `out` as a value nested at `indent`.
+void AppendIndented(std::string& out, std::string_view json, std::string_view indent) {
+  for (std::size_t nl; (nl = json.find('\n')) != std::string_view::npos;) {
+    out.append(json.substr(0, nl + 1)).append(indent);
+    json.remove_prefix(nl + 1);
+  }
+  out += json;
+}
+
+// Reports hold up to 100,000 findings (a repository audited file by file);
+// one nlohmann document of them all cost more than the audit itself. So the
+// findings array is streamed: `doc` holds kItemsMark where the array goes,
+// and WriteStreamed prints `doc` as dump(2) would, with that mark replaced
+// by the items (each given as its own dump(2)-style text), indented to fit.
+constexpr std::string_view kItemsMark = "\x01items";
+
+void WriteStreamed(std::ostream& out, const Json& doc, const std::vector<const Finding*>& findings,
+                   const std::function<std::string(const Finding&)>& item) {
+  const std::string head = doc.dump(2);
+  const std::string mark = Json(kItemsMark).dump();
+  const std::size_t at = head.find(mark);
+  const std::size_t line = head.rfind('\n', at) + 1;
+  const std::string indent(head.find_first_not_of(' ', line) - line, ' ');
+  out << std::string_view(head).substr(0, at);
+  if (findings.empty()) {
+    out << "[]";
+  } else {
+    // Rendered in chunks on every core (the items are independent), written
+    // in order.
+    constexpr std::size_t kChunk = 256;
+    const std::string item_indent = indent + "  ";
+    std::vector<std::string> chunks((findings.size() + kChunk - 1) / kChunk);
+    ParallelFor(chunks.size(), 0, [&](std::size_t c) {
+      std::string& text = chunks[c];
+      for (std::size_t i = c * kChunk; i < std::min(findings.size(), (c + 1) * kChunk); ++i) {
+        text.append(i == 0 ? "[\n" : ",\n").append(item_indent);
+        AppendIndented(text, item(*findings[i]), item_indent);
+      }
+    });
+    for (const std::string& chunk : chunks) out << chunk;
+    out << '\n' << indent << ']';
+  }
+  out << std::string_view(head).substr(at + mark.size()) << '\n';
+}
+
+std::vector<const Finding*> AllFindings(const Report& report) {
+  std::vector<const Finding*> out;
+  for (const AuditRun& run : report.runs) {
+    for (const Finding& f : run.result.findings) out.push_back(&f);
+  }
+  return out;
+}
+
 Json FixJson(const Finding& f) {
   if (f.fix.empty()) return nullptr;
   return Json::parse(f.fix);
@@ -283,32 +392,39 @@ void WriteTextReport(const Report& report, const TextOptions& options, std::ostr
 
 void WriteJsonReport(const Report& report, std::ostream& out) {
   const FindingCounts counts = CountFindings(report);
-  Json findings = Json::array();
-  for (const AuditRun& run : report.runs) {
-    for (const Finding& f : run.result.findings) {
-      findings.push_back({{"id", f.name()},
-                          {"severity", SeverityName(f.severity)},
-                          {"message", f.message},
-                          {"file", f.file},
-                          {"line", f.where.line},
-                          {"column", f.where.column},
-                          {"group", f.group},
-                          {"action", f.action},
-                          {"resource", f.resource},
-                          {"fix", FixJson(f)}});
-      if (f.suppressed) findings.back()["suppressed"] = SuppressionJson(*f.suppressed);
-    }
-  }
-  Json doc = {{"version", 1},
-              {"tool", ToolJson(report)},
-              {"profile", report.profile},
-              {"summary",
-               {{"error", counts.error},
-                {"warning", counts.warning},
-                {"note", counts.note},
-                {"suppressed", counts.suppressed}}},
-              {"findings", std::move(findings)}};
-  out << doc.dump(2) << '\n';
+  const Json doc = {{"version", 1},
+                    {"tool", ToolJson(report)},
+                    {"profile", report.profile},
+                    {"summary",
+                     {{"error", counts.error},
+                      {"warning", counts.warning},
+                      {"note", counts.note},
+                      {"suppressed", counts.suppressed}}},
+                    {"findings", kItemsMark}};
+  // Each finding written directly, as dump(2) would (report_test.cc checks
+  // the two agree), without a json value per finding.
+  WriteStreamed(out, doc, AllFindings(report), [](const Finding& f) {
+    std::string text = "{";
+    const auto member = [&text](std::string_view key, std::string_view json_value) {
+      text.append("\n  \"").append(key).append("\": ");
+      AppendIndented(text, json_value, "  ");
+      text += ',';
+    };
+    member("id", JsonString(f.name()));
+    member("severity", JsonString(SeverityName(f.severity)));
+    member("message", JsonString(f.message));
+    member("file", JsonString(f.file));
+    member("line", std::to_string(f.where.line));
+    member("column", std::to_string(f.where.column));
+    member("group", JsonString(f.group));
+    member("action", JsonString(f.action));
+    member("resource", JsonString(f.resource));
+    // The fix is already dump(2) text of a statement (audit.cc).
+    member("fix", f.fix.empty() ? "null" : std::string_view(f.fix));
+    if (f.suppressed) member("suppressed", SuppressionJson(*f.suppressed).dump(2));
+    text.back() = '\n';  // the last member's ','
+    return text + "}";
+  });
 }
 
 void WriteSarifReport(const Report& report, std::ostream& out) {
@@ -321,49 +437,46 @@ void WriteSarifReport(const Report& report, std::ostream& out) {
                      {"help", {{"text", r.help}}},
                      {"defaultConfiguration", {{"level", SeverityName(r.severity)}}}});
   }
-  Json results = Json::array();
-  for (const AuditRun& run : report.runs) {
-    for (const Finding& f : run.result.findings) {
-      Json result = {
-          {"ruleId", f.name()},
-          {"ruleIndex", static_cast<int>(f.id)},
-          {"level", SeverityName(f.severity)},
-          {"message", {{"text", f.message}}},
-          {"locations", Json::array({{{"physicalLocation", PhysicalLocation(f.file, f.where)}}})},
-          {"partialFingerprints", {{"iamAudit/v1", f.fingerprint}}}};
-      if (!f.related.empty()) {
-        Json related = Json::array();
-        for (std::size_t i = 0; i < f.related.size(); ++i) {
-          const RelatedLocation& r = f.related[i];
-          related.push_back({{"id", static_cast<int>(i + 1)},
-                             {"physicalLocation", PhysicalLocation(r.file, r.where)},
-                             {"message", {{"text", r.message}}}});
-        }
-        result["relatedLocations"] = std::move(related);
+  const auto result_json = [](const Finding& f) {
+    Json result = {
+        {"ruleId", f.name()},
+        {"ruleIndex", static_cast<int>(f.id)},
+        {"level", SeverityName(f.severity)},
+        {"message", {{"text", f.message}}},
+        {"locations", Json::array({{{"physicalLocation", PhysicalLocation(f.file, f.where)}}})},
+        {"partialFingerprints", {{"iamAudit/v1", f.fingerprint}}}};
+    if (!f.related.empty()) {
+      Json related = Json::array();
+      for (std::size_t i = 0; i < f.related.size(); ++i) {
+        const RelatedLocation& r = f.related[i];
+        related.push_back({{"id", static_cast<int>(i + 1)},
+                           {"physicalLocation", PhysicalLocation(r.file, r.where)},
+                           {"message", {{"text", r.message}}}});
       }
-      Json properties = Json::object();
-      if (!f.group.empty()) properties["group"] = f.group;
-      if (!f.action.empty()) properties["action"] = f.action;
-      if (!f.resource.empty()) properties["resource"] = f.resource;
-      if (!f.fix.empty()) properties["fix"] = FixJson(f);
-      if (!properties.empty()) result["properties"] = std::move(properties);
-      if (f.suppressed) result["suppressions"] = Json::array({SarifSuppressionJson(*f.suppressed)});
-      results.push_back(std::move(result));
+      result["relatedLocations"] = std::move(related);
     }
-  }
+    Json properties = Json::object();
+    if (!f.group.empty()) properties["group"] = f.group;
+    if (!f.action.empty()) properties["action"] = f.action;
+    if (!f.resource.empty()) properties["resource"] = f.resource;
+    if (!f.fix.empty()) properties["fix"] = FixJson(f);
+    if (!properties.empty()) result["properties"] = std::move(properties);
+    if (f.suppressed) result["suppressions"] = Json::array({SarifSuppressionJson(*f.suppressed)});
+    return result.dump(2);
+  };
   Json run = {{"tool",
                {{"driver",
                  {{"name", "iam-audit"},
                   {"version", ToolVersion()},
                   {"semanticVersion", ToolVersion()},
                   {"rules", std::move(rules)}}}}},
-              {"results", std::move(results)},
+              {"results", kItemsMark},
               {"columnKind", "utf16CodeUnits"},
               {"properties", {{"profile", report.profile}, {"catalog", report.catalog}}}};
   Json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
               {"version", "2.1.0"},
               {"runs", Json::array({std::move(run)})}};
-  out << doc.dump(2) << '\n';
+  WriteStreamed(out, doc, AllFindings(report), result_json);
 }
 
 std::string PathToUri(std::string_view path) {

@@ -218,6 +218,10 @@ TEST(SuggestActionsTest, NothingCloseMeansNoSuggestion) {
   EXPECT_THAT(SuggestActions(c, "zzzzqqqq:xxxxyyyyvvvv", 3), IsEmpty());
   EXPECT_THAT(SuggestActions(c, "s3:Xqzwvkjhgfdsa", 3), IsEmpty());
   EXPECT_THAT(SuggestActions(c, "*", 3), IsEmpty());
+  // A service the catalog does not have, nothing like any prefix: no guess
+  // from other services' actions.
+  EXPECT_THAT(SuggestActions(c, "deeplensx:*", 3), IsEmpty());
+  EXPECT_THAT(SuggestActions(c, "builderidq:CreateInvitation", 3), IsEmpty());
   EXPECT_THAT(SuggestActions(c, "s3:GetObjcet", 0), IsEmpty());
 }
 

@@ -147,6 +147,37 @@ TEST(ReportTest, JsonHasTheDocumentedShape) {
                                    "over-broad-resource", "unknown-action"}));
 }
 
+// The JSON and SARIF writers stream their findings (report.cc); what they
+// write must be exactly nlohmann's dump(2) of the same document, whatever
+// the strings hold (quotes, backslashes, control characters, UTF-8) and with
+// no findings at all.
+TEST(ReportTest, StreamedReportsAreExactlyTheirPrettyPrintedDocument) {
+  Report report = SampleReport("dir/\"odd\\ name\".json");
+  ASSERT_FALSE(report.runs[0].result.findings.empty());
+  Finding& f = report.runs[0].result.findings.front();
+  f.message =
+      std::string("tab\there, newline\nhere, bell \x07, DEL \x7f, caf\xC3\xA9 \xE2\x9C\x93 ") +
+      std::string(1, '\0') + " end";
+  FindingSuppression suppression;
+  suppression.reason = "accepted \"for now\"";
+  suppression.file = ".iam-audit.yaml";
+  suppression.where = {4, 5};
+  suppression.expires = "2999-01-01";
+  report.runs[0].result.findings.back().suppressed = suppression;
+  Report empty = report;
+  empty.runs[0].result.findings.clear();
+  for (const Report* r : {&report, &empty}) {
+    const std::string json = Json(*r);
+    EXPECT_EQ(json, nlohmann::ordered_json::parse(json).dump(2) + "\n");
+    const std::string sarif = Sarif(*r);
+    EXPECT_EQ(sarif, nlohmann::ordered_json::parse(sarif).dump(2) + "\n");
+  }
+  const auto doc = nlohmann::ordered_json::parse(Json(report));
+  EXPECT_EQ(doc["findings"][0]["message"], f.message);
+  EXPECT_EQ(doc["findings"].back()["suppressed"]["reason"], "accepted \"for now\"");
+  EXPECT_TRUE(nlohmann::ordered_json::parse(Json(empty))["findings"].empty());
+}
+
 TEST(ReportTest, CountsAtOrAbove) {
   const FindingCounts c{2, 3, 4};
   EXPECT_EQ(c.AtOrAbove(Severity::kError), 2u);
