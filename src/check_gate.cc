@@ -91,6 +91,7 @@ InputFiles ExpandInputs(const std::vector<std::string>& args, const Config& conf
           ++out.excluded;
         } else {
           out.files.push_back(Normal(f));
+          out.scanned.insert(out.files.back());
         }
       }
       if (out.files.size() == before) out.empty_directories.push_back(arg);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct InputFiles {
   std::size_t excluded = 0;        // dropped by the configuration's `exclude`
   std::size_t skipped = 0;         // found in directories, plainly not IAM
   std::vector<std::string> empty_directories;  // directories given with no file to check
+  std::set<std::string> scanned;               // the files found in directories (not named)
 };
 // Directories among `args` are scanned (FindPolicyFiles); every file, found
 // or named, that the configuration excludes is dropped ("-" is kept). Paths

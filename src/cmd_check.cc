@@ -30,11 +30,14 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -84,27 +87,30 @@ struct CheckOptions {
   std::string write_baseline;
   unsigned jobs = 0;
   bool verbose = false;
+
+  // Where the policies come from (policy_source.h).
+  std::string input_format = "auto";
+  std::string principal;  // account authorization details: only this role or user
   // The options given that only an audit uses (an error without a profile).
   std::vector<std::string> audit_options_given;
 };
 
-// Errors and warnings of one file, merged in source order.
-void PrintDiagnostics(std::ostream& err, const PolicyParseResult& result) {
-  std::size_t e = 0, w = 0;
-  const auto before = [](const Diagnostic& a, const Diagnostic& b) {
-    return std::pair(a.where.line, a.where.column) <= std::pair(b.where.line, b.where.column);
-  };
-  while (e < result.errors.size() || w < result.warnings.size()) {
-    const bool take_error =
-        w == result.warnings.size() ||
-        (e < result.errors.size() && before(result.errors[e], result.warnings[w]));
-    if (take_error) {
-      err << result.errors[e++].ToString() << '\n';
-    } else {
-      Diagnostic warning = result.warnings[w++];
-      warning.message = "warning: " + warning.message;
-      err << warning.ToString() << '\n';
-    }
+// Errors, warnings and notes of one file, merged in source order (errors
+// first at the same place).
+void PrintDiagnostics(std::ostream& err, const Diagnostics& errors, const Diagnostics& warnings,
+                      const Diagnostics& notes = {}) {
+  std::vector<std::pair<const Diagnostic*, std::string_view>> all;
+  for (const Diagnostic& d : errors) all.emplace_back(&d, "");
+  for (const Diagnostic& d : warnings) all.emplace_back(&d, "warning: ");
+  for (const Diagnostic& d : notes) all.emplace_back(&d, "note: ");
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return std::pair(a.first->where.line, a.first->where.column) <
+           std::pair(b.first->where.line, b.first->where.column);
+  });
+  for (const auto& [d, prefix] : all) {
+    Diagnostic shown = *d;
+    shown.message = std::string(prefix) + shown.message;
+    err << shown.ToString() << '\n';
   }
 }
 
@@ -119,50 +125,80 @@ std::optional<Policy> LoadPolicy(const std::string& path, Context& ctx) {
     return std::nullopt;
   }
   PolicyParseResult result = ParsePolicy(source.text, source.name);
-  PrintDiagnostics(ctx.err, result);
+  PrintDiagnostics(ctx.err, result.errors, result.warnings);
   return std::move(result.policy);
 }
 
-// One POLICY file, read and parsed (possibly on a worker thread): its
-// diagnostics are kept, to be printed in file order.
+// One POLICY file, read and parsed (possibly on a worker thread) in whatever
+// format it is (policy_source.h): its diagnostics are kept, to be printed in
+// file order.
 struct LoadedFile {
-  std::optional<Policy> policy;
+  bool valid = false;         // read, recognized, and every document valid
+  PolicySourceResult source;  // the policies and the principals they apply to
   std::string diagnostics;
-  std::size_t warnings = 0;  // the parser's warnings (pitfalls IAM accepts)
-  bool skipped = false;      // --skip-non-iam: plainly not IAM
+  std::size_t warnings = 0;  // the reader's warnings (pitfalls IAM accepts...)
+  bool skipped = false;      // plainly not IAM (--skip-non-iam, or found in a directory)
 };
 
-LoadedFile LoadFile(const std::string& path, std::istream& in, bool skip_non_iam) {
+LoadedFile LoadFile(const std::string& path, std::istream& in, bool skip_non_iam,
+                    const PolicySourceOptions& source_options) {
   LoadedFile out;
-  SourceFile source;
   try {
-    source = ReadSourceFile(path, in, json::kMaxDocumentBytes);
+    const SourceFile source = ReadSourceFile(path, in, json::kMaxDocumentBytes);
+    if (skip_non_iam && !MightHoldPolicies(source.text)) {
+      out.skipped = true;
+      return out;
+    }
+    out.source = LoadPolicySource(source, source_options);
   } catch (const InputError& e) {
     out.diagnostics = std::string(e.what()) + '\n';
     return out;
   }
-  if (skip_non_iam && !MightHoldPolicies(source.text)) {
-    out.skipped = true;
+  if (source_options.allow_unrecognized && out.source.format == InputFormat::kAuto) {
+    out.skipped = true;  // found in a directory, in no format iam-audit reads
     return out;
   }
-  PolicyParseResult result = ParsePolicy(source.text, source.name);
   std::ostringstream diagnostics;
-  PrintDiagnostics(diagnostics, result);
+  PrintDiagnostics(diagnostics, out.source.errors, out.source.warnings, out.source.notes);
   out.diagnostics = diagnostics.str();
-  out.warnings = result.warnings.size();
-  out.policy = std::move(result.policy);
+  out.warnings = out.source.warnings.size();
+  out.valid = out.source.ok();
   return out;
 }
 
-// Every file, on `jobs` threads; diagnostics printed in file order.
+// --var NAME=VALUE as CloudFormation parameter values (the reader takes the
+// ones a template uses; policy_source.h).
+std::map<std::string, std::string, std::less<>> SourceVariables(const CheckOptions& options) {
+  std::map<std::string, std::string, std::less<>> out;
+  for (const std::string& v : options.vars.vars) {
+    const std::size_t eq = v.find('=');
+    if (eq != std::string::npos && eq > 0) out[v.substr(0, eq)] = v.substr(eq + 1);
+  }
+  return out;
+}
+
+// Every file, on `jobs` threads; diagnostics printed in file order. Files
+// found by a directory scan (`scanned`) in a format iam-audit does not read
+// are skipped rather than errors.
 std::vector<LoadedFile> LoadFiles(const std::vector<std::string>& files,
-                                  const CheckOptions& options, Context& ctx) {
+                                  const std::set<std::string>& scanned, const CheckOptions& options,
+                                  Context& ctx) {
+  PolicySourceOptions source_options;
+  source_options.format = *ParseInputFormat(options.input_format);
+  source_options.principal = options.principal;
+  source_options.variables = SourceVariables(options);
+  PolicySourceOptions scan_options = source_options;
+  scan_options.allow_unrecognized = source_options.format == InputFormat::kAuto;
+  const auto load = [&](std::size_t i, std::istream& in) {
+    return LoadFile(files[i], in, options.skip_non_iam,
+                    scanned.count(files[i]) > 0 ? scan_options : source_options);
+  };
   std::vector<LoadedFile> loaded(files.size());
   for (std::size_t i = 0; i < files.size(); ++i) {  // standard input: here, once
-    if (files[i] == "-") loaded[i] = LoadFile(files[i], ctx.in, options.skip_non_iam);
+    if (files[i] == "-") loaded[i] = load(i, ctx.in);
   }
   ParallelFor(files.size(), options.jobs, [&](std::size_t i) {
-    if (files[i] != "-") loaded[i] = LoadFile(files[i], ctx.in, options.skip_non_iam);
+    if (files[i] != "-") loaded[i] = load(i, ctx.in);
   });
   for (const LoadedFile& f : loaded) ctx.err << f.diagnostics;
   return loaded;
@@ -192,10 +228,18 @@ struct AuditGroup {
 };
 
 // The profile, variables and context of a group: its report's requirements.
-void PrepareGroup(AuditGroup& group, const Catalog& catalog) {
+// `source_vars`: the --var names the policy files used as CloudFormation
+// parameters; those the profile does not have are not profile variables.
+void PrepareGroup(AuditGroup& group, const Catalog& catalog,
+                  const std::set<std::string>& source_vars) {
   const ResolvedSettings& s = group.settings;
   const Profile profile = LoadProfile(s.profile, catalog);
-  const Bindings bindings = ResolveVariables(profile, s.vars, s.config_vars);
+  VariableOptions vars = s.vars;
+  std::erase_if(vars.vars, [&](const std::string& v) {
+    const std::string name = v.substr(0, v.find('='));
+    return source_vars.count(name) > 0 && profile.FindVariable(name) == nullptr;
+  });
+  const Bindings bindings = ResolveVariables(profile, vars, s.config_vars);
   group.report.profile = profile.name();
   group.report.catalog = CatalogLabel(catalog);
   group.report.requirements = profile.Requirements(bindings);
@@ -242,17 +286,22 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
                      (config.file.empty() ? std::string(kConfigFileName) : config.file) +
                      (options.lint_only ? " (and drop --lint-only)" : ""));
   }
-  const Catalog* catalog = groups.empty() ? nullptr : &ctx.catalog();
-  for (AuditGroup& group : groups) PrepareGroup(group, *catalog);
+  if (!ParseInputFormat(options.input_format)) {
+    throw InputError("--input-format: unknown format '" + options.input_format + "'");
+  }
 
   // Every file is read and parsed (all errors reported) before giving up.
-  std::vector<LoadedFile> loaded = LoadFiles(files, options, ctx);
+  std::vector<LoadedFile> loaded = LoadFiles(files, inputs.scanned, options, ctx);
   bool valid = true;
   std::size_t skipped = inputs.skipped;
+  std::set<std::string> source_vars;
   for (const LoadedFile& f : loaded) {
     skipped += f.skipped ? 1 : 0;
-    valid = valid && (f.skipped || f.policy.has_value());
+    valid = valid && (f.skipped || f.valid);
+    source_vars.insert(f.source.variables_used.begin(), f.source.variables_used.end());
   }
+  const Catalog* catalog = groups.empty() ? nullptr : &ctx.catalog();
+  for (AuditGroup& group : groups) PrepareGroup(group, *catalog, source_vars);
   if (options.verbose) {
     ctx.err << "iam-audit: " << (loaded.size() - (skipped - inputs.skipped)) << " files checked, "
             << skipped << " skipped as plainly not IAM, " << inputs.excluded << " excluded"
@@ -272,33 +321,49 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   }
   if (!valid) return kExitUsage;
 
-  // The runs of every group: all its files together, or one per file.
+  // The runs of every group. A principal a file describes (a role of
+  // account authorization details, a CloudFormation or Terraform role) is
+  // audited on its own, with its own boundary; the single policies of bare
+  // documents and AWS CLI output are one principal's, all together, unless
+  // --each makes every file (every principal) its own run.
   struct PendingRun {
     std::size_t group;
     std::vector<std::string> files;
+    std::string subject;
     PolicySet set;
     AuditResult result;
   };
   std::vector<PendingRun> runs;
+  const auto subject_run = [&](std::size_t g, const std::string& file, AuditSubject& subject,
+                               std::string label) {
+    PolicySet set = caps;
+    set.identity = std::move(subject.policies.identity);
+    if (!set.boundary) set.boundary = std::move(subject.policies.boundary);
+    runs.push_back({g, {file}, std::move(label), std::move(set), {}});
+  };
   for (std::size_t g = 0; g < groups.size(); ++g) {
     std::vector<std::string> names;
     std::vector<Policy> identity;
     for (const std::size_t i : groups[g].files) {
-      if (!loaded[i].policy) continue;  // skipped
-      names.push_back(loaded[i].policy->file);
-      identity.push_back(std::move(*loaded[i].policy));
-    }
-    if (identity.empty()) continue;
-    if (groups[g].settings.each) {
-      for (std::size_t i = 0; i < identity.size(); ++i) {
-        PolicySet set = caps;
-        set.identity = {std::move(identity[i])};
-        runs.push_back({g, {names[i]}, std::move(set), {}});
+      if (loaded[i].skipped) continue;
+      PolicySourceResult& source = loaded[i].source;
+      const bool single =
+          source.format == InputFormat::kPolicy || source.format == InputFormat::kAwsCli;
+      for (AuditSubject& subject : source.subjects) {
+        if (!single) {
+          subject_run(g, files[i], subject, subject.name);
+        } else if (groups[g].settings.each) {
+          subject_run(g, files[i], subject, "");
+        } else {
+          names.push_back(files[i]);
+          for (Policy& p : subject.policies.identity) identity.push_back(std::move(p));
+        }
       }
-    } else {
+    }
+    if (!identity.empty()) {
       PolicySet set = caps;
       set.identity = std::move(identity);
-      runs.push_back({g, names, std::move(set), {}});
+      runs.push_back({g, names, "", std::move(set), {}});
     }
   }
   ParallelFor(runs.size(), options.jobs, [&](std::size_t i) {
@@ -307,7 +372,8 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   });
   for (PendingRun& run : runs) {
     if (!run.result.errors.empty()) throw InputError(std::move(run.result.errors));
-    groups[run.group].report.runs.push_back({std::move(run.files), std::move(run.result)});
+    groups[run.group].report.runs.push_back(
+        {std::move(run.files), std::move(run.result), std::move(run.subject)});
   }
   std::vector<Report> reports;
   for (AuditGroup& group : groups) {
@@ -373,6 +439,15 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
                   "the configuration's fail-on, else error)")
       ->check(CLI::IsMember({"error", "warning", "note", "never"}));
   cmd->add_flag("--each", options->each, "Audit each POLICY on its own");
+  cmd->add_option("--input-format", options->input_format,
+                  "How to read the files (default auto: detected from the content); "
+                  "docs/input-formats.md")
+      ->check(CLI::IsMember(
+          std::vector<std::string>(InputFormatNames().begin(), InputFormatNames().end())));
+  cmd->add_option("--principal", options->principal,
+                  "With aws iam get-account-authorization-details output: audit only this role "
+                  "or user (name or ARN)")
+      ->type_name("NAME|ARN");
   cmd->add_option("--boundary", options->boundary, "Permissions boundary policy")
       ->type_name("FILE");
   cmd->add_option("--scp", options->scps,

@@ -433,10 +433,13 @@ std::string FormatList() {
   return out;
 }
 
-[[noreturn]] void Unrecognized(const SourceFile& file, const std::string& why) {
-  throw InputError(file.name + ": cannot tell what kind of input this is (" + why +
-                   "). iam-audit reads:" + FormatList() +
-                   "\nUse --input-format NAME to say which it is.");
+// `where`: the document's first value (1:1 for an empty file).
+[[noreturn]] void Unrecognized(const SourceFile& file, SourceLocation where,
+                               const std::string& why) {
+  throw InputError(Diagnostics{{file.name, where,
+                                "cannot tell what kind of input this is (" + why +
+                                    "). iam-audit reads:" + FormatList() +
+                                    "\nUse --input-format NAME to say which it is."}});
 }
 
 [[noreturn]] void NotThatFormat(const SourceFile& file, InputFormat format,
@@ -556,8 +559,9 @@ PolicySourceResult LoadPolicySource(const SourceFile& file, const PolicySourceOp
         return result;
       }
       if (options.allow_unrecognized) return result;
-      Unrecognized(file, "it is neither JSON nor YAML: " +
-                             (yaml_errors.empty() ? std::string() : yaml_errors[0].ToString()));
+      Unrecognized(file, yaml_errors.empty() ? SourceLocation{1, 1} : yaml_errors[0].where,
+                   "it is neither JSON nor YAML: " +
+                       (yaml_errors.empty() ? std::string() : yaml_errors[0].message));
     }
     root = c.Keep(std::move(*yaml)).root();
   } else {
@@ -574,9 +578,11 @@ PolicySourceResult LoadPolicySource(const SourceFile& file, const PolicySourceOp
         result.errors.clear();
         return result;
       }
-      Unrecognized(file, FirstNonSpace(file.text).empty() ? "it is empty"
-                         : root.is_object()               ? "its top-level keys match none of these"
-                                                          : "it is not a JSON or YAML object");
+      const bool empty = FirstNonSpace(file.text).empty();
+      Unrecognized(file, empty ? SourceLocation{1, 1} : root.where(),
+                   empty              ? "it is empty"
+                   : root.is_object() ? "its top-level keys match none of these"
+                                      : "it is not a JSON or YAML object");
     }
   } else if (!Fits(format, root)) {
     const InputFormat detected = Detect(root);

@@ -110,7 +110,9 @@ std::string OverBroadResourceSummary(const Report& report, const std::vector<Fin
 void WriteTextRun(const Report& report, const AuditRun& run, const Painter& paint,
                   std::ostream& out) {
   const AuditResult& result = run.result;
-  out << paint("1", "Audit of " + FilesLabel(run.files) + " against profile " + report.profile)
+  const std::string subject = run.subject.empty() ? "" : " (" + run.subject + ")";
+  out << paint("1",
+               "Audit of " + FilesLabel(run.files) + subject + " against profile " + report.profile)
       << " (catalog " << report.catalog << ")\n";
 
   std::size_t action_width = 0;

@@ -662,7 +662,7 @@ TEST(PolicySourceTest, UnknownFormatListsTheFormatsItReads) {
     FAIL() << "no InputError";
   } catch (const InputError& e) {
     const std::string what = e.what();
-    EXPECT_THAT(what, HasSubstr("unknown-format.json: cannot tell what kind of input this is"));
+    EXPECT_THAT(what, HasSubstr("unknown-format.json:1:1: cannot tell what kind of input this is"));
     for (std::string_view name : InputFormatNames().subspan(1)) {
       EXPECT_THAT(what, HasSubstr("\n  " + std::string(name) + ": "));
     }

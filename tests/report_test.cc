@@ -73,7 +73,7 @@ Report SampleReport(const std::string& file = "dir/my policy.json") {
   options.profile_name = report.profile;
   AuditResult result = Audit(TestCatalog(), set, report.requirements, options);
   EXPECT_THAT(result.errors, IsEmpty());
-  report.runs.push_back({{file}, std::move(result)});
+  report.runs.push_back({{file}, std::move(result), ""});
   return report;
 }
 

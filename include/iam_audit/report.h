@@ -43,6 +43,9 @@ class Catalog;
 struct AuditRun {
   std::vector<std::string> files;  // the identity policy files audited together
   AuditResult result;
+  // The principal audited when a file describes several (policy_source.h:
+  // "role/dbt-runner", "AWS::IAM::Role DbtRole"); "" for bare policies.
+  std::string subject;
 };
 
 struct Report {

@@ -171,7 +171,8 @@ void BM_ParseProfileAuditReport(benchmark::State& state) {
     report.requirements = profile.Requirements(ResolveVariables(profile, vars));
     AuditOptions options;
     options.profile_name = profile.name();
-    report.runs.push_back({{f.policy_path}, Audit(f.catalog, set, report.requirements, options)});
+    report.runs.push_back(
+        {{f.policy_path}, Audit(f.catalog, set, report.requirements, options), ""});
     std::ostringstream out;
     WriteJsonReport(report, out);
     benchmark::DoNotOptimize(out);

@@ -1,0 +1,132 @@
+// `iam-audit check` on the files teams keep policies in (policy_source.h),
+// run as a user would: AWS CLI output, account authorization details (one
+// audit per role and user, --principal), CloudFormation (parameters from
+// --var), Terraform, directory scans, --input-format and unreadable formats.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+namespace iam_audit {
+namespace {
+
+using testing::CommandResult;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::vector<std::string> kProfile = {
+    "--profile", "dbt-athena",
+    "--var",     "region_name=eu-west-1",
+    "--var",     "account_id=111122223333",
+    "--var",     "schema=analytics",
+    "--var",     "s3_staging_dir=s3://acme-athena-results/dbt/",
+    "--var",     "s3_data_dir=s3://acme-lake/dbt/"};
+
+CommandResult Check(std::vector<std::string> args, bool profile = true) {
+  args.insert(args.begin(), "check");
+  if (profile) args.insert(args.end(), kProfile.begin(), kProfile.end());
+  args.insert(args.end(), {"--no-config", "--fail-on", "never"});
+  return testing::RunIamAudit(args);
+}
+
+std::string Format(const std::string& name) { return testing::TestData("formats/" + name); }
+
+std::size_t Count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+TEST(CmdCheckFormatsTest, EveryFormatIsReadWithLocationsIntoTheRealFile) {
+  for (const char* name :
+       {"policy.json", "policy.yaml", "get-policy-version.json", "get-role-policy.json",
+        "account-authorization-details.json", "cloudformation.json", "cloudformation.yaml",
+        "terraform-plan.json", "terraform-state.json"}) {
+    const CommandResult r = Check({Format(name)}, /*profile=*/false);
+    EXPECT_EQ(r.exit_code, 0) << name << "\n" << r.err;
+  }
+  // A note points into the template, at the value it could not resolve.
+  const CommandResult r = Check({Format("cloudformation.yaml")}, false);
+  EXPECT_THAT(r.err, HasSubstr("cloudformation.yaml:68:27: note: AWS::Region is not known"));
+}
+
+TEST(CmdCheckFormatsTest, EachPrincipalOfAccountAuthorizationDetailsIsAuditedOnItsOwn) {
+  const std::string file = Format("account-authorization-details.json");
+  CommandResult r = Check({file});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Count(r.out, "Audit of "), 3u) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("(role/service/dbt-runner) against profile dbt-athena"));
+  EXPECT_THAT(r.out, HasSubstr("(user/alice) against profile dbt-athena"));
+
+  r = Check({file, "--principal", "dbt-runner"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Count(r.out, "Audit of "), 1u);
+  EXPECT_THAT(r.out, HasSubstr("(role/service/dbt-runner)"));
+
+  r = Check({file, "--principal", "nobody"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--principal 'nobody' names no role or user"));
+}
+
+TEST(CmdCheckFormatsTest, CloudFormationParametersComeFromVarWithoutClashingWithTheProfile) {
+  const std::string file = Format("cloudformation.yaml");
+  CommandResult r = Check({file});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("note: AWS::Region is not known offline"));
+  EXPECT_THAT(r.out, HasSubstr("(AWS::IAM::Role DbtRunnerRole) against profile dbt-athena"));
+  // Pseudo parameters given with --var resolve the template; they are not
+  // profile variables, so they are no "unknown variable" error.
+  r = Check({file, "--var", "AWS::Region=eu-west-1", "--var", "AWS::AccountId=111122223333"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, Not(HasSubstr("AWS::Region is not known")));
+  // A --var neither the profile nor the template knows still is.
+  r = Check({file, "--var", "schemas=x"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown variable 'schemas'"));
+}
+
+TEST(CmdCheckFormatsTest, AFileInNoKnownFormatIsExitTwoNamingTheFormats) {
+  const CommandResult r = Check({Format("unknown-format.json")}, false);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown-format.json:1:1: cannot tell what kind of input"));
+  for (const char* name :
+       {"policy", "aws-cli", "account-authorization-details", "cloudformation", "terraform"}) {
+    EXPECT_THAT(r.err, HasSubstr(std::string("\n  ") + name + ": "));
+  }
+  // A format forced with --input-format that does not fit is exit 2 too.
+  const CommandResult forced = Check({Format("policy.json"), "--input-format", "terraform"}, false);
+  EXPECT_EQ(forced.exit_code, 2);
+  EXPECT_EQ(Check({Format("policy.json"), "--input-format", "policy"}, false).exit_code, 0);
+  EXPECT_EQ(Check({Format("policy.json"), "--input-format", "xml"}, false).exit_code, 2);
+}
+
+TEST(CmdCheckFormatsTest, DirectoryScansReadEveryFormatAndSkipTheRest) {
+  // The tree holds a policy, a CloudFormation stack, a Terraform state, a
+  // docker-compose file and a package.json: the last two are not IAM.
+  CommandResult r = testing::RunIamAudit(
+      {"check", Format("tree"), "--no-config", "--verbose", "--fail-on", "never"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("skipped as plainly not IAM"));
+  r = testing::RunIamAudit({"check",       Format("tree"),
+                            "--no-config", "--fail-on",
+                            "never",       "--format",
+                            "json",        "--each",
+                            "--profile",   "dbt-athena",
+                            "--var",       "region_name=eu-west-1",
+                            "--var",       "account_id=111122223333",
+                            "--var",       "schema=analytics",
+                            "--var",       "s3_staging_dir=s3://acme-athena-results/dbt/",
+                            "--var",       "s3_data_dir=s3://acme-lake/dbt/"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("stack.yaml"));
+  EXPECT_THAT(r.out, HasSubstr("terraform.tfstate"));
+  EXPECT_THAT(r.out, HasSubstr("s3-read.json"));
+}
+
+}  // namespace
+}  // namespace iam_audit
