@@ -6,7 +6,10 @@
 //       [--resource-policy F --principal ARN] [--unknown-context] [--format text|json]
 //   iam-audit simulate POLICY... --requests FILE|-   (JSON lines in, JSON lines out)
 //
-// All POLICY files are the identity policies of one principal. Each --scp is
+// All POLICY files are the identity policies of one principal; they may be in
+// any format `check` reads (policy_source.h): a file describing several
+// principals (authorization details, a template) needs --principal NAME|ARN
+// to pick the caller, whose boundary it then also gives. Each --scp is
 // one level of the organization (root first); every level must allow.
 // `--context KEY=VALUE` may be repeated: repeating a key gives it a list of
 // values (a multivalued key). `--unknown-context` switches to three-valued
@@ -34,6 +37,7 @@
 #include "iam_audit/evaluator.h"
 #include "iam_audit/json.h"
 #include "iam_audit/policy.h"
+#include "iam_audit/policy_source.h"
 #include "iam_audit/source_file.h"
 
 namespace iam_audit::cli {
@@ -69,14 +73,76 @@ std::optional<Policy> LoadPolicy(const std::string& path, Context& ctx, Diagnost
   }
 }
 
+// Reads one POLICY file in whatever format it is (policy_source.h) into the
+// caller's identity policies (and boundary, when the file gives one). A file
+// describing several principals needs --principal to say which is calling.
+void LoadIdentity(const SimulateOptions& o, const std::string& path, Context& ctx, PolicySet& set,
+                  std::optional<Policy>& file_boundary, Diagnostics* errors) {
+  try {
+    const SourceFile file = ReadSourceFile(path, ctx.in, json::kMaxDocumentBytes);
+    PolicySourceOptions options;
+    options.principal = o.principal;
+    PolicySourceResult source = LoadPolicySource(file, options);
+    for (const auto& [list, kind] :
+         {std::pair(&source.warnings, "warning: "), std::pair(&source.notes, "note: ")}) {
+      for (Diagnostic d : *list) {
+        d.message = kind + d.message;
+        ctx.err << d.ToString() << '\n';
+      }
+    }
+    if (!source.ok()) {
+      errors->insert(errors->end(), source.errors.begin(), source.errors.end());
+      return;
+    }
+    // --principal also picks among the principals of a template or state:
+    // by ARN, by full name, or by the name's last part ("DbtRunnerRole" for
+    // "AWS::IAM::Role DbtRunnerRole", "dbt-runner" for "role/service/dbt-runner").
+    if (source.subjects.size() > 1 && !o.principal.empty()) {
+      std::erase_if(source.subjects, [&](const AuditSubject& s) {
+        const std::string_view name = s.name;
+        const std::size_t cut = name.find_last_of(" /.");
+        return s.arn != o.principal && name != o.principal &&
+               (cut == std::string_view::npos || name.substr(cut + 1) != o.principal);
+      });
+      if (source.subjects.empty()) {
+        errors->push_back(
+            {file.name,
+             {},
+             "--principal " + Quoted(o.principal) + " names none of the principals it describes"});
+        return;
+      }
+    }
+    if (source.subjects.size() > 1) {
+      std::string names;
+      for (const AuditSubject& s : source.subjects) names += (names.empty() ? "" : ", ") + s.name;
+      errors->push_back({file.name,
+                         {},
+                         "it describes " + std::to_string(source.subjects.size()) +
+                             " principals (" + names +
+                             "): say which one makes the request with --principal NAME|ARN"});
+      return;
+    }
+    for (AuditSubject& s : source.subjects) {
+      for (Policy& p : s.policies.identity) set.identity.push_back(std::move(p));
+      if (s.policies.boundary) file_boundary = std::move(s.policies.boundary);
+    }
+  } catch (const InputError& e) {
+    errors->insert(errors->end(), e.diagnostics().begin(), e.diagnostics().end());
+  }
+}
+
 PolicySet LoadPolicies(const SimulateOptions& o, Context& ctx) {
   Diagnostics errors;
   PolicySet set;
   auto load = [&](const std::string& path) { return LoadPolicy(path, ctx, &errors); };
-  for (const std::string& path : o.policies) {
-    if (auto p = load(path)) set.identity.push_back(std::move(*p));
+  std::optional<Policy> file_boundary;
+  for (const std::string& path : o.policies)
+    LoadIdentity(o, path, ctx, set, file_boundary, &errors);
+  if (!o.boundary.empty()) {
+    set.boundary = load(o.boundary);
+  } else {
+    set.boundary = std::move(file_boundary);
   }
-  if (!o.boundary.empty()) set.boundary = load(o.boundary);
   for (const std::string& path : o.scps) {
     if (auto p = load(path)) set.scps.push_back({std::move(*p)});
   }

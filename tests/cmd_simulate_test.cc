@@ -168,6 +168,40 @@ TEST(CmdSimulateTest, InvalidPolicyIsAnInputError) {
                                "'StringEqual' (did you mean 'StringEquals'?)"));
 }
 
+// POLICY files in the formats `check` reads: a file describing several
+// principals needs --principal to say which one calls.
+TEST(CmdSimulateTest, PrincipalsOfAuthorizationDetailsAndTemplates) {
+  const std::string details = TestData("formats/account-authorization-details.json");
+  const std::vector<std::string> request = {"--action", "s3:GetObject", "--resource",
+                                            "arn:aws:s3:::dbt-athena-results/run/1.csv"};
+  std::vector<std::string> args = {details};
+  args.insert(args.end(), request.begin(), request.end());
+  CommandResult r = Simulate(args);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("it describes 3 principals (user/alice, role/service/dbt-runner, "
+                               "role/lambda-exec): say which one makes the request"));
+  args.insert(args.end(), {"--principal", "dbt-runner"});
+  r = Simulate(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("allowed: s3:GetObject"));
+  EXPECT_THAT(r.out, HasSubstr("Allow 'Results' (identity policy)"));
+  args.back() = "lambda-exec";
+  r = Simulate(args);
+  EXPECT_THAT(r.out, HasSubstr("implicit_deny: s3:GetObject"));
+
+  const std::string stack = TestData("formats/cloudformation.yaml");
+  r = Simulate({stack, "--action", "s3:GetObject", "--resource", "*"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("AWS::IAM::Role DbtRunnerRole"));
+  r = Simulate({stack, "--principal", "DbtRunnerRole", "--action", "athena:GetQueryResults",
+                "--resource", "arn:aws:athena:eu-west-1:111122223333:workgroup/dbt"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("cloudformation.yaml:68:27: note: AWS::Region is not known"));
+  r = Simulate({stack, "--principal", "Nope", "--action", "s3:GetObject", "--resource", "*"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--principal 'Nope' names none of the principals"));
+}
+
 TEST(CmdSimulateTest, UsageErrors) {
   struct Bad {
     std::vector<std::string> args;
