@@ -330,6 +330,7 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
     std::size_t group;
     std::vector<std::string> files;
     std::string subject;
+    SourceLocation subject_where;  // where the file defines the subject
     PolicySet set;
     AuditResult result;
   };
@@ -339,7 +340,7 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
     PolicySet set = caps;
     set.identity = std::move(subject.policies.identity);
     if (!set.boundary) set.boundary = std::move(subject.policies.boundary);
-    runs.push_back({g, {file}, std::move(label), std::move(set), {}});
+    runs.push_back({g, {file}, std::move(label), subject.where, std::move(set), {}});
   };
   for (std::size_t g = 0; g < groups.size(); ++g) {
     std::vector<std::string> names;
@@ -363,12 +364,25 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
     if (!identity.empty()) {
       PolicySet set = caps;
       set.identity = std::move(identity);
-      runs.push_back({g, names, "", std::move(set), {}});
+      runs.push_back({g, names, "", {}, std::move(set), {}});
     }
   }
   ParallelFor(runs.size(), options.jobs, [&](std::size_t i) {
     runs[i].result = Audit(*catalog, runs[i].set, groups[runs[i].group].report.requirements,
                            groups[runs[i].group].audit_options);
+    // Several principals of one file: each finding says whose it is, and the
+    // principal is part of its fingerprint (two roles missing the same
+    // permission are two findings for suppressions and baselines).
+    if (!runs[i].subject.empty()) {
+      for (Finding& f : runs[i].result.findings) {
+        f.message = runs[i].subject + ": " + f.message;
+        if (f.file.empty()) {  // a principal with no identity policy at all
+          f.file = runs[i].files.front();
+          f.where = runs[i].subject_where;
+        }
+        f.fingerprint = Fingerprint(f, f.fingerprint + '\n' + runs[i].subject);
+      }
+    }
   });
   for (PendingRun& run : runs) {
     if (!run.result.errors.empty()) throw InputError(std::move(run.result.errors));

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,6 +64,36 @@ TEST(CmdCheckFormatsTest, EachPrincipalOfAccountAuthorizationDetailsIsAuditedOnI
   EXPECT_EQ(Count(r.out, "Audit of "), 3u) << r.out;
   EXPECT_THAT(r.out, HasSubstr("(role/service/dbt-runner) against profile dbt-athena"));
   EXPECT_THAT(r.out, HasSubstr("(user/alice) against profile dbt-athena"));
+
+  // In JSON each finding says whose it is, and the same gap of two
+  // principals has two fingerprints.
+  r = Check({file, "--format", "json"});
+  const auto doc = nlohmann::json::parse(r.out);
+  std::set<std::string> alice, runner;
+  for (const auto& f : doc["findings"]) {
+    const std::string message = f["message"];
+    if (message.starts_with("user/alice: ")) alice.insert(f["action"].get<std::string>());
+    if (message.starts_with("role/service/dbt-runner: ")) {
+      runner.insert(f["action"].get<std::string>());
+    }
+  }
+  EXPECT_TRUE(alice.count("glue:GetDatabase") > 0 && runner.count("glue:GetDatabase") > 0);
+  std::set<std::string> fingerprints;
+  for (const auto& f : doc["findings"]) {
+    // Every finding points into the file, even for a user with no policy.
+    EXPECT_THAT(f["file"].get<std::string>(), HasSubstr("account-authorization-details.json"));
+    EXPECT_GT(f["line"].get<int>(), 0) << f.dump();
+    fingerprints.insert(f["message"].get<std::string>().substr(0, 6) + f["action"].dump() +
+                        f["resource"].dump() + f["id"].dump());
+  }
+  const testing::TempDir dir;
+  r = Check({file, "--write-baseline", dir.File("b.json")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto baseline = nlohmann::json::parse(testing::ReadFile(dir.File("b.json")));
+  std::set<std::string> recorded;
+  for (const auto& e : baseline["entries"]) recorded.insert(e["fingerprint"].get<std::string>());
+  EXPECT_EQ(recorded.size(), baseline["entries"].size());
+  EXPECT_EQ(recorded.size(), fingerprints.size());
 
   r = Check({file, "--principal", "dbt-runner"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
