@@ -9,21 +9,16 @@
 #include <unordered_map>
 #include <utility>
 
+#include "ascii.h"
 #include "iam_audit/action_set.h"
 #include "iam_audit/catalog.h"
 
 namespace iam_audit {
 namespace {
 
+using ascii::Lower;
+
 using Json = nlohmann::ordered_json;
-
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = LowerAscii(c);
-  return out;
-}
 
 std::string Loc(const std::string& file, SourceLocation where) {
   return file + ":" + std::to_string(where.line) + ":" + std::to_string(where.column);

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "ascii.h"
 #include "catalog_format.h"
 #include "iam_audit/diagnostic.h"
 
@@ -15,6 +16,8 @@ namespace iam_audit {
 namespace fmt = catalog_format;
 
 namespace {
+
+using ascii::EqualsIgnoreCase;
 
 struct AccessLevelNames {
   AccessLevel level;
@@ -45,14 +48,6 @@ const AccessLevelNames& NamesOf(AccessLevel level) {
     if (n.level == level) return n;
   }
   throw std::invalid_argument("not a single access level");
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (fmt::ToLowerAscii(a[i]) != fmt::ToLowerAscii(b[i])) return false;
-  }
-  return true;
 }
 
 // Compares lower-case `stored` with `query` folded to lower case on the fly.

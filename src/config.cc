@@ -7,6 +7,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "ascii.h"
 #include "builtin_profiles.h"
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/policy_source.h"
@@ -15,6 +16,8 @@
 
 namespace iam_audit {
 namespace {
+
+using ascii::EqualsIgnoreCase;
 
 namespace fs = std::filesystem;
 using yaml_util::Where;
@@ -29,23 +32,6 @@ constexpr std::array<std::string_view, 3> kDbtKeys = {"path", "profile", "target
 constexpr std::array<std::string_view, 6> kSuppressionKeys = {"id",       "paths",  "action",
                                                               "resource", "reason", "expires"};
 constexpr std::array<std::string_view, 4> kFailOnValues = {"error", "warning", "note", "never"};
-
-template <std::size_t N>
-std::string ListOf(const std::array<std::string_view, N>& items) {
-  std::string out;
-  for (std::string_view s : items) {
-    if (!out.empty()) out += ", ";
-    out += s;
-  }
-  return out;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; };
-           return lower(x) == lower(y);
-         });
-}
 
 std::string_view ContextKey(std::string_view assignment) {
   return assignment.substr(0, assignment.find('='));
@@ -128,8 +114,8 @@ class Loader {
       const std::string key = it->first.Scalar();
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         Error(it->first, "unknown key " + Quoted(key) + " in " + std::string(what) +
-                             DidYouMean(key, allowed) + " (expected one of: " + ListOf(allowed) +
-                             ")");
+                             DidYouMean(key, allowed) +
+                             " (expected one of: " + ascii::JoinComma(allowed) + ")");
         continue;
       }
       if (!seen.insert(key).second) {
@@ -155,7 +141,8 @@ class Loader {
                  const std::array<std::string_view, N>& choices, std::string* out) {
     if (!GetString(node, what, out)) return false;
     if (std::find(choices.begin(), choices.end(), *out) != choices.end()) return true;
-    Error(node, std::string(what) + " must be one of " + ListOf(choices) + ", not " + Quoted(*out));
+    Error(node, std::string(what) + " must be one of " + ascii::JoinComma(choices) + ", not " +
+                    Quoted(*out));
     return false;
   }
 

@@ -6,18 +6,13 @@
 #include <cstring>
 #include <tuple>
 
+#include "ascii.h"
+
 namespace iam_audit {
 namespace {
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
+using ascii::EqualsIgnoreCase;
+using ascii::Lower;
 
 // Equality of short strings without a libc call (action names, ARN fields),
 // eight bytes at a time.

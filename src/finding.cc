@@ -5,10 +5,13 @@
 #include <cstdio>
 #include <tuple>
 
+#include "ascii.h"
 #include "iam_audit/policy.h"
 
 namespace iam_audit {
 namespace {
+
+using ascii::Lower;
 
 // The finding table. Append new kinds at the end; never rename an id.
 constexpr std::array<FindingRule, 9> kRules = {{
@@ -76,14 +79,6 @@ constexpr bool TableInIdOrder() {
   return true;
 }
 static_assert(TableInIdOrder(), "kRules must list the rules in FindingId order");
-
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = LowerAscii(c);
-  return out;
-}
 
 // Joins sorted, de-duplicated items with '\x1f' (a byte policies cannot hold
 // unescaped, so the joined text is unambiguous).

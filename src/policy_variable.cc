@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <utility>
 
+#include "ascii.h"
+
 namespace iam_audit {
 namespace {
+
+using ascii::EqualsIgnoreCase;
 
 constexpr std::string_view kOpen = "${";
 constexpr std::string_view kDefaultSeparator = ", '";
@@ -13,13 +17,6 @@ constexpr std::string_view kDefaultClose = "'}";
 // ${*} ${?} ${$}: the character each escape stands for.
 bool IsEscapeChar(std::string_view inner) {
   return inner.size() == 1 && (inner[0] == '*' || inner[0] == '?' || inner[0] == '$');
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-    return lower(x) == lower(y);
-  });
 }
 
 void AppendText(std::vector<PolicyTemplate::Part>* parts, std::string_view text) {

@@ -2,6 +2,7 @@
 // expansion into concrete requirements. The format is documented in
 // docs/profiles.md; the contract is in include/iam_audit/profile.h.
 #include "iam_audit/profile.h"
+#include "ascii.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -20,24 +21,11 @@
 namespace iam_audit {
 namespace {
 
+using ascii::EqualsIgnoreCase;
+using ascii::Lower;
+
 using yaml_util::Where;
 using yaml_util::WhereInScalar;
-
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = LowerAscii(c);
-  return out;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (LowerAscii(a[i]) != LowerAscii(b[i])) return false;
-  }
-  return true;
-}
 
 std::string_view Trim(std::string_view s) {
   const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
@@ -97,16 +85,6 @@ std::optional<VariableType> ParseVariableType(std::string_view name) {
     if (t.name == name) return t.type;
   }
   return std::nullopt;
-}
-
-template <std::size_t N>
-std::string ListOf(const std::array<std::string_view, N>& names) {
-  std::string out;
-  for (std::string_view n : names) {
-    if (!out.empty()) out += ", ";
-    out += n;
-  }
-  return out;
 }
 
 std::optional<bool> ParseBoolText(std::string_view text) {
@@ -226,7 +204,7 @@ std::optional<ValueTemplate> ParseTemplate(std::string_view text,
                std::find(kTemplateFields.begin(), kTemplateFields.end(), field) ==
                    kTemplateFields.end()) {
       errs->push_back({i, "unknown field '." + std::string(field) + "' in '${" + std::string(ref) +
-                              "}' (fields: " + ListOf(kTemplateFields) + ")"});
+                              "}' (fields: " + ascii::JoinComma(kTemplateFields) + ")"});
       ok = false;
     }
     flush();
@@ -650,7 +628,7 @@ class ProfileLoader {
       const std::string key = it->first.Scalar();
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         Error(Where(it->first), "unknown key '" + key + "' in " + std::string(what) +
-                                    " (expected one of: " + ListOf(allowed) + ")");
+                                    " (expected one of: " + ascii::JoinComma(allowed) + ")");
         continue;
       }
       if (!seen.insert(key).second) {
@@ -1007,8 +985,8 @@ class ProfileLoader {
       } else if (key == "origin") {
         if (!GetString(v, "origin", &g.origin)) return;
         if (std::find(kOrigins.begin(), kOrigins.end(), g.origin) == kOrigins.end()) {
-          Error(Where(v),
-                "unknown origin '" + g.origin + "' (expected one of: " + ListOf(kOrigins) + ")");
+          Error(Where(v), "unknown origin '" + g.origin +
+                              "' (expected one of: " + ascii::JoinComma(kOrigins) + ")");
         }
       } else if (key == "source") {
         GetString(v, "source", &g.source);
