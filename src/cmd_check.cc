@@ -1,12 +1,19 @@
-// `iam-audit [check] POLICY...`: validates policy documents and, with
-// --profile, audits them against a profile.
+// `iam-audit [check] POLICY...`: validates and lints policy documents and,
+// with --profile, audits them against a profile.
 //
-// Without --profile: each file is read (bounded, see source_file.h) and
-// parsed; every error is printed as FILE:LINE:COLUMN: message and every
-// warning as FILE:LINE:COLUMN: warning: message, in source order. Exit code 0
-// when every file is a valid policy, 2 otherwise.
+// Every file is read (bounded, see source_file.h) and parsed; every error is
+// printed on stderr as FILE:LINE:COLUMN: message and every warning as
+// FILE:LINE:COLUMN: warning: message, in source order. Any error: exit code 2.
 //
-// With --profile NAME|PATH (docs/audit.md, docs/output.md):
+// Without a profile (none given or configured, or --lint-only) each file is
+// linted on its own (lint.h, docs/lint.md): its findings make a report
+// without requirements that goes through the same gate and formats as an
+// audit (suppressions, baseline, --format, --output, --fail-on; the parser's
+// warnings also count from --fail-on warning). A clean text lint prints
+// nothing.
+//
+// With --profile NAME|PATH (docs/audit.md, docs/output.md), which the lint
+// findings of the audited policies join:
 //   iam-audit [check] POLICY... --profile NAME|PATH [--var K=V]...
 //       [--dbt-profiles P [--dbt-profile N] [--dbt-target T]] [--context K=V]...
 //       [--format text|json|sarif] [--output FILE] [--fail-on error|warning|note|never]
@@ -23,13 +30,14 @@
 // gives the profile, variables, context, --each, --fail-on, the baseline,
 // `exclude` patterns and per-path `overrides` (files with other settings are
 // audited separately), and `suppressions`; --baseline/--write-baseline/
-// --no-baseline; --format github; --lint-only ignores any profile;
+// --no-baseline; --format github; --lint-only ignores any profile (lint only);
 // --skip-non-iam skips named files that are plainly not IAM. Files are read,
 // parsed and audited on --jobs threads (default: one per core), with output in
 // a fixed order whatever the number.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -47,6 +55,7 @@
 #include "iam_audit/config.h"
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/json.h"
+#include "iam_audit/lint.h"
 #include "iam_audit/parallel.h"
 #include "iam_audit/policy.h"
 #include "iam_audit/policy_source.h"
@@ -63,7 +72,7 @@ namespace {
 struct CheckOptions {
   std::vector<std::string> policies;
 
-  // The audit (all need --profile).
+  // The audit (--var, --context, --each, --boundary, --scp need a profile).
   std::string profile;
   VariableOptions vars;
   std::vector<std::string> context;  // KEY=VALUE
@@ -183,7 +192,8 @@ RequestContext ParseContext(const std::vector<std::string>& assignments) {
   return context;
 }
 
-// One set of files with the same settings, audited against one profile.
+// One set of files with the same settings, audited against one profile, or
+// linted (no profile).
 struct AuditGroup {
   std::vector<std::size_t> files;  // indexes into the loaded files
   ResolvedSettings settings;
@@ -191,13 +201,15 @@ struct AuditGroup {
   AuditOptions audit_options;
 };
 
-// The profile, variables and context of a group: its report's requirements.
+// The profile, variables and context of a group: its report's requirements
+// (none for a group that is only linted).
 void PrepareGroup(AuditGroup& group, const Catalog& catalog) {
   const ResolvedSettings& s = group.settings;
+  group.report.catalog = CatalogLabel(catalog);
+  if (s.profile.empty()) return;
   const Profile profile = LoadProfile(s.profile, catalog);
   const Bindings bindings = ResolveVariables(profile, s.vars, s.config_vars);
   group.report.profile = profile.name();
-  group.report.catalog = CatalogLabel(catalog);
   group.report.requirements = profile.Requirements(bindings);
   group.audit_options.profile_name = profile.name();
   group.audit_options.context = ParseContext(s.context);
@@ -233,17 +245,18 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
       group.files.push_back(files.size());
       files.push_back(f);
     }
-    // Without a profile the group's files are only validated.
-    if (!group.settings.profile.empty()) groups.push_back(std::move(group));
+    groups.push_back(std::move(group));  // without a profile: linted
   }
-  if (groups.empty() && !options.audit_options_given.empty()) {
+  const bool audit = std::any_of(groups.begin(), groups.end(),
+                                 [](const AuditGroup& g) { return !g.settings.profile.empty(); });
+  if (!audit && !options.audit_options_given.empty()) {
     throw InputError(options.audit_options_given.front() +
                      " needs a profile: give --profile NAME|PATH, or set profile: in " +
                      (config.file.empty() ? std::string(kConfigFileName) : config.file) +
                      (options.lint_only ? " (and drop --lint-only)" : ""));
   }
-  const Catalog* catalog = groups.empty() ? nullptr : &ctx.catalog();
-  for (AuditGroup& group : groups) PrepareGroup(group, *catalog);
+  const Catalog& catalog = ctx.catalog();
+  for (AuditGroup& group : groups) PrepareGroup(group, catalog);
 
   // Every file is read and parsed (all errors reported) before giving up.
   std::vector<LoadedFile> loaded = LoadFiles(files, options, ctx);
@@ -258,8 +271,8 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
             << skipped << " skipped as plainly not IAM, " << inputs.excluded << " excluded"
             << (config.file.empty() ? "" : " (configuration " + config.file + ")") << '\n';
   }
-  PolicySet caps;  // boundary and SCP levels, shared by every run
-  if (!groups.empty()) {
+  PolicySet caps;  // boundary and SCP levels, shared by every audit run
+  if (audit) {
     if (!options.boundary.empty()) {
       caps.boundary = LoadPolicy(options.boundary, ctx);
       valid = valid && caps.boundary.has_value();
@@ -272,7 +285,8 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   }
   if (!valid) return kExitUsage;
 
-  // The runs of every group: all its files together, or one per file.
+  // The runs of every group: all its files together, or one per file (--each,
+  // and always for lint: each file stands alone).
   struct PendingRun {
     std::size_t group;
     std::vector<std::string> files;
@@ -289,9 +303,10 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
       identity.push_back(std::move(*loaded[i].policy));
     }
     if (identity.empty()) continue;
-    if (groups[g].settings.each) {
+    const bool lint = groups[g].report.lint();
+    if (lint || groups[g].settings.each) {
       for (std::size_t i = 0; i < identity.size(); ++i) {
-        PolicySet set = caps;
+        PolicySet set = lint ? PolicySet() : caps;
         set.identity = {std::move(identity[i])};
         runs.push_back({g, {names[i]}, std::move(set), {}});
       }
@@ -302,8 +317,14 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
     }
   }
   ParallelFor(runs.size(), options.jobs, [&](std::size_t i) {
-    runs[i].result = Audit(*catalog, runs[i].set, groups[runs[i].group].report.requirements,
-                           groups[runs[i].group].audit_options);
+    const AuditGroup& group = groups[runs[i].group];
+    if (group.report.lint()) {
+      LintResult lint = Lint(catalog, runs[i].set);
+      runs[i].result.errors = std::move(lint.errors);
+      runs[i].result.findings = std::move(lint.findings);
+    } else {
+      runs[i].result = Audit(catalog, runs[i].set, group.report.requirements, group.audit_options);
+    }
   });
   for (PendingRun& run : runs) {
     if (!run.result.errors.empty()) throw InputError(std::move(run.result.errors));
@@ -315,12 +336,14 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   }
   const std::string fail_on =
       !options.fail_on.empty() ? options.fail_on : config.fail_on.value_or("error");
-  if (reports.empty()) {  // validation only: the parser's warnings count from --fail-on warning
-    std::size_t warnings = 0;
-    for (const LoadedFile& f : loaded) warnings += f.warnings;
-    const bool fail = warnings > 0 && (fail_on == "warning" || fail_on == "note");
-    return fail ? kExitFindings : kExitClean;
+  // The parser's warnings of linted files count from --fail-on warning.
+  std::size_t warnings = 0;
+  for (const AuditGroup& group : groups) {
+    if (!group.report.lint()) continue;
+    for (const std::size_t i : group.files) warnings += loaded[i].warnings;
   }
+  const bool warnings_fail = warnings > 0 && (fail_on == "warning" || fail_on == "note");
+  if (reports.empty()) return warnings_fail ? kExitFindings : kExitClean;  // every file skipped
 
   GateOptions gate;
   gate.write_baseline = options.write_baseline;
@@ -337,7 +360,7 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   } else {
     WriteFileAtomically(options.output, text.str());
   }
-  return GateExitCode(reports, fail_on) != 0 ? kExitFindings : kExitClean;
+  return GateExitCode(reports, fail_on) != 0 || warnings_fail ? kExitFindings : kExitClean;
 }
 
 }  // namespace
@@ -346,8 +369,8 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
   auto options = std::make_shared<CheckOptions>();
   CLI::App* cmd = app.add_subcommand(
       "check",
-      "Check that each POLICY is a valid IAM policy document and, with a profile (--profile or "
-      ".iam-audit.yaml), audit the policies against it (the default command)");
+      "Check that each POLICY is a valid IAM policy document, lint it and, with a profile "
+      "(--profile or .iam-audit.yaml), audit the policies against it (the default command)");
   cmd->add_option("POLICY", options->policies,
                   "Policy JSON files ('-' reads standard input) or directories to scan")
       ->required();
@@ -388,7 +411,8 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
                             ->type_name("FILE");
   cmd->add_flag("--no-config", options->no_config, "Read no .iam-audit.yaml")->excludes(config);
   cmd->add_flag("--lint-only", options->lint_only,
-                "Only validate the policies, even when the configuration names a profile")
+                "Only validate and lint the policies, even when the configuration names a "
+                "profile")
       ->excludes("--profile");
   cmd->add_flag("--skip-non-iam", options->skip_non_iam,
                 "Skip named files that are plainly not IAM (as directory scans do), e.g. the "
@@ -407,8 +431,8 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
                 "Say how many files were checked, skipped and excluded");
   cmd->callback([options, cmd, &ctx] {
     options->audit_options_given.clear();
-    for (const char* name : {"--var", "--dbt-profiles", "--context", "--format", "--output",
-                             "--each", "--boundary", "--scp", "--baseline", "--write-baseline"}) {
+    for (const char* name :
+         {"--var", "--dbt-profiles", "--context", "--each", "--boundary", "--scp"}) {
       if (cmd->get_option(name)->count() > 0) options->audit_options_given.push_back(name);
     }
     ctx.exit_code = RunCheck(*options, ctx);
