@@ -1,6 +1,7 @@
 #include "iam_audit/audit.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "ascii.h"
 #include "iam_audit/action_set.h"
 #include "iam_audit/catalog.h"
+#include "iam_audit/lint.h"
 
 namespace iam_audit {
 namespace {
@@ -22,31 +24,6 @@ using Json = nlohmann::ordered_json;
 
 std::string Loc(const std::string& file, SourceLocation where) {
   return file + ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
-}
-
-// --- the policies behind the compiled statements ---------------------------------
-
-// The source Statement and Policy of each compiled statement: Evaluator::Compile
-// lists the statements of identity policies, boundary, SCP levels, session
-// policy and resource policy in this order.
-struct Source {
-  const Policy* policy;
-  const Statement* statement;
-};
-
-std::vector<Source> FlattenSources(const PolicySet& set) {
-  std::vector<Source> out;
-  const auto add = [&out](const Policy& p) {
-    for (const Statement& s : p.statements) out.push_back({&p, &s});
-  };
-  for (const Policy& p : set.identity) add(p);
-  if (set.boundary) add(*set.boundary);
-  for (const auto& level : set.scps) {
-    for (const Policy& p : level) add(p);
-  }
-  if (set.session) add(*set.session);
-  if (set.resource) add(*set.resource);
-  return out;
 }
 
 // --- what one statement does for one requirement ------------------------------------
@@ -200,7 +177,7 @@ class Auditor {
         reqs_(reqs),
         options_(options),
         stmts_(ev.statements()),
-        sources_(FlattenSources(set)) {
+        sources_(StatementsInCompileOrder(set)) {
     entries_.resize(stmts_.size());
     static_.resize(stmts_.size(), true);
     for (std::size_t i = 0; i < stmts_.size(); ++i) {
@@ -230,7 +207,6 @@ class Auditor {
                          AuditResult* out);
   void OverBroadActions(AuditResult* out);
   void OverBroadResources(AuditResult* out);
-  void UnknownActions(AuditResult* out);
 
   StatementRef Ref(std::uint32_t i) const {
     const CompiledStatement& s = stmts_[i];
@@ -242,7 +218,7 @@ class Auditor {
         s.sid() ? "statement '" + *s.sid() + "'" : "statement #" + std::to_string(s.index() + 1);
     return d + " (" + Loc(s.file(), s.where()) + ")";
   }
-  const Statement& Stmt(std::uint32_t i) const { return *sources_[i].statement; }
+  const Statement& Stmt(std::uint32_t i) const { return *sources_[i]; }
   std::string Key(std::uint32_t i) const { return StatementKey(Stmt(i)); }
   std::string EntryText(std::uint32_t i, int entry) const {
     const Statement& s = Stmt(i);
@@ -263,7 +239,7 @@ class Auditor {
   std::span<const Requirement> reqs_;
   const AuditOptions& options_;
   std::span<const CompiledStatement> stmts_;
-  std::vector<Source> sources_;
+  std::vector<const Statement*> sources_;  // the Statement of each of stmts_
   std::vector<std::vector<EntryPrep>> entries_;
   std::vector<bool> static_;  // no Resource entry uses a policy variable
 
@@ -803,29 +779,6 @@ void Auditor::OverBroadResources(AuditResult* out) {
   }
 }
 
-void Auditor::UnknownActions(AuditResult* out) {
-  ActionSet scratch(catalog_.action_count());
-  for (std::uint32_t i = 0; i < stmts_.size(); ++i) {
-    const CompiledStatement& s = stmts_[i];
-    const Statement& stmt = Stmt(i);
-    const std::vector<ActionPattern>& patterns = s.actions();
-    for (std::size_t a = 0; a < patterns.size() && a < stmt.actions.size(); ++a) {
-      scratch.clear();
-      ExpandActionsInto(catalog_, patterns[a], scratch);
-      if (!scratch.empty()) continue;
-      const LocatedString& written = stmt.actions[a];
-      Finding f = MakeFinding(FindingId::kUnknownAction, s.file(), written.where);
-      f.sid = s.sid().value_or("");
-      f.action = written.value;
-      f.message = "action " + Quoted(written.value) + " matches no action in the catalog";
-      const std::vector<std::string> hints = SuggestActions(catalog_, written.value, 3);
-      if (!hints.empty()) f.message += " (did you mean " + JoinStrings(hints, ", ") + "?)";
-      f.message += "; IAM ignores it";
-      AddFinding(std::move(f), Key(i), out);
-    }
-  }
-}
-
 AuditResult Auditor::Run() {
   AuditResult out;
   out.results.resize(reqs_.size());
@@ -847,7 +800,10 @@ AuditResult Auditor::Run() {
     OverBroadActions(&out);
     OverBroadResources(&out);
   }
-  if (options_.unknown_actions) UnknownActions(&out);
+  if (options_.lint) {
+    std::vector<Finding> lint = Lint(catalog_, set_, ev_);
+    std::move(lint.begin(), lint.end(), std::back_inserter(out.findings));
+  }
 
   // Sort the findings, keeping results[].finding pointing at the right ones.
   std::vector<std::size_t> order(out.findings.size());

@@ -11,6 +11,7 @@
 
 #include "iam_audit/baseline.h"
 #include "iam_audit/diagnostic.h"
+#include "iam_audit/lint.h"
 #include "iam_audit/policy_source.h"
 #include "iam_audit/report_github.h"
 #include "iam_audit/severity.h"
@@ -124,9 +125,16 @@ GateSummary ApplyGate(std::vector<Report>& reports, const Config& config,
   GateSummary summary;
   SuppressionOptions suppression_options;
   suppression_options.root = config.root;
+  // A lint report judges only the entries about lint findings: the others are
+  // for the audit, and not stale because the lint cannot produce them.
+  std::vector<Suppression> lint_suppressions;
+  for (const Suppression& s : config.suppressions) {
+    if (std::any_of(s.ids.begin(), s.ids.end(), IsLintFinding)) lint_suppressions.push_back(s);
+  }
   for (Report& report : reports) {
-    summary.suppressed +=
-        ApplySuppressions(config.suppressions, report, suppression_options).suppressed;
+    summary.suppressed += ApplySuppressions(report.lint() ? lint_suppressions : config.suppressions,
+                                            report, suppression_options)
+                              .suppressed;
   }
   std::vector<Finding*> findings;
   for (Report& report : reports) {
@@ -160,9 +168,14 @@ int GateExitCode(const std::vector<Report>& reports, const std::string& fail_on)
 void WriteReports(const std::vector<Report>& reports, const std::string& format, bool color,
                   std::ostream& out) {
   if (reports.size() == 1 || format == "text" || format == "github") {
-    for (std::size_t i = 0; i < reports.size(); ++i) {
-      if (i > 0 && format == "text") out << '\n';
-      WriteOne(reports[i], format, color, out);
+    bool first = true;
+    for (const Report& report : reports) {
+      std::ostringstream one;
+      WriteOne(report, format, color, one);
+      if (one.str().empty()) continue;  // a clean lint report
+      if (!first && format == "text") out << '\n';
+      out << one.str();
+      first = false;
     }
     return;
   }
@@ -171,7 +184,8 @@ void WriteReports(const std::vector<Report>& reports, const std::string& format,
     for (const Report& report : reports) {
       Json one = Render(report, format);
       for (Json& run : one["runs"]) {
-        run["automationDetails"] = {{"id", "iam-audit/" + report.profile + "/"}};
+        run["automationDetails"] = {
+            {"id", "iam-audit/" + (report.lint() ? "lint" : report.profile) + "/"}};
       }
       if (doc.is_null()) {
         doc = std::move(one);
@@ -188,7 +202,7 @@ void WriteReports(const std::vector<Report>& reports, const std::string& format,
   for (const Report& report : reports) {
     Json one = Render(report, format);
     for (Json& f : one["findings"]) f["profile"] = report.profile;
-    if (std::find(names.begin(), names.end(), report.profile) == names.end()) {
+    if (!report.lint() && std::find(names.begin(), names.end(), report.profile) == names.end()) {
       names.push_back(report.profile);
     }
     if (doc.is_null()) {

@@ -54,7 +54,9 @@ struct GateSummary {
 };
 // Applies the configuration's suppressions, then the baseline (or records
 // the findings with --write-baseline, which then count as baselined), to
-// every report. Throws InputError (baseline I/O).
+// every report. A lint report (Report::lint()) only applies and judges the
+// entries that name a lint finding (lint.h): the others are the audit's, not
+// stale. Throws InputError (baseline I/O).
 GateSummary ApplyGate(std::vector<Report>& reports, const Config& config,
                       const GateOptions& options);
 

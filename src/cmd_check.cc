@@ -1,12 +1,19 @@
-// `iam-audit [check] POLICY...`: validates policy documents and, with
-// --profile, audits them against a profile.
+// `iam-audit [check] POLICY...`: validates and lints policy documents and,
+// with --profile, audits them against a profile.
 //
-// Without --profile: each file is read (bounded, see source_file.h) and
-// parsed; every error is printed as FILE:LINE:COLUMN: message and every
-// warning as FILE:LINE:COLUMN: warning: message, in source order. Exit code 0
-// when every file is a valid policy, 2 otherwise.
+// Every file is read (bounded, see source_file.h) and parsed; every error is
+// printed on stderr as FILE:LINE:COLUMN: message and every warning as
+// FILE:LINE:COLUMN: warning: message, in source order. Any error: exit code 2.
 //
-// With --profile NAME|PATH (docs/audit.md, docs/output.md):
+// Without a profile (none given or configured, or --lint-only) each file is
+// linted on its own (lint.h, docs/lint.md): its findings make a report
+// without requirements that goes through the same gate and formats as an
+// audit (suppressions, baseline, --format, --output, --fail-on; the parser's
+// warnings also count from --fail-on warning). A clean text lint prints
+// nothing.
+//
+// With --profile NAME|PATH (docs/audit.md, docs/output.md), which the lint
+// findings of the audited policies join:
 //   iam-audit [check] POLICY... --profile NAME|PATH [--var K=V]...
 //       [--dbt-profiles P [--dbt-profile N] [--dbt-target T]] [--context K=V]...
 //       [--format text|json|sarif] [--output FILE] [--fail-on error|warning|note|never]
@@ -23,7 +30,7 @@
 // gives the profile, variables, context, --each, --fail-on, the baseline,
 // `exclude` patterns and per-path `overrides` (files with other settings are
 // audited separately), and `suppressions`; --baseline/--write-baseline/
-// --no-baseline; --format github; --lint-only ignores any profile;
+// --no-baseline; --format github; --lint-only ignores any profile (lint only);
 // --skip-non-iam skips named files that are plainly not IAM. Files are read,
 // parsed and audited on --jobs threads (default: one per core), with output in
 // a fixed order whatever the number.
@@ -50,6 +57,7 @@
 #include "iam_audit/config.h"
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/json.h"
+#include "iam_audit/lint.h"
 #include "iam_audit/parallel.h"
 #include "iam_audit/policy.h"
 #include "iam_audit/policy_source.h"
@@ -66,7 +74,7 @@ namespace {
 struct CheckOptions {
   std::vector<std::string> policies;
 
-  // The audit (all need --profile).
+  // The audit (--var, --context, --each, --boundary, --scp need a profile).
   std::string profile;
   VariableOptions vars;
   std::vector<std::string> context;  // KEY=VALUE
@@ -219,7 +227,8 @@ RequestContext ParseContext(const std::vector<std::string>& assignments) {
   return context;
 }
 
-// One set of files with the same settings, audited against one profile.
+// One set of files with the same settings, audited against one profile, or
+// linted (no profile).
 struct AuditGroup {
   std::vector<std::size_t> files;  // indexes into the loaded files
   ResolvedSettings settings;
@@ -227,12 +236,15 @@ struct AuditGroup {
   AuditOptions audit_options;
 };
 
-// The profile, variables and context of a group: its report's requirements.
-// `source_vars`: the --var names the policy files used as CloudFormation
-// parameters; those the profile does not have are not profile variables.
+// The profile, variables and context of a group: its report's requirements
+// (none for a group that is only linted). `source_vars`: the --var names the
+// policy files used as CloudFormation parameters; those the profile does not
+// have are not profile variables.
 void PrepareGroup(AuditGroup& group, const Catalog& catalog,
                   const std::set<std::string>& source_vars) {
   const ResolvedSettings& s = group.settings;
+  group.report.catalog = CatalogLabel(catalog);
+  if (s.profile.empty()) return;
   const Profile profile = LoadProfile(s.profile, catalog);
   VariableOptions vars = s.vars;
   std::erase_if(vars.vars, [&](const std::string& v) {
@@ -241,7 +253,6 @@ void PrepareGroup(AuditGroup& group, const Catalog& catalog,
   });
   const Bindings bindings = ResolveVariables(profile, vars, s.config_vars);
   group.report.profile = profile.name();
-  group.report.catalog = CatalogLabel(catalog);
   group.report.requirements = profile.Requirements(bindings);
   group.audit_options.profile_name = profile.name();
   group.audit_options.context = ParseContext(s.context);
@@ -277,10 +288,11 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
       group.files.push_back(files.size());
       files.push_back(f);
     }
-    // Without a profile the group's files are only validated.
-    if (!group.settings.profile.empty()) groups.push_back(std::move(group));
+    groups.push_back(std::move(group));  // without a profile: linted
   }
-  if (groups.empty() && !options.audit_options_given.empty()) {
+  const bool audit = std::any_of(groups.begin(), groups.end(),
+                                 [](const AuditGroup& g) { return !g.settings.profile.empty(); });
+  if (!audit && !options.audit_options_given.empty()) {
     throw InputError(options.audit_options_given.front() +
                      " needs a profile: give --profile NAME|PATH, or set profile: in " +
                      (config.file.empty() ? std::string(kConfigFileName) : config.file) +
@@ -300,15 +312,15 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
     valid = valid && (f.skipped || f.valid);
     source_vars.insert(f.source.variables_used.begin(), f.source.variables_used.end());
   }
-  const Catalog* catalog = groups.empty() ? nullptr : &ctx.catalog();
-  for (AuditGroup& group : groups) PrepareGroup(group, *catalog, source_vars);
+  const Catalog& catalog = ctx.catalog();
+  for (AuditGroup& group : groups) PrepareGroup(group, catalog, source_vars);
   if (options.verbose) {
     ctx.err << "iam-audit: " << (loaded.size() - (skipped - inputs.skipped)) << " files checked, "
             << skipped << " skipped as plainly not IAM, " << inputs.excluded << " excluded"
             << (config.file.empty() ? "" : " (configuration " + config.file + ")") << '\n';
   }
-  PolicySet caps;  // boundary and SCP levels, shared by every run
-  if (!groups.empty()) {
+  PolicySet caps;  // boundary and SCP levels, shared by every audit run
+  if (audit) {
     if (!options.boundary.empty()) {
       caps.boundary = LoadPolicy(options.boundary, ctx);
       valid = valid && caps.boundary.has_value();
@@ -321,11 +333,12 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   }
   if (!valid) return kExitUsage;
 
-  // The runs of every group. A principal a file describes (a role of
-  // account authorization details, a CloudFormation or Terraform role) is
-  // audited on its own, with its own boundary; the single policies of bare
-  // documents and AWS CLI output are one principal's, all together, unless
-  // --each makes every file (every principal) its own run.
+  // The runs of every group. Linted files stand alone: one run per file,
+  // with every policy document it holds. For an audit, a principal a file
+  // describes (a role of account authorization details, a CloudFormation or
+  // Terraform role) is audited on its own, with its own boundary; the single
+  // policies of bare documents and AWS CLI output are one principal's, all
+  // together, unless --each makes every file (every principal) its own run.
   struct PendingRun {
     std::size_t group;
     std::vector<std::string> files;
@@ -348,6 +361,14 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
     for (const std::size_t i : groups[g].files) {
       if (loaded[i].skipped) continue;
       PolicySourceResult& source = loaded[i].source;
+      if (groups[g].report.lint()) {
+        PolicySet set;
+        for (SourcePolicy& p : source.policies) {
+          if (p.kind == PolicyKind::kIdentity) set.identity.push_back(std::move(p.policy));
+        }
+        runs.push_back({g, {files[i]}, "", {}, std::move(set), {}});
+        continue;
+      }
       const bool single =
           source.format == InputFormat::kPolicy || source.format == InputFormat::kAwsCli;
       for (AuditSubject& subject : source.subjects) {
@@ -368,8 +389,14 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
     }
   }
   ParallelFor(runs.size(), options.jobs, [&](std::size_t i) {
-    runs[i].result = Audit(*catalog, runs[i].set, groups[runs[i].group].report.requirements,
-                           groups[runs[i].group].audit_options);
+    const AuditGroup& group = groups[runs[i].group];
+    if (group.report.lint()) {
+      LintResult lint = Lint(catalog, runs[i].set);
+      runs[i].result.errors = std::move(lint.errors);
+      runs[i].result.findings = std::move(lint.findings);
+      return;
+    }
+    runs[i].result = Audit(catalog, runs[i].set, group.report.requirements, group.audit_options);
     // Several principals of one file: each finding says whose it is, and the
     // principal is part of its fingerprint (two roles missing the same
     // permission are two findings for suppressions and baselines).
@@ -395,12 +422,14 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   }
   const std::string fail_on =
       !options.fail_on.empty() ? options.fail_on : config.fail_on.value_or("error");
-  if (reports.empty()) {  // validation only: the parser's warnings count from --fail-on warning
-    std::size_t warnings = 0;
-    for (const LoadedFile& f : loaded) warnings += f.warnings;
-    const bool fail = warnings > 0 && (fail_on == "warning" || fail_on == "note");
-    return fail ? kExitFindings : kExitClean;
+  // The parser's warnings of linted files count from --fail-on warning.
+  std::size_t warnings = 0;
+  for (const AuditGroup& group : groups) {
+    if (!group.report.lint()) continue;
+    for (const std::size_t i : group.files) warnings += loaded[i].warnings;
   }
+  const bool warnings_fail = warnings > 0 && (fail_on == "warning" || fail_on == "note");
+  if (reports.empty()) return warnings_fail ? kExitFindings : kExitClean;  // every file skipped
 
   GateOptions gate;
   gate.write_baseline = options.write_baseline;
@@ -417,7 +446,7 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   } else {
     WriteFileAtomically(options.output, text.str());
   }
-  return GateExitCode(reports, fail_on) != 0 ? kExitFindings : kExitClean;
+  return GateExitCode(reports, fail_on) != 0 || warnings_fail ? kExitFindings : kExitClean;
 }
 
 }  // namespace
@@ -426,8 +455,8 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
   auto options = std::make_shared<CheckOptions>();
   CLI::App* cmd = app.add_subcommand(
       "check",
-      "Check that each POLICY is a valid IAM policy document and, with a profile (--profile or "
-      ".iam-audit.yaml), audit the policies against it (the default command)");
+      "Check that each POLICY is a valid IAM policy document, lint it and, with a profile "
+      "(--profile or .iam-audit.yaml), audit the policies against it (the default command)");
   cmd->add_option("POLICY", options->policies,
                   "Policy JSON files ('-' reads standard input) or directories to scan")
       ->required();
@@ -477,7 +506,8 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
                             ->type_name("FILE");
   cmd->add_flag("--no-config", options->no_config, "Read no .iam-audit.yaml")->excludes(config);
   cmd->add_flag("--lint-only", options->lint_only,
-                "Only validate the policies, even when the configuration names a profile")
+                "Only validate and lint the policies, even when the configuration names a "
+                "profile")
       ->excludes("--profile");
   cmd->add_flag("--skip-non-iam", options->skip_non_iam,
                 "Skip named files that are plainly not IAM (as directory scans do), e.g. the "
@@ -496,8 +526,8 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
                 "Say how many files were checked, skipped and excluded");
   cmd->callback([options, cmd, &ctx] {
     options->audit_options_given.clear();
-    for (const char* name : {"--var", "--dbt-profiles", "--context", "--format", "--output",
-                             "--each", "--boundary", "--scp", "--baseline", "--write-baseline"}) {
+    for (const char* name :
+         {"--var", "--dbt-profiles", "--context", "--each", "--boundary", "--scp"}) {
       if (cmd->get_option(name)->count() > 0) options->audit_options_given.push_back(name);
     }
     ctx.exit_code = RunCheck(*options, ctx);

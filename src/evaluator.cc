@@ -186,7 +186,30 @@ struct SourcePolicy {
   int scp_level;
 };
 
+// The policies of `set` in the order their statements are compiled.
+std::vector<SourcePolicy> CompileOrder(const PolicySet& set) {
+  std::vector<SourcePolicy> sources;
+  for (const Policy& p : set.identity) sources.push_back({&p, PolicyKind::kIdentity, 0});
+  if (set.boundary) sources.push_back({&*set.boundary, PolicyKind::kBoundary, 0});
+  for (std::size_t level = 0; level < set.scps.size(); ++level) {
+    for (const Policy& p : set.scps[level]) {
+      sources.push_back({&p, PolicyKind::kScp, static_cast<int>(level)});
+    }
+  }
+  if (set.session) sources.push_back({&*set.session, PolicyKind::kSession, 0});
+  if (set.resource) sources.push_back({&*set.resource, PolicyKind::kResource, 0});
+  return sources;
+}
+
 }  // namespace
+
+std::vector<const Statement*> StatementsInCompileOrder(const PolicySet& set) {
+  std::vector<const Statement*> out;
+  for (const SourcePolicy& src : CompileOrder(set)) {
+    for (const Statement& s : src.policy->statements) out.push_back(&s);
+  }
+  return out;
+}
 
 std::string_view PolicyKindName(PolicyKind kind) {
   switch (kind) {
@@ -434,16 +457,7 @@ Truth CompiledStatement::Matches(std::string_view action, std::string_view resou
 Evaluator::CompileResult Evaluator::Compile(const PolicySet& set) {
   CompileResult result;
   Evaluator ev;
-  std::vector<SourcePolicy> sources;
-  for (const Policy& p : set.identity) sources.push_back({&p, PolicyKind::kIdentity, 0});
-  if (set.boundary) sources.push_back({&*set.boundary, PolicyKind::kBoundary, 0});
-  for (std::size_t level = 0; level < set.scps.size(); ++level) {
-    for (const Policy& p : set.scps[level]) {
-      sources.push_back({&p, PolicyKind::kScp, static_cast<int>(level)});
-    }
-  }
-  if (set.session) sources.push_back({&*set.session, PolicyKind::kSession, 0});
-  if (set.resource) sources.push_back({&*set.resource, PolicyKind::kResource, 0});
+  const std::vector<SourcePolicy> sources = CompileOrder(set);
   ev.scp_levels_ = set.scps.size();
   ev.has_boundary_ = set.boundary.has_value();
   ev.has_session_ = set.session.has_value();

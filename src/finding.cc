@@ -14,7 +14,7 @@ namespace {
 using ascii::Lower;
 
 // The finding table. Append new kinds at the end; never rename an id.
-constexpr std::array<FindingRule, 9> kRules = {{
+constexpr std::array<FindingRule, 12> kRules = {{
     {FindingId::kMissingPermission, "missing-permission", "MissingPermission", Severity::kError,
      "Required permission not granted",
      "No Allow statement grants this action on the resource the profile requires (or a "
@@ -70,6 +70,32 @@ constexpr std::array<FindingRule, 9> kRules = {{
      "A `suppressions` entry of .iam-audit.yaml is past its `expires` date, so it no longer "
      "suppresses anything: the findings it matched count again. Fix them and remove the entry, "
      "or, if the exception still holds, give it a new date and reason."},
+    {FindingId::kAllowAllActions, "allow-all-actions", "AllowAllActions", Severity::kError,
+     "Statement allows every action on every resource (administrator access)",
+     "An Allow statement of an identity policy has an Action that matches every action (\"*\" "
+     "or \"*:*\") on Resource \"*\" (or on every resource but a NotResource list): the principal "
+     "is a full administrator. It can read any data, delete any resource, create users and "
+     "access keys and rewrite its own permissions. A Condition limits when the statement "
+     "applies, not what it grants. List the actions and resources the principal needs "
+     "(`iam-audit generate` writes them for a profile); if administrator access is intended, "
+     "keep it to a role reserved for administrators and suppress the finding with the reason."},
+    {FindingId::kAllowNotAction, "allow-not-action", "AllowNotAction", Severity::kWarning,
+     "Allow statement uses NotAction",
+     "An Allow statement with NotAction allows every action that is NOT listed, in every AWS "
+     "service, on the statement's resources, including the actions AWS adds later: "
+     "\"NotAction\": \"iam:*\" with Effect Allow and Resource \"*\" grants every non-IAM "
+     "action of every service. Allow the actions needed with Action "
+     "instead. NotAction is meant for Deny statements (deny everything except...), where it "
+     "narrows access."},
+    {FindingId::kPassRoleWildcard, "pass-role-wildcard", "PassRoleWildcard", Severity::kWarning,
+     "iam:PassRole allowed on every role",
+     "An Allow statement allows iam:PassRole (by name, or through iam:*, iam:Pass*, * or "
+     "NotAction) on a Resource that matches every role of an account (\"*\", "
+     "arn:aws:iam::*:role/*, arn:aws:iam::111122223333:role/*). The principal can then hand any "
+     "role, an administrator role included, to a service it can use (an EC2 instance profile, "
+     "a Lambda function, a Glue job) and act with that role's permissions: a privilege "
+     "escalation path. List the roles it must pass (arn:aws:iam::111122223333:role/dbt-*) and "
+     "name the services with the iam:PassedToService condition key."},
 }};
 
 constexpr bool TableInIdOrder() {

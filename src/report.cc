@@ -107,6 +107,43 @@ std::string OverBroadResourceSummary(const Report& report, const std::vector<Fin
          " needs them on: " + actions;
 }
 
+// "FILE:LINE:COLUMN: SEVERITY: MESSAGE [ID]", and the suppression if any.
+std::string FindingLine(const Finding& f, const std::string& message, const Painter& paint) {
+  return Location(f.file, f.where) + ": " +
+         paint(SeverityColor(f.severity), SeverityName(f.severity)) + ": " + message + " [" +
+         std::string(f.name()) + "]" + SuppressedNote(f);
+}
+
+// "1 error, 2 warnings, 0 notes (1 suppressed)": the findings that count, by
+// severity, and those a suppression or the baseline accepts.
+std::string SeverityCounts(const std::vector<Finding>& findings) {
+  std::size_t by_severity[3] = {}, suppressed = 0;
+  for (const Finding& f : findings) {
+    if (f.suppressed) {
+      ++suppressed;  // reported, but not counted (suppression.h, baseline.h)
+    } else {
+      ++by_severity[static_cast<std::size_t>(f.severity)];
+    }
+  }
+  return Plural(by_severity[2], "error", "errors") + ", " +
+         Plural(by_severity[1], "warning", "warnings") + ", " +
+         Plural(by_severity[0], "note", "notes") +
+         (suppressed > 0 ? " (" + std::to_string(suppressed) + " suppressed)" : "");
+}
+
+// A lint report: one line per finding of every run, then the counts.
+void WriteLintText(const Report& report, const Painter& paint, std::ostream& out) {
+  std::vector<Finding> all;
+  for (const AuditRun& run : report.runs) {
+    all.insert(all.end(), run.result.findings.begin(), run.result.findings.end());
+  }
+  if (all.empty()) return;  // a clean lint is silent
+  for (const Finding& f : all) out << FindingLine(f, f.message, paint) << '\n';
+  out << '\n'
+      << paint("1", "Summary:") << " " << Plural(report.runs.size(), "file", "files")
+      << " linted: " << SeverityCounts(all) << '\n';
+}
+
 void WriteTextRun(const Report& report, const AuditRun& run, const Painter& paint,
                   std::ostream& out) {
   const AuditResult& result = run.result;
@@ -170,30 +207,17 @@ void WriteTextRun(const Report& report, const AuditRun& run, const Painter& pain
     }
     std::string message = f.message;
     if (end - i > 1) message = OverBroadResourceSummary(report, result.findings, i, end);
-    out << "  " << Location(f.file, f.where) << ": "
-        << paint(SeverityColor(f.severity), std::string(SeverityName(f.severity))) << ": "
-        << message << " [" << f.name() << "]" << SuppressedNote(f) << '\n';
+    out << "  " << FindingLine(f, message, paint) << '\n';
     if (!f.fix.empty()) out << "    use instead:\n" << Indent(f.fix, "      ");
     i = end - 1;
   }
 
-  std::size_t severity_counts[3] = {}, suppressed = 0;
-  for (const Finding& f : result.findings) {
-    if (f.suppressed) {
-      ++suppressed;  // reported, but not counted (suppression.h, baseline.h)
-    } else {
-      ++severity_counts[static_cast<std::size_t>(f.severity)];
-    }
-  }
   out << '\n'
       << paint("1", "Summary:") << " "
       << Plural(report.requirements.size(), "required permission", "required permissions") << ": "
       << counts[0] << " granted, " << counts[3] << " missing, " << counts[4] << " denied, "
       << counts[2] << " partial, " << counts[1] << " conditional; "
-      << Plural(severity_counts[2], "error", "errors") << ", "
-      << Plural(severity_counts[1], "warning", "warnings") << ", "
-      << Plural(severity_counts[0], "note", "notes")
-      << (suppressed > 0 ? " (" + std::to_string(suppressed) + " suppressed)" : "") << '\n';
+      << SeverityCounts(result.findings) << '\n';
 
   const std::string suggested = SuggestedPolicy(report.requirements, result);
   if (!suggested.empty()) {
@@ -386,6 +410,10 @@ bool WantColor(bool is_terminal, const char* no_color) {
 
 void WriteTextReport(const Report& report, const TextOptions& options, std::ostream& out) {
   const Painter paint(options.color);
+  if (report.lint()) {
+    WriteLintText(report, paint, out);
+    return;
+  }
   for (std::size_t i = 0; i < report.runs.size(); ++i) {
     if (i > 0) out << '\n';
     WriteTextRun(report, report.runs[i], paint, out);

@@ -88,9 +88,9 @@ void WriteGithubReport(const Report& report, const GithubOptions& options, std::
       out << GithubEscapeData(message) << '\n';
     }
   }
-  out << "iam-audit: profile " << report.profile << ": " << Plural(counts[2], "error", "errors")
-      << ", " << Plural(counts[1], "warning", "warnings") << ", "
-      << Plural(counts[0], "note", "notes");
+  out << "iam-audit: " << (report.lint() ? "lint" : "profile " + report.profile) << ": "
+      << Plural(counts[2], "error", "errors") << ", " << Plural(counts[1], "warning", "warnings")
+      << ", " << Plural(counts[0], "note", "notes");
   if (suppressed > 0) out << " (" << suppressed << " suppressed)";
   out << '\n';
 }

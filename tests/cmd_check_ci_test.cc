@@ -74,6 +74,15 @@ class CheckCiTest : public ::testing::Test {
                  "\n    {\"Sid\": \"Everything\", \"Effect\": \"Allow\", \"Action\": \"glue:*\","
                  " \"Resource\": \"*\"},");
     WriteFile(File("broad.json"), broad);
+    // Valid policies with lint findings (lint.h): an error, and a warning only.
+    WriteFile(
+        File("admin.json"),
+        "{\"Version\": \"2012-10-17\", \"Statement\": [\n"
+        "  {\"Sid\": \"Admin\", \"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}");
+    WriteFile(File("notaction.json"),
+              "{\"Version\": \"2012-10-17\", \"Statement\": [\n"
+              "  {\"Effect\": \"Allow\", \"NotAction\": \"iam:*\", \"Resource\": "
+              "\"arn:aws:s3:::b/*\"}]}");
     WriteFile(File("invalid.json"),
               "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Alow\", "
               "\"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}");
@@ -112,14 +121,22 @@ TEST_F(CheckCiTest, ExitCodesAreNeverMixedUpInAnyFormat) {
       {Args({"gap.json", "--config", "missing.yaml"}), 2, "a missing configuration"},
       {{"gap.json", "--profile", "no-such-profile"}, 2, "an unknown profile"},
       {{"gap.json", "--fail-on", "fatal", "--profile", "dbt-athena"}, 2, "a bad option value"},
-      {Args({"good.json"}, false), 0, "validation only: valid"},
-      {Args({"invalid.json"}, false), 2, "validation only: invalid"},
+      {Args({"good.json"}, false), 0, "lint only: clean"},
+      {Args({"invalid.json"}, false), 2, "lint only: invalid"},
+      {Args({"admin.json"}, false), 1, "lint only: an error finding"},
+      {Args({"admin.json", "--fail-on", "never"}, false), 0, "lint only: an error, but never"},
+      {Args({"notaction.json"}, false), 0, "lint only: a warning, --fail-on error"},
+      {Args({"notaction.json", "--fail-on", "warning"}, false), 1, "lint only: --fail-on warning"},
+      {Args({"admin.json", "invalid.json"}, false), 2, "lint only: an invalid policy beside"},
+      {Args({"admin.json", "--output", "no/such/dir/report"}, false), 2,
+       "lint only: a report that cannot be written"},
+      {Args({"admin.json", "--baseline", "missing-baseline.json"}, false), 2,
+       "lint only: a missing baseline"},
   };
   for (const char* format : {"text", "json", "sarif", "github"}) {
     for (const Case& c : cases) {
       std::vector<std::string> args = c.args;
-      const bool audit = std::find(args.begin(), args.end(), "--profile") != args.end();
-      if (audit) args.insert(args.end(), {"--format", format});
+      args.insert(args.end(), {"--format", format});
       const CommandResult r = Run(args);
       EXPECT_EQ(r.exit_code, c.code) << c.why << " (--format " << format << ")\n" << r.err;
     }
@@ -222,6 +239,152 @@ TEST_F(CheckCiTest, SkipNonIamSkipsFilesThatArePlainlyNotPolicies) {
   EXPECT_EQ(Run({"package.json", "good.json", "--skip-non-iam"}).exit_code, 0);
   EXPECT_EQ(Run({"package.json", "invalid.json", "--skip-non-iam"}).exit_code, 2);
   EXPECT_EQ(Run({"package.json", "good.json"}).exit_code, 2);
+}
+
+// --- lint without a profile -------------------------------------------------------
+
+TEST_F(CheckCiTest, LintFindingsInEveryFormatWithoutAProfile) {
+  CommandResult r = Run({"admin.json", "notaction.json", "good.json", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err, "");
+  auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["profile"], "");
+  EXPECT_EQ(doc["summary"]["error"], 1);
+  EXPECT_EQ(doc["summary"]["warning"], 1);
+  ASSERT_EQ(doc["findings"].size(), 2u) << r.out;
+  const auto& admin = doc["findings"][0];
+  EXPECT_EQ(admin["id"], "allow-all-actions");
+  EXPECT_EQ(admin["severity"], "error");
+  EXPECT_EQ(admin["file"], "admin.json");
+  EXPECT_EQ(admin["line"], 2);
+  EXPECT_EQ(admin["column"], 49);  // the "*" of Action
+  EXPECT_EQ(admin["action"], "*");
+  EXPECT_EQ(admin["resource"], "*");
+  EXPECT_EQ(doc["findings"][1]["id"], "allow-not-action");
+  EXPECT_EQ(doc["findings"][1]["file"], "notaction.json");
+
+  r = Run({"admin.json", "notaction.json"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out,
+            "admin.json:2:49: error: statement 'Admin' allows every action ('*') on every "
+            "resource: full administrator access [allow-all-actions]\n"
+            "notaction.json:2:23: warning: statement #1 allows every action except iam:* (Allow "
+            "with NotAction), in every service, including actions AWS adds later; list the "
+            "actions needed with Action instead [allow-not-action]\n"
+            "\nSummary: 2 files linted: 1 error, 1 warning, 0 notes\n");
+  // A clean lint prints nothing.
+  r = Run({"good.json"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "");
+
+  r = Run({"admin.json", "--format", "sarif", "--output", "lint.sarif"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  doc = nlohmann::json::parse(ReadFile(File("lint.sarif")));
+  ASSERT_EQ(doc["runs"][0]["results"].size(), 1u);
+  EXPECT_EQ(doc["runs"][0]["results"][0]["ruleId"], "allow-all-actions");
+  EXPECT_EQ(doc["runs"][0]["results"][0]["level"], "error");
+  if (const std::optional<std::string> shared = testing::SharedDir()) {
+    const auto schema =
+        nlohmann::json::parse(ReadFile(*shared + "/schemas/sarif-schema-2.1.0.json"));
+    EXPECT_THAT(testing::ValidateJsonSchema(schema, doc), ::testing::IsEmpty());
+  }
+
+  r = Run({"admin.json", "--format", "github"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out,
+            "::error file=admin.json,line=2,col=49,title=allow-all-actions::statement 'Admin' "
+            "allows every action ('*') on every resource: full administrator access\n"
+            "iam-audit: lint: 1 error, 0 warnings, 0 notes\n");
+}
+
+TEST_F(CheckCiTest, LintOnlyIgnoresTheProfileButNotTheLint) {
+  WriteFile(File(".iam-audit.yaml"), std::string("profile: dbt-athena\n") + kVarsYaml);
+  // With the configured profile: audited (admin.json misses nothing the profile needs,
+  // but is administrator access).
+  CommandResult r = Run({"admin.json", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 1);
+  auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["profile"], "dbt-athena");
+  std::set<std::string> ids;
+  for (const auto& f : doc["findings"]) ids.insert(f["id"].get<std::string>());
+  EXPECT_TRUE(ids.count("allow-all-actions")) << r.out;
+  EXPECT_TRUE(ids.count("over-broad-action")) << r.out;
+  // --lint-only: only the lint finding.
+  r = Run({"admin.json", "--format", "json", "--lint-only"});
+  EXPECT_EQ(r.exit_code, 1);
+  doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["profile"], "");
+  ASSERT_EQ(doc["findings"].size(), 1u);
+  EXPECT_EQ(doc["findings"][0]["id"], "allow-all-actions");
+}
+
+TEST_F(CheckCiTest, TheAuditIncludesTheLintFindings) {
+  std::string passrole = good_;
+  passrole.insert(passrole.find('[') + 1,
+                  "\n    {\"Sid\": \"PassAny\", \"Effect\": \"Allow\", \"Action\": "
+                  "\"iam:PassRole\", \"Resource\": \"arn:aws:iam::111122223333:role/*\"},");
+  WriteFile(File("passrole.json"), passrole);
+  CommandResult r = Run(Args({"passrole.json", "--format", "json"}));
+  EXPECT_EQ(r.exit_code, 0) << r.err;  // a warning
+  auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["findings"].size(), 1u) << r.out;
+  EXPECT_EQ(doc["findings"][0]["id"], "pass-role-wildcard");
+  EXPECT_EQ(doc["findings"][0]["resource"], "arn:aws:iam::111122223333:role/*");
+  EXPECT_EQ(Run(Args({"passrole.json", "--fail-on", "warning"})).exit_code, 1);
+  // The same finding without the profile.
+  r = Run({"passrole.json", "--format", "json", "--fail-on", "warning"});
+  EXPECT_EQ(r.exit_code, 1);
+  doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["findings"].size(), 1u) << r.out;
+  EXPECT_EQ(doc["findings"][0]["id"], "pass-role-wildcard");
+}
+
+TEST_F(CheckCiTest, LintFindingsCanBeSuppressedAndBaselined) {
+  WriteFile(File(".iam-audit.yaml"),
+            "suppressions:\n"
+            "  - id: allow-all-actions\n"
+            "    paths: admin.json\n"
+            "    reason: the break-glass role\n"
+            "  - id: missing-permission\n"
+            "    paths: admin.json\n"
+            "    reason: for the audit, not judged by the lint\n");
+  CommandResult r = Run({"admin.json", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["findings"].size(), 1u) << r.out;  // no stale-suppression for the audit's entry
+  EXPECT_EQ(doc["findings"][0]["id"], "allow-all-actions");
+  EXPECT_EQ(doc["findings"][0]["suppressed"]["reason"], "the break-glass role");
+  EXPECT_EQ(doc["summary"]["error"], 0);
+  EXPECT_EQ(doc["summary"]["suppressed"], 1);
+  r = Run({"admin.json"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("[allow-all-actions] [suppressed: the break-glass role]"));
+  EXPECT_THAT(r.out, HasSubstr("0 errors, 0 warnings, 0 notes (1 suppressed)"));
+
+  // A lint suppression that matches nothing is stale.
+  r = Run({"good.json", "--config", ".iam-audit.yaml", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0);
+  doc = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(doc["findings"].empty()) << r.out;  // admin.json was not checked: not judged
+  WriteFile(File(".iam-audit.yaml"),
+            "suppressions:\n"
+            "  - id: allow-all-actions\n"
+            "    paths: good.json\n"
+            "    reason: stale\n");
+  r = Run({"good.json", "--format", "json", "--fail-on", "warning"});
+  EXPECT_EQ(r.exit_code, 1);
+  doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["findings"].size(), 1u) << r.out;
+  EXPECT_EQ(doc["findings"][0]["id"], "stale-suppression");
+
+  // The baseline: recorded findings no longer count; a new one does.
+  fs::remove(File(".iam-audit.yaml"));
+  EXPECT_EQ(Run({"admin.json", "--write-baseline", "base.json"}).exit_code, 0);
+  EXPECT_EQ(Run({"admin.json", "--baseline", "base.json"}).exit_code, 0);
+  EXPECT_EQ(Run({"admin.json", "notaction.json", "--baseline", "base.json", "--fail-on", "warning"})
+                .exit_code,
+            1);
 }
 
 // --- suppressions ----------------------------------------------------------------

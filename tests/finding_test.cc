@@ -21,7 +21,8 @@ TEST(FindingTest, TableHasStableIdsAndDefaults) {
       {"partial-permission", Severity::kError},    {"conditional-permission", Severity::kWarning},
       {"over-broad-action", Severity::kWarning},   {"over-broad-resource", Severity::kWarning},
       {"unknown-action", Severity::kWarning},      {"stale-suppression", Severity::kWarning},
-      {"expired-suppression", Severity::kWarning},
+      {"expired-suppression", Severity::kWarning}, {"allow-all-actions", Severity::kError},
+      {"allow-not-action", Severity::kWarning},    {"pass-role-wildcard", Severity::kWarning},
   };
   ASSERT_EQ(FindingRules().size(), expected.size());
   std::set<std::string_view> sarif_names;

@@ -306,5 +306,34 @@ TEST(ReportTest, PathToUri) {
   EXPECT_EQ(PathToUri("<stdin>"), "%3Cstdin%3E");
 }
 
+// A lint report (no profile): its findings, one line each, and the counts;
+// no requirement sections; nothing when there is no finding.
+TEST(ReportTest, LintReportTextListsOnlyFindings) {
+  Report report;
+  report.catalog = CatalogLabel(TestCatalog());
+  ASSERT_TRUE(report.lint());
+  report.runs.push_back({{"clean.json"}, {}, ""});
+  EXPECT_EQ(Text(report), "");
+
+  Finding admin = MakeFinding(FindingId::kAllowAllActions, "admin.json", {3, 40});
+  admin.message = "statement 'Admin' allows every action";
+  Finding accepted = MakeFinding(FindingId::kAllowNotAction, "admin.json", {7, 5});
+  accepted.message = "statement #2 allows every action except iam:*";
+  accepted.suppressed = FindingSuppression{FindingSuppression::Kind::kConfig, "legacy", "", {}, ""};
+  AuditRun run{{"admin.json"}, {}, ""};
+  run.result.findings = {admin, accepted};
+  report.runs.push_back(std::move(run));
+  EXPECT_EQ(Text(report),
+            "admin.json:3:40: error: statement 'Admin' allows every action [allow-all-actions]\n"
+            "admin.json:7:5: warning: statement #2 allows every action except iam:* "
+            "[allow-not-action] [suppressed: legacy]\n"
+            "\nSummary: 2 files linted: 1 error, 0 warnings, 0 notes (1 suppressed)\n");
+  const auto doc = nlohmann::json::parse(Json(report));
+  EXPECT_EQ(doc["profile"], "");
+  EXPECT_EQ(doc["summary"]["error"], 1);
+  EXPECT_EQ(doc["summary"]["suppressed"], 1);
+  EXPECT_FALSE(SampleReport().lint());
+}
+
 }  // namespace
 }  // namespace iam_audit

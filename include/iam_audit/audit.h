@@ -36,7 +36,9 @@
 // (per identity Allow statement granting actions of the profile's services
 // beyond the required set), over-broad-resource (per Resource entry and
 // required Write/Tagging/Permissions-management action, when the entry is
-// wider than every pattern the action is required on) and unknown-action.
+// wider than every pattern the action is required on) and the lint findings
+// (lint.h: unknown-action, allow-all-actions, allow-not-action,
+// pass-role-wildcard), computed on the same compiled statements.
 //
 // Cost: linear in requirements x statements, with resource containment
 // computed once per (statement, distinct required resource); a 100-statement
@@ -63,8 +65,8 @@ struct AuditOptions {
   // Request context given by the user (--context): for each key it holds,
   // replaces the profile's values.
   RequestContext context;
-  bool over_broad = true;       // over-broad-action and over-broad-resource
-  bool unknown_actions = true;  // unknown-action
+  bool over_broad = true;  // over-broad-action and over-broad-resource
+  bool lint = true;        // the lint rules (lint.h): unknown-action, allow-all-actions...
 };
 
 // Ordered from best to worst.

@@ -73,6 +73,11 @@ struct PolicySet {
   std::string principal;                  // the caller's ARN, for the resource policy
 };
 
+// The Statement each of Evaluator::Compile(policies).statements() was
+// compiled from, in that order (identity policies, boundary, SCP levels,
+// session policy, resource policy), for analyses that report on the source.
+std::vector<const Statement*> StatementsInCompileOrder(const PolicySet& policies);
+
 // How a resource-based policy statement's Principal relates to the caller.
 enum class PrincipalMatch : std::uint8_t {
   kNone,     // not the caller: the statement does not apply

@@ -43,6 +43,10 @@ enum class FindingId : std::uint8_t {
   // Configuration hygiene (suppression.h): appended, ids never change.
   kStaleSuppression,
   kExpiredSuppression,
+  // Lint rules (lint.h): appended, ids never change.
+  kAllowAllActions,
+  kAllowNotAction,
+  kPassRoleWildcard,
 };
 
 // One row of the finding table.

