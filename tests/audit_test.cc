@@ -16,6 +16,8 @@
 #include "iam_audit/policy.h"
 #include "iam_audit/profile.h"
 
+#include "test_util.h"
+
 namespace iam_audit {
 namespace {
 
@@ -24,10 +26,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-const Catalog& TestCatalog() {
-  static const Catalog catalog = Catalog::Embedded();
-  return catalog;
-}
+using testing::TestCatalog;
 
 using Context = std::vector<std::pair<std::string, std::vector<std::string>>>;
 
@@ -244,7 +243,7 @@ TEST(AuditTest, NotActionAllowGrantsEverythingElse) {
                           Req("iam:GetRole", "arn:aws:iam::111122223333:role/x")});
   EXPECT_EQ(r.results[0].coverage, Coverage::kGranted);
   EXPECT_EQ(r.results[1].coverage, Coverage::kMissing);
-  EXPECT_THAT(Ids(r), testing::Contains("over-broad-action"));
+  EXPECT_THAT(Ids(r), ::testing::Contains("over-broad-action"));
 }
 
 TEST(AuditTest, NotResource) {
@@ -356,7 +355,7 @@ TEST(AuditTest, OverBroadActionCountsAndRanksTheExtras) {
   const auto r =
       AuditOf(Doc(R"({"Sid": "All", "Effect": "Allow", "Action": "s3:*", "Resource": "*"})"),
               {Req("s3:GetObject", kBucketObjects)});
-  ASSERT_THAT(Ids(r), testing::Contains("over-broad-action"));
+  ASSERT_THAT(Ids(r), ::testing::Contains("over-broad-action"));
   const Finding* f = nullptr;
   for (const Finding& x : r.findings) {
     if (x.id == FindingId::kOverBroadAction) f = &x;
@@ -365,7 +364,7 @@ TEST(AuditTest, OverBroadActionCountsAndRanksTheExtras) {
   EXPECT_EQ(f->severity, Severity::kWarning);
   EXPECT_EQ(f->where, (SourceLocation{1, 75}));  // the Action element
   EXPECT_THAT(f->message, HasSubstr("that test-profile does not need"));
-  EXPECT_THAT(f->message, testing::ContainsRegex("riskiest: [0-9]+ Permissions management \\(s3:"));
+  EXPECT_THAT(f->message, ::testing::ContainsRegex("riskiest: [0-9]+ Permissions management \\(s3:"));
   // The riskiest come first: permissions management before Write, and policy
   // changes before other permissions-management actions.
   EXPECT_LT(f->message.find("Permissions management ("), f->message.find("Write ("));
@@ -405,7 +404,7 @@ TEST(AuditTest, OverBroadResourceForWriteActions) {
     if (f.id == FindingId::kOverBroadResource) flagged.push_back(f.action + " " + f.resource);
   }
   // GetObject is a Read action; dbt/* is exactly what is needed.
-  EXPECT_THAT(flagged, testing::UnorderedElementsAre(
+  EXPECT_THAT(flagged, ::testing::UnorderedElementsAre(
                            "s3:DeleteObject arn:aws:s3:::data-bucket/*",
                            "glue:DeleteTable arn:aws:glue:eu-west-1:111122223333:table/*/*"));
   for (const Finding& f : r.findings) {

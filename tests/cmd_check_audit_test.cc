@@ -26,20 +26,14 @@ using testing::ReadFile;
 using testing::TempDir;
 using testing::WriteFile;
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 // Runs the binary with the variables of examples/dbt-athena/profiles.yml's
 // environment cleared, so the file's defaults apply wherever the tests run.
 CommandResult RunCli(const std::vector<std::string>& args, const std::string& stdin_text = "") {
   std::string cmd =
       "env -u DBT_TARGET -u AWS_REGION -u DBT_SCHEMA -u ATHENA_WORKGROUP "
       "-u ATHENA_RESULTS_BUCKET -u AWS_PROFILE -u DBT_THREADS -u DBT_ROLE_ARN NO_COLOR=1 " +
-      Quote(IAM_AUDIT_BINARY);
-  for (const std::string& a : args) cmd += " " + Quote(a);
+      testing::ShellQuote(IAM_AUDIT_BINARY);
+  for (const std::string& a : args) cmd += " " + testing::ShellQuote(a);
   return testing::RunShell(cmd, stdin_text);
 }
 

@@ -13,6 +13,8 @@
 #include "iam_audit/catalog.h"
 #include "iam_audit/policy.h"
 
+#include "test_util.h"
+
 namespace iam_audit {
 namespace {
 
@@ -21,10 +23,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-const Catalog& TestCatalog() {
-  static const Catalog catalog = Catalog::Embedded();
-  return catalog;
-}
+using testing::TestCatalog;
 
 Policy Parse(const std::string& text, const std::string& file = "policy.json") {
   PolicyParseResult r = ParsePolicy(text, file);

@@ -12,16 +12,15 @@
 #include "iam_audit/catalog.h"
 #include "iam_audit/glob.h"
 
+#include "test_util.h"
+
 namespace iam_audit {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-const Catalog& TestCatalog() {
-  static const Catalog catalog = Catalog::Embedded();
-  return catalog;
-}
+using testing::TestCatalog;
 
 Requirement Req(const std::string& group, const std::string& action, const std::string& resource,
                 const std::string& type, AccessLevels access) {

@@ -29,12 +29,6 @@ using testing::RunShell;
 using testing::TempDir;
 using testing::WriteFile;
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 // Makes sure `pre-commit` can run: installs Debian's package when missing
 // and we are root. Returns a reason to skip, or "".
 std::string EnsurePreCommit() {
@@ -64,13 +58,14 @@ class PreCommitTest : public ::testing::Test {
   // identity set, and pre-commit's cache inside the temporary folder.
   CommandResult Run(const std::string& dir, const std::string& command) {
     const std::string bin_dir = std::filesystem::path(IAM_AUDIT_BINARY).parent_path().string();
-    const std::string env = "export PATH=" + Quote(bin_dir) +
-                            ":\"$PATH\" PRE_COMMIT_HOME=" + Quote(tmp_.File("cache")) +
-                            " HOME=" + Quote(tmp_.path()) +
-                            " GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.com"
-                            " GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.com"
-                            " GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1 PRE_COMMIT_COLOR=never; ";
-    return RunShell(env + "cd " + Quote(dir) + " && " + command + " 2>&1");
+    const std::string env =
+        "export PATH=" + testing::ShellQuote(bin_dir) +
+        ":\"$PATH\" PRE_COMMIT_HOME=" + testing::ShellQuote(tmp_.File("cache")) +
+        " HOME=" + testing::ShellQuote(tmp_.path()) +
+        " GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.com"
+        " GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.com"
+        " GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1 PRE_COMMIT_COLOR=never; ";
+    return RunShell(env + "cd " + testing::ShellQuote(dir) + " && " + command + " 2>&1");
   }
 
   void MustRun(const std::string& dir, const std::string& command) {
@@ -118,8 +113,8 @@ TEST_F(PreCommitTest, HooksPassAGoodPolicyAndRefuseABadOne) {
 
   // A good policy: what `iam-audit generate` grants is exactly what the
   // profile needs. package.json is no policy: the hooks skip it.
-  MustRun(project,
-          Quote(IAM_AUDIT_BINARY) + " generate --profile dbt-athena " + kVars + " > iam/dbt.json");
+  MustRun(project, testing::ShellQuote(IAM_AUDIT_BINARY) + " generate --profile dbt-athena " +
+                       kVars + " > iam/dbt.json");
   WriteFile(project + "/package.json", "{\"name\": \"web\", \"version\": \"1.0.0\"}\n");
   CommandResult r = Run(project, "git add -A && git commit -m good");
   EXPECT_EQ(r.exit_code, 0) << r.out;

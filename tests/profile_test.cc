@@ -21,10 +21,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 
-const Catalog& TestCatalog() {
-  static const Catalog catalog = Catalog::Embedded();
-  return catalog;
-}
+using testing::TestCatalog;
 
 const Profile& DbtAthena() {
   static const Profile profile = LoadProfile("dbt-athena", TestCatalog());

@@ -25,10 +25,7 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using testing::ValidateJsonSchema;
 
-const Catalog& TestCatalog() {
-  static const Catalog catalog = Catalog::Embedded();
-  return catalog;
-}
+using testing::TestCatalog;
 
 Requirement Req(std::string group, std::string action, std::string resource,
                 Severity severity = Severity::kError) {

@@ -10,7 +10,6 @@
 #include <stdexcept>
 
 namespace iam_audit::testing {
-namespace {
 
 std::string ShellQuote(const std::string& s) {
   std::string out = "'";
@@ -24,7 +23,10 @@ std::string ShellQuote(const std::string& s) {
   return out + "'";
 }
 
-}  // namespace
+const Catalog& TestCatalog() {
+  static const Catalog catalog = Catalog::Embedded();
+  return catalog;
+}
 
 CommandResult RunShell(const std::string& command, const std::string& stdin_text) {
   TempDir tmp;

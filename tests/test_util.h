@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "iam_audit/catalog.h"
+
 namespace iam_audit::testing {
 
 struct CommandResult {
@@ -23,6 +25,12 @@ CommandResult RunIamAudit(const std::vector<std::string>& args, const std::strin
 
 // Runs any command through /bin/sh -c.
 CommandResult RunShell(const std::string& command, const std::string& stdin_text = "");
+
+// `s` quoted for sh: 'it'\''s'.
+std::string ShellQuote(const std::string& s);
+
+// The embedded catalog, loaded once for the whole test binary.
+const Catalog& TestCatalog();
 
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& content);
