@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <iostream>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "iam_audit/catalog.h"
@@ -85,6 +87,23 @@ int Main(int argc, const char* const* argv, std::istream& in, std::ostream& out,
     return kExitUsage;
   }
   return ctx.exit_code;
+}
+
+void PrintDiagnostics(std::ostream& err, const Diagnostics& errors, const Diagnostics& warnings,
+                      const Diagnostics& notes) {
+  std::vector<std::pair<const Diagnostic*, std::string_view>> all;
+  for (const Diagnostic& d : errors) all.emplace_back(&d, "");
+  for (const Diagnostic& d : warnings) all.emplace_back(&d, "warning: ");
+  for (const Diagnostic& d : notes) all.emplace_back(&d, "note: ");
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return std::pair(a.first->where.line, a.first->where.column) <
+           std::pair(b.first->where.line, b.first->where.column);
+  });
+  for (const auto& [d, prefix] : all) {
+    Diagnostic shown = *d;
+    shown.message = std::string(prefix) + shown.message;
+    err << shown.ToString() << '\n';
+  }
 }
 
 }  // namespace iam_audit::cli

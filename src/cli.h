@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "iam_audit/diagnostic.h"
+
 namespace CLI {
 class App;
 }
@@ -42,6 +44,12 @@ class Context {
  private:
   std::unique_ptr<Catalog> catalog_;
 };
+
+// Prints a file's errors, warnings and notes to `err`, merged in source order
+// (errors first at the same place), warnings and notes marked as such:
+// "FILE:LINE:COLUMN: warning: message".
+void PrintDiagnostics(std::ostream& err, const Diagnostics& errors, const Diagnostics& warnings,
+                      const Diagnostics& notes = {});
 
 // Runs the tool. Never calls exit(); returns the process exit code.
 int Main(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err);

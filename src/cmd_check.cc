@@ -103,25 +103,6 @@ struct CheckOptions {
   std::vector<std::string> audit_options_given;
 };
 
-// Errors, warnings and notes of one file, merged in source order (errors
-// first at the same place).
-void PrintDiagnostics(std::ostream& err, const Diagnostics& errors, const Diagnostics& warnings,
-                      const Diagnostics& notes = {}) {
-  std::vector<std::pair<const Diagnostic*, std::string_view>> all;
-  for (const Diagnostic& d : errors) all.emplace_back(&d, "");
-  for (const Diagnostic& d : warnings) all.emplace_back(&d, "warning: ");
-  for (const Diagnostic& d : notes) all.emplace_back(&d, "note: ");
-  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
-    return std::pair(a.first->where.line, a.first->where.column) <
-           std::pair(b.first->where.line, b.first->where.column);
-  });
-  for (const auto& [d, prefix] : all) {
-    Diagnostic shown = *d;
-    shown.message = std::string(prefix) + shown.message;
-    err << shown.ToString() << '\n';
-  }
-}
-
 // Reads and parses one policy file, printing its diagnostics. nullopt when it
 // is unreadable or invalid.
 std::optional<Policy> LoadPolicy(const std::string& path, Context& ctx) {

@@ -83,13 +83,7 @@ void LoadIdentity(const SimulateOptions& o, const std::string& path, Context& ct
     PolicySourceOptions options;
     options.principal = o.principal;
     PolicySourceResult source = LoadPolicySource(file, options);
-    for (const auto& [list, kind] :
-         {std::pair(&source.warnings, "warning: "), std::pair(&source.notes, "note: ")}) {
-      for (Diagnostic d : *list) {
-        d.message = kind + d.message;
-        ctx.err << d.ToString() << '\n';
-      }
-    }
+    PrintDiagnostics(ctx.err, {}, source.warnings, source.notes);
     if (!source.ok()) {
       errors->insert(errors->end(), source.errors.begin(), source.errors.end());
       return;
