@@ -159,9 +159,8 @@ LoadedFile LoadFile(const std::string& path, std::istream& in, bool skip_non_iam
 // ones a template uses; policy_source.h).
 std::map<std::string, std::string, std::less<>> SourceVariables(const CheckOptions& options) {
   std::map<std::string, std::string, std::less<>> out;
-  for (const std::string& v : options.vars.vars) {
-    const std::size_t eq = v.find('=');
-    if (eq != std::string::npos && eq > 0) out[v.substr(0, eq)] = v.substr(eq + 1);
+  for (VariableInput& v : ParseVarAssignments(options.vars.vars)) {
+    out[v.name] = std::move(v.values.front());
   }
   return out;
 }
@@ -228,10 +227,14 @@ void PrepareGroup(AuditGroup& group, const Catalog& catalog,
   if (s.profile.empty()) return;
   const Profile profile = LoadProfile(s.profile, catalog);
   VariableOptions vars = s.vars;
-  std::erase_if(vars.vars, [&](const std::string& v) {
-    const std::string name = v.substr(0, v.find('='));
-    return source_vars.count(name) > 0 && profile.FindVariable(name) == nullptr;
-  });
+  vars.vars.clear();
+  const std::vector<VariableInput> given = ParseVarAssignments(s.vars.vars);
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    const std::string& name = given[i].name;
+    if (source_vars.count(name) == 0 || profile.FindVariable(name) != nullptr) {
+      vars.vars.push_back(s.vars.vars[i]);
+    }
+  }
   const Bindings bindings = ResolveVariables(profile, vars, s.config_vars);
   group.report.profile = profile.name();
   group.report.requirements = profile.Requirements(bindings);
