@@ -15,63 +15,66 @@ using ascii::Lower;
 
 // The finding table. Append new kinds at the end; never rename an id.
 constexpr std::array<FindingRule, 12> kRules = {{
-    {FindingId::kMissingPermission, "missing-permission", "MissingPermission", Severity::kError,
-     "Required permission not granted",
+    {FindingId::kMissingPermission, "missing-permission", "MissingPermission",
+     FindingCategory::kAudit, Severity::kError, "Required permission not granted",
      "No Allow statement grants this action on the resource the profile requires (or a "
      "permissions boundary or SCP level given with --boundary/--scp does not allow it). The "
      "tool will fail when it makes this call. Add the suggested statement to the policy (to the "
      "boundary or SCP when the message names that layer). The audit sees only the policies "
      "given: a resource-based policy (S3 bucket policy, KMS key policy) may still deny."},
-    {FindingId::kDeniedPermission, "denied-permission", "DeniedPermission", Severity::kError,
-     "Required permission explicitly denied",
+    {FindingId::kDeniedPermission, "denied-permission", "DeniedPermission", FindingCategory::kAudit,
+     Severity::kError, "Required permission explicitly denied",
      "An explicit Deny statement applies to the whole required resource, so no Allow can grant "
      "it. Narrow the Deny (its Action, Resource or Condition) so that it no longer covers what "
      "the tool needs."},
-    {FindingId::kPartialPermission, "partial-permission", "PartialPermission", Severity::kError,
+    {FindingId::kPartialPermission, "partial-permission", "PartialPermission",
+     FindingCategory::kAudit, Severity::kError,
      "Required permission granted on part of the resource only",
      "The policy allows the action only on part of the required resource pattern (for "
      "example table/analytics/orders when table/analytics/* is needed), or a Deny overlaps part "
      "of it. Calls on the rest will fail. Widen the Allow to the required pattern (the suggested "
      "statement) or narrow the Deny."},
     {FindingId::kConditionalPermission, "conditional-permission", "ConditionalPermission",
-     Severity::kWarning, "Required permission depends on conditions the audit cannot decide",
+     FindingCategory::kAudit, Severity::kWarning,
+     "Required permission depends on conditions the audit cannot decide",
      "The permission is granted (or denied) only when Condition keys hold values the audit does "
      "not know: neither the profile's request context nor --context supplies them. The message "
      "names the keys; pass --context KEY=VALUE with the values the tool's calls carry to decide "
      "them."},
-    {FindingId::kOverBroadAction, "over-broad-action", "OverBroadAction", Severity::kWarning,
-     "Statement allows more actions than the profile needs",
+    {FindingId::kOverBroadAction, "over-broad-action", "OverBroadAction", FindingCategory::kAudit,
+     Severity::kWarning, "Statement allows more actions than the profile needs",
      "An Allow statement grants actions of the profile's services that the profile does not "
      "need (s3:*, glue:*, *, NotAction...). The message counts them and names the riskiest "
      "(Permissions management, then Write, then Tagging). List only the needed actions; the "
      "suggested statement keeps the ones this statement is needed for."},
-    {FindingId::kOverBroadResource, "over-broad-resource", "OverBroadResource", Severity::kWarning,
+    {FindingId::kOverBroadResource, "over-broad-resource", "OverBroadResource",
+     FindingCategory::kAudit, Severity::kWarning,
      "Write access allowed on more resources than the profile needs",
      "A Write, Tagging or Permissions-management action the profile needs is allowed on a "
      "Resource wider than every resource the profile needs it on (s3:DeleteObject on a whole "
      "bucket or on * when the tool writes only under its prefixes; glue:DeleteTable on every "
      "database). A bug or a wrong setting can then destroy data the tool never owned. Scope the "
      "Resource to the required patterns."},
-    {FindingId::kUnknownAction, "unknown-action", "UnknownAction", Severity::kWarning,
-     "Action matches nothing in the catalog",
+    {FindingId::kUnknownAction, "unknown-action", "UnknownAction", FindingCategory::kLint,
+     Severity::kWarning, "Action matches nothing in the catalog",
      "An Action or NotAction entry matches no action of the AWS catalog iam-audit was built with "
      "(a typo, an API name that is not an IAM action, or a service newer than the catalog). IAM "
      "ignores it, so it grants nothing. Fix the name (the message suggests close ones) or use "
      "--catalog with newer data."},
-    {FindingId::kStaleSuppression, "stale-suppression", "StaleSuppression", Severity::kWarning,
-     "Suppression matches no finding",
+    {FindingId::kStaleSuppression, "stale-suppression", "StaleSuppression",
+     FindingCategory::kConfig, Severity::kWarning, "Suppression matches no finding",
      "A `suppressions` entry of .iam-audit.yaml applies to files that were audited but matched "
      "none of their findings: the problem it was written for is gone (or the entry never "
      "matched: check its id, paths, action and resource). Remove the entry so that the list "
      "does not hide a future problem. An entry whose paths match no audited file is not "
      "checked."},
     {FindingId::kExpiredSuppression, "expired-suppression", "ExpiredSuppression",
-     Severity::kWarning, "Suppression has expired",
+     FindingCategory::kConfig, Severity::kWarning, "Suppression has expired",
      "A `suppressions` entry of .iam-audit.yaml is past its `expires` date, so it no longer "
      "suppresses anything: the findings it matched count again. Fix them and remove the entry, "
      "or, if the exception still holds, give it a new date and reason."},
-    {FindingId::kAllowAllActions, "allow-all-actions", "AllowAllActions", Severity::kError,
-     "Statement allows every action on every resource (administrator access)",
+    {FindingId::kAllowAllActions, "allow-all-actions", "AllowAllActions", FindingCategory::kLint,
+     Severity::kError, "Statement allows every action on every resource (administrator access)",
      "An Allow statement of an identity policy has an Action that matches every action (\"*\" "
      "or \"*:*\") on Resource \"*\" (or on every resource but a NotResource list): the principal "
      "is a full administrator. It can read any data, delete any resource, create users and "
@@ -79,16 +82,16 @@ constexpr std::array<FindingRule, 12> kRules = {{
      "applies, not what it grants. List the actions and resources the principal needs "
      "(`iam-audit generate` writes them for a profile); if administrator access is intended, "
      "keep it to a role reserved for administrators and suppress the finding with the reason."},
-    {FindingId::kAllowNotAction, "allow-not-action", "AllowNotAction", Severity::kWarning,
-     "Allow statement uses NotAction",
+    {FindingId::kAllowNotAction, "allow-not-action", "AllowNotAction", FindingCategory::kLint,
+     Severity::kWarning, "Allow statement uses NotAction",
      "An Allow statement with NotAction allows every action that is NOT listed, in every AWS "
      "service, on the statement's resources, including the actions AWS adds later: "
      "\"NotAction\": \"iam:*\" with Effect Allow and Resource \"*\" grants every non-IAM "
      "action of every service. Allow the actions needed with Action "
      "instead. NotAction is meant for Deny statements (deny everything except...), where it "
      "narrows access."},
-    {FindingId::kPassRoleWildcard, "pass-role-wildcard", "PassRoleWildcard", Severity::kWarning,
-     "iam:PassRole allowed on every role",
+    {FindingId::kPassRoleWildcard, "pass-role-wildcard", "PassRoleWildcard", FindingCategory::kLint,
+     Severity::kWarning, "iam:PassRole allowed on every role",
      "An Allow statement allows iam:PassRole (by name, or through iam:*, iam:Pass*, * or "
      "NotAction) on a Resource that matches every role of an account (\"*\", "
      "arn:aws:iam::*:role/*, arn:aws:iam::111122223333:role/*). The principal can then hand any "

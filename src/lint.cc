@@ -193,16 +193,6 @@ LintResult Lint(const Catalog& catalog, const PolicySet& policies) {
   return out;
 }
 
-bool IsLintFinding(FindingId id) {
-  switch (id) {
-    case FindingId::kUnknownAction:
-    case FindingId::kAllowAllActions:
-    case FindingId::kAllowNotAction:
-    case FindingId::kPassRoleWildcard:
-      return true;
-    default:
-      return false;
-  }
-}
+bool IsLintFinding(FindingId id) { return RuleFor(id).category == FindingCategory::kLint; }
 
 }  // namespace iam_audit

@@ -49,11 +49,34 @@ enum class FindingId : std::uint8_t {
   kPassRoleWildcard,
 };
 
+// What produces a kind of finding. Lint rules run with or without a profile;
+// audit findings need a profile; risk findings classify what a policy allows
+// beyond what it needs; input findings report files that cannot be read;
+// config findings report the configuration itself (suppressions).
+enum class FindingCategory : std::uint8_t { kAudit, kLint, kRisk, kInput, kConfig };
+
+constexpr std::string_view CategoryName(FindingCategory c) {
+  switch (c) {
+    case FindingCategory::kAudit:
+      return "audit";
+    case FindingCategory::kLint:
+      return "lint";
+    case FindingCategory::kRisk:
+      return "risk";
+    case FindingCategory::kInput:
+      return "input";
+    case FindingCategory::kConfig:
+      return "config";
+  }
+  return "audit";
+}
+
 // One row of the finding table.
 struct FindingRule {
   FindingId id;
   std::string_view name;        // stable id: "missing-permission"
   std::string_view sarif_name;  // PascalCase, SARIF reportingDescriptor.name: "MissingPermission"
+  FindingCategory category;     // which part of iam-audit produces it
   Severity severity;            // default severity
   std::string_view title;       // one line: "Required permission not granted"
   std::string_view help;        // a paragraph: what it means and how to fix it
