@@ -1,0 +1,198 @@
+// Lint rules about what a statement grants: administrator access, NotAction
+// and NotResource in Allow statements, iam:PassRole on every role, actions
+// the catalog does not know, and actions listed twice.
+#include <algorithm>
+#include <optional>
+#include <string>
+
+#include "ascii.h"
+#include "iam_audit/action_set.h"
+#include "iam_audit/arn_pattern.h"
+#include "iam_audit/catalog.h"
+#include "iam_audit/suggest.h"
+#include "lint_internal.h"
+
+namespace iam_audit::lint {
+namespace {
+
+// Does `p` match every role of an account? `*`, `arn:aws:iam::*:role/*`,
+// `arn:aws:iam::123456789012:role/*`, `arn:aws:iam::123456789012:*`: it covers
+// the role/* pattern of its own partition and account.
+bool CoversEveryRole(const ArnPattern& p) {
+  if (p.MatchesEverything()) return true;
+  std::string partition = "aws", account = "*";
+  if (const std::optional<Arn> arn = Arn::Parse(p.text())) {
+    partition = arn->partition;
+    account = arn->account;
+  }
+  return p.Covers(ArnPattern::Compile("arn:" + partition + ":iam::" + account + ":role/*"));
+}
+
+// The index of the first Action entry matching every action, if any.
+std::optional<std::size_t> EveryActionEntry(const CompiledStatement& s) {
+  if (s.not_action()) return std::nullopt;
+  const std::vector<ActionPattern>& actions = s.actions();
+  const auto all = std::find_if(actions.begin(), actions.end(),
+                                [](const ActionPattern& a) { return a.MatchesAllActions(); });
+  if (all == actions.end()) return std::nullopt;
+  return static_cast<std::size_t>(all - actions.begin());
+}
+
+bool EveryResource(const CompiledStatement& s) {
+  const auto every = [](const ResourceTemplate& r) {
+    return r.static_pattern() && r.static_pattern()->MatchesEverything();
+  };
+  const bool star = std::any_of(s.resources().begin(), s.resources().end(), every);
+  // Resource: an entry "*". NotResource: every resource but those listed,
+  // unless one of them is "*" (which excludes everything).
+  return s.not_resource() ? !star : star;
+}
+
+}  // namespace
+
+bool AllowsEveryActionOnEveryResource(const LintStatement& s) {
+  return s.IsIdentityAllow() && EveryActionEntry(s.compiled) && EveryResource(s.compiled);
+}
+
+void AllowAllActions(LintContext& ctx, const LintStatement& s) {
+  if (!AllowsEveryActionOnEveryResource(s)) return;
+  const LocatedString& entry = s.source.actions[*EveryActionEntry(s.compiled)];
+  const Statement& stmt = s.source;
+  Finding& f = ctx.Add(FindingId::kAllowAllActions, s, entry.where);
+  f.action = entry.value;
+  f.resource = stmt.not_resource ? "NotResource " + Listed(stmt.resources) : "*";
+  f.message =
+      s.Describe() + " allows every action (" + Quoted(entry.value) + ") on " +
+      (stmt.not_resource ? "every resource but " + Listed(stmt.resources) : "every resource") +
+      UnderCondition(stmt) + ": full administrator access";
+}
+
+void AllowNotAction(LintContext& ctx, const LintStatement& s) {
+  if (!s.IsIdentityAllow() || !s.source.not_action) return;
+  Finding& f = ctx.Add(FindingId::kAllowNotAction, s, s.source.actions_where);
+  f.action = Listed(s.source.actions);
+  f.message = s.Describe() + " allows every action except " + f.action +
+              " (Allow with NotAction), in every service, including actions AWS adds later; "
+              "list the actions needed with Action instead";
+}
+
+void PassRoleWildcard(LintContext& ctx, const LintStatement& s) {
+  if (!s.IsIdentityAllow() || AllowsEveryActionOnEveryResource(s)) return;
+  if (!s.compiled.MatchesAction("iam:PassRole")) return;
+  const Statement& stmt = s.source;
+  const std::string tail =
+      UnderCondition(stmt) +
+      ": the principal can pass any role (an administrator role included) to a "
+      "service and act with that role's permissions; list the roles it must "
+      "pass";
+  const std::vector<ResourceTemplate>& resources = s.compiled.resources();
+  if (s.compiled.not_resource()) {
+    const bool excludes_roles =
+        std::any_of(resources.begin(), resources.end(), [](const ResourceTemplate& r) {
+          return r.static_pattern() && CoversEveryRole(*r.static_pattern());
+        });
+    if (excludes_roles) return;
+    Finding& f = ctx.Add(FindingId::kPassRoleWildcard, s, stmt.resources_where);
+    f.action = "iam:PassRole";
+    f.resource = "NotResource " + Listed(stmt.resources);
+    f.message =
+        s.Describe() + " allows iam:PassRole on every role but " + Listed(stmt.resources) + tail;
+    return;
+  }
+  for (std::size_t e = 0; e < resources.size() && e < stmt.resources.size(); ++e) {
+    const ArnPattern* p = resources[e].static_pattern();
+    if (!p || !CoversEveryRole(*p)) continue;
+    const LocatedString& entry = stmt.resources[e];
+    Finding& f = ctx.Add(FindingId::kPassRoleWildcard, s, entry.where);
+    f.action = "iam:PassRole";
+    f.resource = entry.value;
+    f.message = "Resource " + Quoted(entry.value) + " of " + s.Describe() +
+                " allows iam:PassRole on every role" + tail;
+  }
+}
+
+// AWS "NotResource": an Allow with NotResource grants every resource not
+// listed, including ones created later. Not reported when allow-all-actions
+// already is, nor for a statement whose only action is iam:PassRole (the
+// pass-role-wildcard rule judges that one).
+void AllowNotResource(LintContext& ctx, const LintStatement& s) {
+  if (!s.IsIdentityAllow() || !s.source.not_resource) return;
+  const auto star = [](const LocatedString& r) { return r.value == "*"; };
+  if (std::any_of(s.source.resources.begin(), s.source.resources.end(), star)) return;  // nothing
+  if (AllowsEveryActionOnEveryResource(s)) return;  // allow-all-actions says it
+  const auto pass_role = [](const LocatedString& a) {
+    return ascii::EqualsIgnoreCase(a.value, "iam:PassRole");
+  };
+  if (!s.source.not_action &&
+      std::all_of(s.source.actions.begin(), s.source.actions.end(), pass_role)) {
+    return;
+  }
+  Finding& f = ctx.Add(FindingId::kAllowNotResource, s, s.source.resources_where);
+  f.action = Listed(s.source.actions);
+  f.resource = "NotResource " + Listed(s.source.resources);
+  f.message = s.Describe() + " allows its actions on every resource except " +
+              Listed(s.source.resources) +
+              " (Allow with NotResource), including resources created later and in other "
+              "accounts where a resource policy lets it in; list the resources with Resource";
+}
+
+void UnknownActions(LintContext& ctx, const LintStatement& s) {
+  const Catalog& catalog = ctx.catalog();
+  ActionSet scratch(catalog.action_count());
+  const std::vector<ActionPattern>& patterns = s.compiled.actions();
+  for (std::size_t a = 0; a < patterns.size() && a < s.source.actions.size(); ++a) {
+    scratch.clear();
+    ExpandActionsInto(catalog, patterns[a], scratch);
+    if (!scratch.empty()) continue;
+    const LocatedString& written = s.source.actions[a];
+    Finding& f = ctx.Add(FindingId::kUnknownAction, s, written.where);
+    f.action = written.value;
+    f.message = "action " + Quoted(written.value) + " matches no action in the catalog";
+    std::string hints;
+    for (const std::string& h : SuggestActions(catalog, written.value, 3)) {
+      hints += (hints.empty() ? "" : ", ") + h;
+    }
+    if (!hints.empty()) f.message += " (did you mean " + hints + "?)";
+    f.message += "; IAM ignores it";
+  }
+}
+
+// An Action entry every action of which another entry of the same element
+// already matches (s3:GetObject beside s3:Get*; a repeated entry). Reported
+// at the redundant entry, naming the entry that covers it.
+void RedundantActions(LintContext& ctx, const LintStatement& s) {
+  const std::vector<ActionPattern>& patterns = s.compiled.actions();
+  const std::size_t n = std::min(patterns.size(), s.source.actions.size());
+  if (n < 2) return;
+  // Without a wildcard, only a repeated name can be redundant.
+  std::vector<std::string> names;
+  bool wildcard = false;
+  for (std::size_t a = 0; a < n; ++a) {
+    const std::string& v = s.source.actions[a].value;
+    wildcard = wildcard || v.find_first_of("*?") != std::string::npos;
+    names.push_back(ascii::Lower(v));
+  }
+  std::sort(names.begin(), names.end());
+  if (!wildcard && std::adjacent_find(names.begin(), names.end()) == names.end()) return;
+  const Catalog& catalog = ctx.catalog();
+  std::vector<ActionSet> sets;
+  sets.reserve(n);
+  for (std::size_t a = 0; a < n; ++a) sets.push_back(ExpandActions(catalog, patterns[a]));
+  for (std::size_t a = 0; a < n; ++a) {
+    if (sets[a].empty()) continue;  // unknown-action says it
+    for (std::size_t b = 0; b < n; ++b) {
+      if (a == b || !sets[a].IsSubsetOf(sets[b])) continue;
+      // Equal sets: report the later entry only.
+      if (sets[b].IsSubsetOf(sets[a]) && b > a) continue;
+      const LocatedString& entry = s.source.actions[a];
+      Finding& f = ctx.Add(FindingId::kRedundantAction, s, entry.where);
+      f.action = entry.value;
+      f.message = "action " + Quoted(entry.value) + " of " + s.Describe() +
+                  " is already matched by " + Quoted(s.source.actions[b].value) +
+                  "; remove it (or narrow the wildcard)";
+      break;
+    }
+  }
+}
+
+}  // namespace iam_audit::lint
