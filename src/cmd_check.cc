@@ -89,6 +89,7 @@ struct CheckOptions {
   std::string config;
   bool no_config = false;
   bool lint_only = false;
+  std::string policy_type;  // --policy-type: "" detects each document's type (lint.h)
   bool skip_non_iam = false;
   std::string baseline;
   bool no_baseline = false;
@@ -348,7 +349,10 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
       if (groups[g].report.lint()) {
         PolicySet set;
         for (SourcePolicy& p : source.policies) {
-          if (p.kind == PolicyKind::kIdentity) set.identity.push_back(std::move(p.policy));
+          // Resource policies too: lint detects each document's type (lint.h).
+          if (p.kind == PolicyKind::kIdentity || p.kind == PolicyKind::kResource) {
+            set.identity.push_back(std::move(p.policy));
+          }
         }
         runs.push_back({g, {files[i]}, "", {}, std::move(set), {}});
         continue;
@@ -375,7 +379,9 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   ParallelFor(runs.size(), options.jobs, [&](std::size_t i) {
     const AuditGroup& group = groups[runs[i].group];
     if (group.report.lint()) {
-      LintResult lint = Lint(catalog, runs[i].set);
+      LintOptions lint_options;
+      lint_options.policy_type = ParseLintPolicyType(options.policy_type);
+      LintResult lint = Lint(catalog, runs[i].set, lint_options);
       runs[i].result.errors = std::move(lint.errors);
       runs[i].result.findings = std::move(lint.findings);
       return;
@@ -493,6 +499,10 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
                 "Only validate and lint the policies, even when the configuration names a "
                 "profile")
       ->excludes("--profile");
+  cmd->add_option("--policy-type", options->policy_type,
+                  "Lint every policy as this type instead of detecting it (docs/lint.md)")
+      ->check(CLI::IsMember(
+          std::vector<std::string>(LintPolicyTypeNames().begin(), LintPolicyTypeNames().end())));
   cmd->add_flag("--skip-non-iam", options->skip_non_iam,
                 "Skip named files that are plainly not IAM (as directory scans do), e.g. the "
                 "package.json a pre-commit hook passes");

@@ -171,6 +171,13 @@ std::vector<Finding> LintContext::Take() {
   return std::move(findings_);
 }
 
+std::string_view PolicyTypeNoun(LintPolicyType type) {
+  static constexpr std::string_view kNouns[] = {
+      "an identity policy",    "a resource policy", "a trust policy", "an SCP", "an RCP",
+      "a permissions boundary"};
+  return kNouns[static_cast<std::size_t>(type)];
+}
+
 std::string Listed(const std::vector<LocatedString>& items) {
   std::string out;
   for (const LocatedString& item : items) out += (out.empty() ? "" : ", ") + item.value;

@@ -207,7 +207,7 @@ void PolicySizeQuota(LintContext& ctx, const LintDocument& d) {
   if (size <= quota->warn) return;
   Finding& f = ctx.AddDocument(FindingId::kPolicySizeExceedsQuota, d.policy, d.policy.where);
   f.severity = size > quota->error ? Severity::kError : Severity::kWarning;
-  f.message = "the " + std::string(LintPolicyTypeName(d.type)) + " policy is at least " +
+  f.message = "as " + std::string(PolicyTypeNoun(d.type)) + ", the policy is at least " +
               std::to_string(size) +
               " characters without whitespace, over the quota: " + quota->what +
               "; IAM rejects a larger policy (split it)";

@@ -66,6 +66,10 @@ class LintContext {
 using StatementCheck = void (*)(LintContext&, const LintStatement&);
 using DocumentCheck = void (*)(LintContext&, const LintDocument&);
 
+// "an identity policy", "a resource policy", "a trust policy", "an SCP",
+// "an RCP", "a permissions boundary".
+std::string_view PolicyTypeNoun(LintPolicyType type);
+
 // "a, b, c" of the values written in an element.
 std::string Listed(const std::vector<LocatedString>& items);
 // " (when its Condition holds: ...)" for a statement with a Condition, else "".

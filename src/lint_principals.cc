@@ -195,7 +195,7 @@ void ServicePrincipalWithoutSource(LintContext& ctx, const LintStatement& s) {
 
 void ElementNotAllowedForType(LintContext& ctx, const LintStatement& s) {
   const Statement& st = s.source;
-  const std::string type(LintPolicyTypeName(s.type));
+  const std::string type(PolicyTypeNoun(s.type));
   std::string problem;
   SourceLocation where = st.where;
   switch (s.type) {
@@ -203,14 +203,14 @@ void ElementNotAllowedForType(LintContext& ctx, const LintStatement& s) {
     case LintPolicyType::kBoundary:
     case LintPolicyType::kScp:
       if (st.principal) {
-        problem = std::string(st.not_principal ? "NotPrincipal" : "Principal") + ": a " + type +
-                  " policy applies to the principals it is attached to";
+        problem = std::string(st.not_principal ? "NotPrincipal" : "Principal") + ": " + type +
+                  " applies to the principals it is attached to";
         where = st.principal->where;
       }
       break;
     case LintPolicyType::kResource:
     case LintPolicyType::kRcp:
-      if (!st.principal) problem = "no Principal: a " + type + " policy statement must name one";
+      if (!st.principal) problem = "no Principal: a statement of " + type + " must name one";
       break;
     case LintPolicyType::kTrust:
       if (!st.principal) {
@@ -226,7 +226,7 @@ void ElementNotAllowedForType(LintContext& ctx, const LintStatement& s) {
   }
   if (problem.empty()) return;
   Finding& f = ctx.Add(FindingId::kElementNotAllowedForPolicyType, s, where);
-  f.message = s.Describe() + " of a " + type + " policy has " + problem;
+  f.message = s.Describe() + " of " + type + " has " + problem;
 }
 
 }  // namespace iam_audit::lint

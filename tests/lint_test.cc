@@ -291,3 +291,24 @@ TEST(LintTest, LintFindingKinds) {
 
 }  // namespace
 }  // namespace iam_audit
+
+namespace iam_audit {
+namespace {
+
+// --policy-type forces the type lint checks a document as (cmd_check.cc).
+TEST(LintCliTest, PolicyTypeForcesTheGrammar) {
+  const std::string bucket =
+      R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": )"
+      R"("111122223333"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]})";
+  const testing::CommandResult detected = testing::RunIamAudit({"-"}, bucket);
+  EXPECT_EQ(detected.exit_code, 0) << detected.out;
+  const testing::CommandResult scp = testing::RunIamAudit({"-", "--policy-type", "scp"}, bucket);
+  EXPECT_EQ(scp.exit_code, 1);
+  EXPECT_THAT(scp.out, HasSubstr("of an SCP has Principal"));
+  const testing::CommandResult bad = testing::RunIamAudit({"-", "--policy-type", "bucket"}, bucket);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--policy-type"));
+}
+
+}  // namespace
+}  // namespace iam_audit
