@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "ascii.h"
 #include "iam_audit/action_set.h"
@@ -141,6 +143,8 @@ void UnknownActions(LintContext& ctx, const LintStatement& s) {
   ActionSet scratch(catalog.action_count());
   const std::vector<ActionPattern>& patterns = s.compiled.actions();
   for (std::size_t a = 0; a < patterns.size() && a < s.source.actions.size(); ++a) {
+    const std::string& text = s.source.actions[a].value;
+    if (text.find_first_of("*?") == std::string::npos && catalog.FindAction(text)) continue;
     scratch.clear();
     ExpandActionsInto(catalog, patterns[a], scratch);
     if (!scratch.empty()) continue;
@@ -164,32 +168,53 @@ void RedundantActions(LintContext& ctx, const LintStatement& s) {
   const std::vector<ActionPattern>& patterns = s.compiled.actions();
   const std::size_t n = std::min(patterns.size(), s.source.actions.size());
   if (n < 2) return;
-  // Without a wildcard, only a repeated name can be redundant.
-  std::vector<std::string> names;
-  bool wildcard = false;
+  // Only an entry with the same name, or a wildcard entry of the same (or a
+  // wildcard) service, can cover an entry: index those, compare no others.
+  std::unordered_map<std::string, std::size_t> first_by_name;
+  std::unordered_map<std::string, std::vector<std::size_t>> wildcards_by_service;
+  std::vector<std::size_t> any_service;  // "*", "s3*:Get*"...
+  std::vector<std::string> lower(n);
   for (std::size_t a = 0; a < n; ++a) {
-    const std::string& v = s.source.actions[a].value;
-    wildcard = wildcard || v.find_first_of("*?") != std::string::npos;
-    names.push_back(ascii::Lower(v));
+    lower[a] = ascii::Lower(s.source.actions[a].value);
+    first_by_name.emplace(lower[a], a);
+    if (lower[a].find_first_of("*?") == std::string::npos) continue;
+    const std::string service = lower[a].substr(0, lower[a].find(':'));
+    if (service.find_first_of("*?") != std::string::npos || service == lower[a]) {
+      any_service.push_back(a);
+    } else {
+      wildcards_by_service[service].push_back(a);
+    }
   }
-  std::sort(names.begin(), names.end());
-  if (!wildcard && std::adjacent_find(names.begin(), names.end()) == names.end()) return;
+  if (first_by_name.size() == n && wildcards_by_service.empty() && any_service.empty()) return;
   const Catalog& catalog = ctx.catalog();
-  std::vector<ActionSet> sets;
-  sets.reserve(n);
-  for (std::size_t a = 0; a < n; ++a) sets.push_back(ExpandActions(catalog, patterns[a]));
+  std::vector<std::optional<ActionSet>> sets(n);
+  const auto set = [&](std::size_t i) -> const ActionSet& {
+    if (!sets[i]) sets[i] = ExpandActions(catalog, patterns[i]);
+    return *sets[i];
+  };
+  const auto report = [&](std::size_t a, std::size_t b) {
+    const LocatedString& entry = s.source.actions[a];
+    Finding& f = ctx.Add(FindingId::kRedundantAction, s, entry.where);
+    f.action = entry.value;
+    f.message = "action " + Quoted(entry.value) + " of " + s.Describe() +
+                " is already matched by " + Quoted(s.source.actions[b].value) +
+                "; remove it (or narrow the wildcard)";
+  };
   for (std::size_t a = 0; a < n; ++a) {
-    if (sets[a].empty()) continue;  // unknown-action says it
-    for (std::size_t b = 0; b < n; ++b) {
-      if (a == b || !sets[a].IsSubsetOf(sets[b])) continue;
-      // Equal sets: report the later entry only.
-      if (sets[b].IsSubsetOf(sets[a]) && b > a) continue;
-      const LocatedString& entry = s.source.actions[a];
-      Finding& f = ctx.Add(FindingId::kRedundantAction, s, entry.where);
-      f.action = entry.value;
-      f.message = "action " + Quoted(entry.value) + " of " + s.Describe() +
-                  " is already matched by " + Quoted(s.source.actions[b].value) +
-                  "; remove it (or narrow the wildcard)";
+    const std::size_t first = first_by_name.at(lower[a]);
+    if (first != a) {  // the same entry again
+      report(a, first);
+      continue;
+    }
+    std::vector<std::size_t> candidates = any_service;
+    const auto it = wildcards_by_service.find(lower[a].substr(0, lower[a].find(':')));
+    if (it != wildcards_by_service.end()) {
+      candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    }
+    for (const std::size_t b : candidates) {
+      if (b == a || set(a).empty() || !set(a).IsSubsetOf(set(b))) continue;
+      if (b > a && set(b).IsSubsetOf(set(a))) continue;  // equal sets: report the later one
+      report(a, b);
       break;
     }
   }

@@ -9,7 +9,10 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
+
+#include "iam_audit/arn_pattern.h"
 
 #include "iam_audit/catalog.h"
 #include "iam_audit/evaluator.h"
@@ -57,7 +60,12 @@ class LintContext {
   // The findings with their fingerprints, in the order reported.
   std::vector<Finding> Take();
 
+  // Compiled patterns of catalog ARN templates, kept for the whole run
+  // (templates point into the catalog, which outlives the context).
+  std::unordered_map<std::string_view, ArnPattern>& template_patterns() { return patterns_; }
+
  private:
+  std::unordered_map<std::string_view, ArnPattern> patterns_;
   const Catalog& catalog_;
   std::vector<Finding> findings_;
   std::vector<std::string> keys_;  // StatementKey per finding ("" for a document)

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ascii.h"
@@ -153,9 +154,49 @@ bool IsS3BucketTemplate(std::string_view tmpl) {
   return tmpl.find(":s3:::") != std::string_view::npos && tmpl.find('/') == std::string_view::npos;
 }
 
+bool Literal(std::string_view s) { return s.find_first_of("*?$") == std::string_view::npos; }
+
+// The service and resource type word of an ARN or ARN template ("s3",
+// "accesspoint" of arn:aws:s3:us-east-1:1:accesspoint/x), without allocating.
+struct TypeWord {
+  std::string_view service, word;
+  bool valid = false, has_sep = false;
+};
+TypeWord WordOf(std::string_view arn) {
+  TypeWord w;
+  std::size_t start = 0, field = 0, service_start = 0;
+  for (; field < 5; ++field) {
+    const std::size_t colon = arn.find(':', start);
+    if (colon == std::string_view::npos) return w;
+    if (field == 2) w.service = arn.substr(service_start, colon - service_start);
+    start = colon + 1;
+    if (field == 1) service_start = start;
+  }
+  const std::string_view resource = arn.substr(start);
+  const std::size_t sep = resource.find_first_of("/:");
+  w.word = resource.substr(0, sep);
+  w.has_sep = sep != std::string_view::npos;
+  w.valid = true;
+  return w;
+}
+
+// A fast "certainly not": the service or the resource type word differ as
+// plain text (most entries and templates are literal there).
+bool CertainlyOtherType(std::string_view entry, std::string_view tmpl) {
+  const TypeWord e = WordOf(entry), t = WordOf(tmpl);
+  if (!e.valid || !t.valid) return false;
+  if (Literal(e.service) && Literal(t.service) && !ascii::EqualsIgnoreCase(e.service, t.service)) {
+    return true;
+  }
+  if (!Literal(t.word) || !Literal(e.word)) return false;
+  if (!t.has_sep) return !e.has_sep && e.word != t.word;
+  return e.word != t.word;
+}
+
 // Can `entry` (a Resource pattern) name a resource of the type `tmpl`?
 bool EntryFits(const ArnPattern& entry, std::string_view tmpl,
-               std::map<std::string_view, ArnPattern>& cache) {
+               std::unordered_map<std::string_view, ArnPattern>& cache) {
+  if (CertainlyOtherType(entry.text(), tmpl)) return false;
   auto it = cache.find(tmpl);
   if (it == cache.end()) it = cache.emplace(tmpl, TypePattern(tmpl)).first;
   if (!entry.Overlaps(it->second)) return false;
@@ -212,26 +253,27 @@ void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
     entries.push_back(r.static_pattern());
   }
   const Catalog& catalog = ctx.catalog();
-  std::map<std::string_view, ArnPattern> cache;
-  std::map<std::string_view, std::vector<ResourceTypeInfo>> types;
+  std::unordered_map<std::string_view, ArnPattern>& cache = ctx.template_patterns();
+  std::map<std::string_view, bool> known_by_service;
   for (const LocatedString& a : st.actions) {
     if (a.value.find_first_of("*?") != std::string::npos) continue;
     const std::optional<ActionId> id = catalog.FindAction(a.value);
     if (!id) continue;  // unknown-action says it
     const ActionInfo info = catalog.action(*id);
     // An entry of this service naming a resource type the catalog does not
-    // know (a type newer than the catalog): no verdict.
-    const auto known_type = [&](const ArnPattern* e) {
-      const std::string_view service = ServiceOf(e->text());
-      if (!ascii::EqualsIgnoreCase(service, info.service)) return true;
-      auto it = types.find(info.service);
-      if (it == types.end())
-        it = types.emplace(info.service, catalog.ResourceTypes(info.service)).first;
-      return std::any_of(it->second.begin(), it->second.end(), [&](const ResourceTypeInfo& t) {
-        return EntryFits(*e, t.arn_template, cache);
+    // know (a type newer than the catalog): no verdict. Once per service.
+    auto known = known_by_service.find(info.service);
+    if (known == known_by_service.end()) {
+      const std::vector<ResourceTypeInfo> types = catalog.ResourceTypes(info.service);
+      const bool all = std::all_of(entries.begin(), entries.end(), [&](const ArnPattern* e) {
+        if (!ascii::EqualsIgnoreCase(ServiceOf(e->text()), info.service)) return true;
+        return std::any_of(types.begin(), types.end(), [&](const ResourceTypeInfo& t) {
+          return EntryFits(*e, t.arn_template, cache);
+        });
       });
-    };
-    if (!std::all_of(entries.begin(), entries.end(), known_type)) continue;
+      known = known_by_service.emplace(info.service, all).first;
+    }
+    if (!known->second) continue;
     std::string needs;
     bool fits = false;
     for (const ActionResource& t : info.resource_types) {
