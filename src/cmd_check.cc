@@ -67,6 +67,7 @@
 #include "iam_audit/severity.h"
 #include "iam_audit/source_file.h"
 #include "profile_options.h"
+#include "source_variables.h"
 
 namespace iam_audit::cli {
 namespace {
@@ -157,29 +158,23 @@ LoadedFile LoadFile(const std::string& path, std::istream& in, bool skip_non_iam
 
 // --var NAME=VALUE as CloudFormation parameter values (the reader takes the
 // ones a template uses; policy_source.h).
-std::map<std::string, std::string, std::less<>> SourceVariables(const CheckOptions& options) {
-  std::map<std::string, std::string, std::less<>> out;
-  for (VariableInput& v : ParseVarAssignments(options.vars.vars)) {
-    out[v.name] = std::move(v.values.front());
-  }
-  return out;
-}
-
 // Every file, on `jobs` threads; diagnostics printed in file order. Files
 // found by a directory scan (`scanned`) in a format iam-audit does not read
-// are skipped rather than errors.
+// are skipped rather than errors. `variables[i]`: the CloudFormation
+// parameters of files[i] (source_variables.h).
 std::vector<LoadedFile> LoadFiles(const std::vector<std::string>& files,
-                                  const std::set<std::string>& scanned, const CheckOptions& options,
-                                  Context& ctx) {
+                                  const std::set<std::string>& scanned,
+                                  const std::vector<const SourceVariableMap*>& variables,
+                                  const CheckOptions& options, Context& ctx) {
   PolicySourceOptions source_options;
   source_options.format = *ParseInputFormat(options.input_format);
   source_options.principal = options.principal;
-  source_options.variables = SourceVariables(options);
-  PolicySourceOptions scan_options = source_options;
-  scan_options.allow_unrecognized = source_options.format == InputFormat::kAuto;
   const auto load = [&](std::size_t i, std::istream& in) {
-    return LoadFile(files[i], in, options.skip_non_iam,
-                    scanned.count(files[i]) > 0 ? scan_options : source_options);
+    PolicySourceOptions file_options = source_options;
+    file_options.allow_unrecognized =
+        scanned.count(files[i]) > 0 && source_options.format == InputFormat::kAuto;
+    file_options.variables = *variables[i];
+    return LoadFile(files[i], in, options.skip_non_iam, file_options);
   };
   std::vector<LoadedFile> loaded(files.size());
   for (std::size_t i = 0; i < files.size(); ++i) {  // standard input: here, once
@@ -286,8 +281,17 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
     throw InputError("--input-format: unknown format '" + options.input_format + "'");
   }
 
-  // Every file is read and parsed (all errors reported) before giving up.
-  std::vector<LoadedFile> loaded = LoadFiles(files, inputs.scanned, options, ctx);
+  // Every file is read and parsed (all errors reported) before giving up,
+  // with its group's CloudFormation parameters.
+  const Catalog& catalog = ctx.catalog();
+  std::vector<SourceVariableMap> group_vars;
+  std::vector<const SourceVariableMap*> file_vars(files.size());
+  for (const AuditGroup& group : groups)
+    group_vars.push_back(SourceVariables(group.settings, catalog));
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    for (const std::size_t i : groups[g].files) file_vars[i] = &group_vars[g];
+  }
+  std::vector<LoadedFile> loaded = LoadFiles(files, inputs.scanned, file_vars, options, ctx);
   bool valid = true;
   std::size_t skipped = inputs.skipped;
   std::set<std::string> source_vars;
@@ -296,7 +300,6 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
     valid = valid && (f.skipped || f.valid);
     source_vars.insert(f.source.variables_used.begin(), f.source.variables_used.end());
   }
-  const Catalog& catalog = ctx.catalog();
   for (AuditGroup& group : groups) PrepareGroup(group, catalog, source_vars);
   if (options.verbose) {
     ctx.err << "iam-audit: " << (loaded.size() - (skipped - inputs.skipped)) << " files checked, "
@@ -417,6 +420,10 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
 
   GateOptions gate;
   gate.write_baseline = options.write_baseline;
+  for (const LoadedFile& f : loaded) {
+    gate.template_suppressions.insert(gate.template_suppressions.end(),
+                                      f.source.suppressions.begin(), f.source.suppressions.end());
+  }
   if (!options.no_baseline) {
     gate.baseline = !options.baseline.empty() ? options.baseline : config.baseline.value_or("");
   }

@@ -60,6 +60,7 @@
 #include "iam_audit/evaluator.h"
 #include "iam_audit/policy.h"
 #include "iam_audit/source_file.h"
+#include "iam_audit/suppression.h"
 
 namespace iam_audit {
 
@@ -141,6 +142,8 @@ struct PolicySourceResult {
   // template's parameters, and the pseudo parameters), so that the caller can
   // tell them from profile variables given with the same --var.
   std::set<std::string> variables_used;
+  // In-template suppressions (CloudFormation resources' Metadata, suppression.h).
+  std::vector<Suppression> suppressions;
 
   bool ok() const { return errors.empty(); }
 };
