@@ -112,7 +112,8 @@ TEST(TemplateSuppressionsTest, MalformedEntriesAreErrorsWithTheirLocation) {
 
 // As a user runs it: a template whose resources carry their suppressions.
 TEST(TemplateSuppressionsTest, CheckAppliesAndJudgesThem) {
-  const std::string path = testing::TestData("formats/cloudformation-skip.yaml");
+  const std::string path =
+      std::string(IAM_AUDIT_SOURCE_DIR) + "/examples/cloudformation/metadata-skip.yaml";
   const testing::CommandResult r =
       testing::RunIamAudit({"check", path, "--no-config", "--format", "json"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // AdminToo is not suppressed
