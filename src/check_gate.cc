@@ -9,13 +9,13 @@
 #include <sstream>
 #include <system_error>
 
-#include "iam_audit/baseline.h"
+#include "baseline.h"
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/lint.h"
 #include "iam_audit/policy_source.h"
-#include "iam_audit/report_github.h"
 #include "iam_audit/severity.h"
-#include "iam_audit/suppression.h"
+#include "report_github.h"
+#include "suppression.h"
 
 namespace iam_audit::cli {
 namespace {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "iam_audit/config.h"
+#include "config.h"
 #include "iam_audit/report.h"
 
 namespace iam_audit::cli {

@@ -49,24 +49,24 @@
 #include <string>
 #include <vector>
 
+#include "atomic_file.h"
 #include "builtin_profiles.h"
 #include "check_gate.h"
 #include "cli.h"
-#include "iam_audit/atomic_file.h"
+#include "config.h"
 #include "iam_audit/audit.h"
-#include "iam_audit/config.h"
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/json.h"
 #include "iam_audit/lint.h"
-#include "iam_audit/parallel.h"
 #include "iam_audit/policy.h"
 #include "iam_audit/policy_source.h"
 #include "iam_audit/profile.h"
-#include "iam_audit/profile_vars.h"
 #include "iam_audit/report.h"
 #include "iam_audit/severity.h"
 #include "iam_audit/source_file.h"
+#include "parallel.h"
 #include "profile_options.h"
+#include "profile_vars.h"
 
 namespace iam_audit::cli {
 namespace {

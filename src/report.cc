@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "iam_audit/catalog.h"
-#include "iam_audit/parallel.h"
-#include "iam_audit/suppression.h"
+#include "parallel.h"
+#include "suppression.h"
 
 namespace iam_audit {
 namespace {
