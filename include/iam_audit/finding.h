@@ -2,9 +2,10 @@
 // finding iam-audit can produce.
 //
 // The table (FindingRules()) is the single source of each finding's stable id
-// ("missing-permission"), default severity, title and help text: the text,
-// JSON and SARIF reports, the documentation (docs/audit.md) and the tests all
-// read it. Ids never change once released; new kinds are appended.
+// ("missing-permission"), category, default severity, title and help text: the
+// text, JSON and SARIF reports read it, and tests/finding_test.cc checks that
+// docs/audit.md's "Findings" table documents every row with its category and
+// severity. Ids never change once released; new kinds are appended.
 //
 // A Finding is a value: what was found (id, severity, message), where (file,
 // line, column of the statement or element responsible; for a permission no
