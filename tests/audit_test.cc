@@ -364,7 +364,8 @@ TEST(AuditTest, OverBroadActionCountsAndRanksTheExtras) {
   EXPECT_EQ(f->severity, Severity::kWarning);
   EXPECT_EQ(f->where, (SourceLocation{1, 75}));  // the Action element
   EXPECT_THAT(f->message, HasSubstr("that test-profile does not need"));
-  EXPECT_THAT(f->message, ::testing::ContainsRegex("riskiest: [0-9]+ Permissions management \\(s3:"));
+  EXPECT_THAT(f->message,
+              ::testing::ContainsRegex("riskiest: [0-9]+ Permissions management \\(s3:"));
   // The riskiest come first: permissions management before Write, and policy
   // changes before other permissions-management actions.
   EXPECT_LT(f->message.find("Permissions management ("), f->message.find("Write ("));
