@@ -62,6 +62,10 @@ struct WhenError {
   std::string message;
 };
 
+// Parentheses may nest this deep in a `when` condition; deeper is an error
+// (the parser recurses once per level). Runs of `not` are not limited.
+inline constexpr int kMaxWhenDepth = 100;
+
 // Parses a `when` condition; variables are resolved with `lookup`.
 std::optional<WhenCondition> ParseWhen(std::string_view text, const VariableLookup& lookup,
                                        WhenError* error);

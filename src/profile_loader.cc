@@ -42,6 +42,49 @@ constexpr std::array<std::string_view, 11> kGroupKeys = {
     "severity", "origin", "source",      "beyond_doc", "context"};
 constexpr std::array<std::string_view, 2> kResourceKeys = {"arn", "type"};
 
+// A topological order of nodes 0..n-1 where deps[i] lists the nodes i
+// depends on: dependencies come first. Iterative depth-first search (a chain
+// of any length costs no stack); each cycle is reported once, as the path
+// from its first node, and broken there.
+std::vector<std::size_t> DependencyOrder(
+    const std::vector<std::vector<std::size_t>>& deps,
+    const std::function<void(const std::vector<std::size_t>&)>& on_cycle) {
+  const std::size_t n = deps.size();
+  enum class State : unsigned char { kNew, kOnPath, kDone };
+  std::vector<State> state(n, State::kNew);
+  std::vector<std::size_t> order;
+  std::vector<std::size_t> path;         // the nodes being visited, root first
+  std::vector<std::size_t> next_dep;     // parallel to path: the next dependency to visit
+  std::vector<std::size_t> path_pos(n);  // a node's index in `path` while kOnPath
+  for (std::size_t root = 0; root < n; ++root) {
+    if (state[root] != State::kNew) continue;
+    const auto enter = [&](std::size_t i) {
+      state[i] = State::kOnPath;
+      path_pos[i] = path.size();
+      path.push_back(i);
+      next_dep.push_back(0);
+    };
+    enter(root);
+    while (!path.empty()) {
+      const std::size_t i = path.back();
+      if (next_dep.back() < deps[i].size()) {
+        const std::size_t j = deps[i][next_dep.back()++];
+        if (state[j] == State::kNew) {
+          enter(j);
+        } else if (state[j] == State::kOnPath) {
+          on_cycle(std::vector<std::size_t>(path.begin() + path_pos[j], path.end()));
+        }
+        continue;
+      }
+      state[i] = State::kDone;
+      order.push_back(i);
+      path.pop_back();
+      next_dep.pop_back();
+    }
+  }
+  return order;
+}
+
 }  // namespace
 
 class ProfileLoader {
@@ -222,10 +265,8 @@ class ProfileLoader {
   }
 
   const ProfileVariable* FindVariable(std::string_view name) const {
-    for (const ProfileVariable& v : profile_.variables_) {
-      if (v.name == name) return &v;
-    }
-    return nullptr;
+    const auto it = variable_index_.find(name);
+    return it == variable_index_.end() ? nullptr : &profile_.variables_[it->second];
   }
 
   void LoadSources(const YAML::Node& node) {
@@ -269,6 +310,7 @@ class ProfileLoader {
       ProfileVariable v;
       v.name = name;
       v.where = Where(it->first);
+      variable_index_.emplace(name, profile_.variables_.size());
       profile_.variables_.push_back(std::move(v));
       entries.emplace_back(it->first, it->second);
     }
@@ -372,34 +414,17 @@ class ProfileLoader {
       if (!ok) continue;
       v.default_value = std::move(values);
       for (const std::string& name : names) {
-        for (std::size_t j = 0; j < n; ++j) {
-          if (profile_.variables_[j].name == name) deps[i].push_back(j);
-        }
+        if (const auto it = variable_index_.find(name); it != variable_index_.end())
+          deps[i].push_back(it->second);
       }
     }
-    // Depth-first topological order; a cycle is an error at its first variable.
-    std::vector<int> state(n, 0);  // 0 new, 1 visiting, 2 done
-    std::vector<std::size_t> stack;
-    std::function<void(std::size_t)> visit = [&](std::size_t i) {
-      if (state[i] == 2) return;
-      if (state[i] == 1) {
-        std::string path;
-        auto start = std::find(stack.begin(), stack.end(), i);
-        for (auto it = start; it != stack.end(); ++it)
-          path += profile_.variables_[*it].name + " -> ";
-        path += profile_.variables_[i].name;
-        Error(profile_.variables_[i].where,
-              "the defaults of these variables depend on each other: " + path);
-        return;
-      }
-      state[i] = 1;
-      stack.push_back(i);
-      for (std::size_t j : deps[i]) visit(j);
-      stack.pop_back();
-      state[i] = 2;
-      profile_.default_order_.push_back(i);
-    };
-    for (std::size_t i = 0; i < n; ++i) visit(i);
+    profile_.default_order_ = DependencyOrder(deps, [&](const std::vector<std::size_t>& cycle) {
+      std::string path;
+      for (std::size_t k : cycle) path += profile_.variables_[k].name + " -> ";
+      path += profile_.variables_[cycle.front()].name;
+      Error(profile_.variables_[cycle.front()].where,
+            "the defaults of these variables depend on each other: " + path);
+    });
   }
 
   // Checks a literal default against its variable's type.
@@ -621,6 +646,7 @@ class ProfileLoader {
   Diagnostics errors_;
   std::vector<std::optional<YAML::Node>> default_nodes_;
   profile_internal::ResourceTypeMatcher matcher_;
+  std::map<std::string, std::size_t, std::less<>> variable_index_;  // name -> index
 };
 
 ProfileLoadResult Profile::Load(std::string_view yaml, const std::string& file,

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "ascii.h"
-#include "iam_audit/glob.h"
+#include "iam_audit/arn_pattern.h"
 #include "profile_internal.h"
 
 namespace iam_audit::profile_internal {
@@ -15,79 +15,42 @@ namespace {
 using ascii::EqualsIgnoreCase;
 using ascii::Lower;
 
-// The five fields of an ARN (or ARN pattern/template): partition, service,
-// region, account, resource. nullopt when `text` is not ARN-shaped.
-std::optional<std::array<std::string_view, 5>> SplitArn(std::string_view text) {
-  if (text.substr(0, 4) != "arn:") return std::nullopt;
-  std::array<std::string_view, 5> f;
-  std::size_t pos = 4;
-  for (int i = 0; i < 4; ++i) {
-    const std::size_t colon = text.find(':', pos);
-    if (colon == std::string_view::npos) return std::nullopt;
-    f[i] = text.substr(pos, colon - pos);
-    pos = colon + 1;
-  }
-  f[4] = text.substr(pos);
-  return f;
-}
-
-// A field of a catalog ARN template as a glob: every ${Placeholder} is `*`.
-Glob PlaceholderGlob(std::string_view field, Glob::Case c) {
+// A catalog ARN template as a pattern: every ${Placeholder} is `*`. The
+// engine's ARN parser (arn_pattern.h) splits it, as it splits policies' ARNs.
+ArnPattern PlaceholderPattern(std::string_view arn_template) {
   std::string out;
-  for (std::size_t i = 0; i < field.size();) {
-    if (field.compare(i, 2, "${") == 0) {
-      const std::size_t close = field.find('}', i);
+  for (std::size_t i = 0; i < arn_template.size();) {
+    if (arn_template.compare(i, 2, "${") == 0) {
+      const std::size_t close = arn_template.find('}', i);
       if (close != std::string_view::npos) {
         out += '*';
         i = close + 1;
         continue;
       }
     }
-    out += field[i++];
+    out += arn_template[i++];
   }
-  return Glob::Compile(out, c);
+  return ArnPattern::Compile(out);
 }
 
-using ArnGlobs = std::array<Glob, 5>;
-
-std::optional<ArnGlobs> ArnFieldGlobs(std::string_view text, bool placeholders) {
-  const auto fields = SplitArn(text);
-  if (!fields) return std::nullopt;
-  ArnGlobs g;
-  for (int i = 0; i < 5; ++i) {
-    const Glob::Case c = i < 4 ? Glob::Case::kInsensitive : Glob::Case::kSensitive;
-    g[i] = placeholders ? PlaceholderGlob((*fields)[i], c) : Glob::Compile((*fields)[i], c);
-  }
-  return g;
-}
-
-bool FieldsCover(const ArnGlobs& a, const ArnGlobs& b) {
-  for (int i = 0; i < 5; ++i) {
-    if (!a[i].Covers(b[i])) return false;
-  }
-  return true;
-}
-
-bool FieldsOverlap(const ArnGlobs& a, const ArnGlobs& b) {
-  for (int i = 0; i < 5; ++i) {
-    if (!a[i].Overlaps(b[i])) return false;
-  }
-  return true;
+std::optional<ArnPattern> ArnShaped(ArnPattern p) {
+  if (!p.IsArnShaped()) return std::nullopt;
+  return p;
 }
 
 }  // namespace
 
 // Does the concrete resource pattern `value` fit the catalog ARN template?
 bool FitsResourceType(std::string_view arn_template, std::string_view value) {
-  const auto t = ArnFieldGlobs(arn_template, /*placeholders=*/true);
-  const auto v = ArnFieldGlobs(value, /*placeholders=*/false);
-  return t && v && FieldsOverlap(*t, *v);
+  const ArnPattern t = PlaceholderPattern(arn_template);
+  const ArnPattern v = ArnPattern::Compile(value);
+  return t.IsArnShaped() && v.IsArnShaped() && t.Overlaps(v);
 }
 
 // A catalog resource type with its ARN template compiled for matching.
 struct ResourceTypeMatcher::CompiledType {
   ResourceTypeInfo info;
-  std::optional<ArnGlobs> globs;
+  std::optional<ArnPattern> pattern;  // nullopt: the template is not ARN-shaped
 };
 
 ResourceTypeMatcher::ResourceTypeMatcher(const Catalog& catalog, ErrorSink error)
@@ -167,8 +130,8 @@ const std::vector<ResourceTypeMatcher::CompiledType>& ResourceTypeMatcher::Types
   auto [it, added] = types_.try_emplace(Lower(service));
   if (added) {
     for (ResourceTypeInfo& t : catalog_.ResourceTypes(service)) {
-      std::optional<ArnGlobs> g = ArnFieldGlobs(t.arn_template, /*placeholders=*/true);
-      it->second.push_back({std::move(t), std::move(g)});
+      std::optional<ArnPattern> p = ArnShaped(PlaceholderPattern(t.arn_template));
+      it->second.push_back({std::move(t), std::move(p)});
     }
   }
   return it->second;
@@ -209,26 +172,32 @@ bool ResourceTypeMatcher::MatchResourceTypes(ProfileResource& r,
     return true;
   }
   const std::string sample = SampleOf(r.arn);
-  const auto sample_globs = ArnFieldGlobs(sample, /*placeholders=*/false);
-  if (!sample_globs) {
+  const std::optional<ArnPattern> sample_pattern = ArnShaped(ArnPattern::Compile(sample));
+  if (!sample_pattern) {
     error_(r.arn.where, "resource '" + r.arn.text +
                             "' is not an ARN template; when a variable holds whole ARNs, give "
                             "the resource type: {arn: '" +
                             r.arn.text + "', type: NAME}");
     return false;
   }
-  std::vector<std::pair<const ResourceTypeInfo*, const ArnGlobs*>> matched;
+  std::vector<const CompiledType*> matched;
   for (const CompiledType* t : compiled) {
-    if (t->globs && FieldsCover(*t->globs, *sample_globs))
-      matched.emplace_back(&t->info, &*t->globs);
+    if (t->pattern && t->pattern->Covers(*sample_pattern)) matched.push_back(t);
   }
   // Keep the most specific: drop a type that strictly covers another match.
-  for (const auto& [t, tg] : matched) {
-    const bool broader = std::any_of(matched.begin(), matched.end(), [&](const auto& other) {
-      return other.first != t && FieldsCover(*tg, *other.second) &&
-             !FieldsCover(*other.second, *tg);
+  for (const CompiledType* t : matched) {
+    const bool broader = std::any_of(matched.begin(), matched.end(), [&](const auto* other) {
+      return other != t && t->pattern->Covers(*other->pattern) &&
+             !other->pattern->Covers(*t->pattern);
     });
-    if (!broader) r.types.push_back(ref(*t));
+    if (!broader) r.types.push_back(ref(t->info));
+  }
+  // A template cut short with a final `*` ("arn:aws:logs:${region}:*") is
+  // wider than any one type: it stands for every type it overlaps.
+  if (matched.empty() && sample_pattern->UsesSpill()) {
+    for (const CompiledType* t : compiled) {
+      if (t->pattern && t->pattern->Overlaps(*sample_pattern)) r.types.push_back(ref(t->info));
+    }
   }
   if (r.types.empty()) {
     error_(r.arn.where, "resource '" + r.arn.text + "' matches no resource type of " +

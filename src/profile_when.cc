@@ -124,11 +124,16 @@ class ConditionParser {
   std::optional<WhenCondition> ParseAnd() {
     return ParseBinary(WhenCondition::Kind::kAnd, "and", &ConditionParser::ParseNot);
   }
+  // A run of 'not's is read in a loop and folds to one negation or none, so
+  // its length costs no stack ("not not x" is x: the values are two-valued).
   std::optional<WhenCondition> ParseNot() {
-    if (!PeekKeyword("not")) return ParseTest();
-    Next();
-    std::optional<WhenCondition> inner = ParseNot();
-    if (!inner) return std::nullopt;
+    bool negate = false;
+    while (PeekKeyword("not")) {
+      Next();
+      negate = !negate;
+    }
+    std::optional<WhenCondition> inner = ParseTest();
+    if (!inner || !negate) return inner;
     WhenCondition node;
     node.kind = WhenCondition::Kind::kNot;
     node.operands.push_back(std::move(*inner));
@@ -138,7 +143,14 @@ class ConditionParser {
   std::optional<WhenCondition> ParseTest() {
     const CondToken& t = Next();
     if (t.kind == CondToken::kLParen) {
+      if (depth_ == kMaxWhenDepth) {
+        Fail(t.offset, "parentheses nested deeper than " + std::to_string(kMaxWhenDepth) +
+                           " levels (the limit of a 'when' condition)");
+        return std::nullopt;
+      }
+      ++depth_;
       std::optional<WhenCondition> inner = ParseOr();
+      --depth_;
       if (!inner) return std::nullopt;
       if (Peek().kind != CondToken::kRParen) {
         Fail(Peek().offset, "expected ')' but found " + Describe(Peek()));
@@ -209,6 +221,7 @@ class ConditionParser {
   std::size_t pos_ = 0;
   std::string error_;
   std::size_t error_offset_ = 0;
+  int depth_ = 0;  // open parentheses: bounds the recursion (and the tree's depth)
 };
 
 }  // namespace
