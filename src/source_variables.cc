@@ -3,7 +3,7 @@
 #include <string_view>
 
 #include "builtin_profiles.h"
-#include "iam_audit/profile_vars.h"
+#include "profile_vars.h"
 
 namespace iam_audit {
 namespace {

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "config.h"
 #include "iam_audit/catalog.h"
-#include "iam_audit/config.h"
 #include "iam_audit/profile.h"
 
 namespace iam_audit {

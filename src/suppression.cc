@@ -1,13 +1,13 @@
-#include "iam_audit/suppression.h"
+#include "suppression.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "ascii.h"
-#include "iam_audit/config.h"
+#include "config.h"
 #include "iam_audit/policy_source.h"
 #include "iam_audit/report.h"
-#include "iam_audit/suggest.h"
+#include "suggest.h"
 
 namespace iam_audit {
 namespace {

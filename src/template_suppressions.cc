@@ -18,7 +18,7 @@ bool Before(SourceLocation a, SourceLocation b) {
 
 class Reader {
  public:
-  Reader(const std::string& file, std::vector<Suppression>* out, Diagnostics* errors)
+  Reader(const std::string& file, std::vector<TemplateSuppression>* out, Diagnostics* errors)
       : file_(file), out_(out), errors_(errors) {}
 
   void Resource(const json::Member& resource, SourceLocation end) {
@@ -34,12 +34,13 @@ class Reader {
     const json::Value* skip = ours->Find("skip");
     if (skip == nullptr) return Error(*ours, "Metadata iam-audit needs skip: a list of entries");
     if (!skip->is_array()) return Error(*skip, "skip must be a list of {id, reason} entries");
-    Suppression::Scope scope;
-    scope.resource = std::string(resource.name());
+    TemplateSuppression scope;
+    scope.file = file_;
+    scope.resource_id = std::string(resource.name());
     scope.begin = resource.key.where();
     scope.end = end;
     const std::string_view type = TypeOf(resource.value);
-    if (type.starts_with("AWS::IAM::")) scope.subject = std::string(type) + " " + scope.resource;
+    if (type.starts_with("AWS::IAM::")) scope.subject = std::string(type) + " " + scope.resource_id;
     for (const json::Value& entry : skip->Elements()) Entry(entry, scope);
   }
 
@@ -90,13 +91,11 @@ class Reader {
     return ok;
   }
 
-  void Entry(const json::Value& entry, const Suppression::Scope& scope) {
+  void Entry(const json::Value& entry, const TemplateSuppression& scope) {
     if (!entry.is_object())
       return Error(entry, "each skip entry must be a mapping with id and reason");
-    Suppression s;
-    s.file = file_;
+    TemplateSuppression s = scope;
     s.where = entry.where();
-    s.scope = scope;
     bool ok = true;
     for (const json::Member& m : entry.Members()) {
       const std::string_view key = m.name();
@@ -107,12 +106,9 @@ class Reader {
       } else if (key == "id") {
         ok = Ids(m.value, &s.ids) && ok;
       } else if (key == "action") {
-        ok = String(m.value, key, &s.action_text) && ok;
-        if (!s.action_text.empty())
-          s.action = Glob::Compile(s.action_text, Glob::Case::kInsensitive);
+        ok = String(m.value, key, &s.action) && ok;
       } else if (key == "resource") {
-        ok = String(m.value, key, &s.resource_text) && ok;
-        if (!s.resource_text.empty()) s.resource = Glob::Compile(s.resource_text);
+        ok = String(m.value, key, &s.resource) && ok;
       } else if (key == "reason") {
         ok = String(m.value, key, &s.reason) && ok;
         if (const std::string problem = SuppressionReasonProblem(s.reason);
@@ -121,8 +117,9 @@ class Reader {
           ok = false;
         }
       } else if (key == "expires") {
-        ok = String(m.value, key, &s.expires_text) && ok;
-        if (const std::string problem = SuppressionExpiresProblem(s.expires_text, &s.expires);
+        ok = String(m.value, key, &s.expires) && ok;
+        std::optional<std::chrono::sys_days> day;
+        if (const std::string problem = SuppressionExpiresProblem(s.expires, &day);
             ok && !problem.empty()) {
           Error(m.value, problem);
           ok = false;
@@ -141,14 +138,14 @@ class Reader {
   }
 
   const std::string& file_;
-  std::vector<Suppression>* out_;
+  std::vector<TemplateSuppression>* out_;
   Diagnostics* errors_;
 };
 
 }  // namespace
 
 void ReadTemplateSuppressions(const json::Value& root, const std::string& file,
-                              std::vector<Suppression>* out, Diagnostics* errors) {
+                              std::vector<TemplateSuppression>* out, Diagnostics* errors) {
   const json::Value* resources = root.Find("Resources");
   if (resources == nullptr || !resources->is_object()) return;
   // Each resource's part of the file ends where the next one (in the file) begins.
@@ -160,6 +157,22 @@ void ReadTemplateSuppressions(const json::Value& root, const std::string& file,
     const auto next = std::upper_bound(starts.begin(), starts.end(), m.key.where(), Before);
     reader.Resource(m, next == starts.end() ? SourceLocation{} : *next);
   }
+}
+
+Suppression ToSuppression(const TemplateSuppression& entry) {
+  Suppression s;
+  s.ids = entry.ids;
+  s.action_text = entry.action;
+  if (!entry.action.empty()) s.action = Glob::Compile(entry.action, Glob::Case::kInsensitive);
+  s.resource_text = entry.resource;
+  if (!entry.resource.empty()) s.resource = Glob::Compile(entry.resource);
+  s.reason = entry.reason;
+  s.expires_text = entry.expires;
+  if (!entry.expires.empty()) s.expires = ParseIsoDate(entry.expires);
+  s.file = entry.file;
+  s.where = entry.where;
+  s.scope = Suppression::Scope{entry.resource_id, entry.begin, entry.end, entry.subject};
+  return s;
 }
 
 }  // namespace iam_audit

@@ -11,10 +11,11 @@
 //               reason: replaced by the scoped role in Q3 (JIRA-123)
 //               expires: 2026-09-30
 //
-// Each entry becomes a Suppression whose scope is its resource: the part of
-// the template from the resource's logical id to the next resource, and the
-// principal the resource is ("TYPE LogicalId", as policy_source.h names
-// subjects).
+// Each entry becomes a TemplateSuppression (policy_source.h) whose scope is
+// its resource: the part of the template from the resource's logical id to
+// the next resource, and the principal the resource is ("TYPE LogicalId", as
+// policy_source.h names subjects); the gate applies it as a Suppression
+// (suppression.h) with a scope.
 #pragma once
 
 #include <string>
@@ -22,7 +23,8 @@
 
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/json.h"
-#include "iam_audit/suppression.h"
+#include "iam_audit/policy_source.h"
+#include "suppression.h"
 
 namespace iam_audit {
 
@@ -30,6 +32,9 @@ namespace iam_audit {
 // `file`. Appends them to `out` and each malformed one (an unknown key or
 // finding id, no reason, a bad date) to `errors`, at FILE:LINE:COLUMN.
 void ReadTemplateSuppressions(const json::Value& root, const std::string& file,
-                              std::vector<Suppression>* out, Diagnostics* errors);
+                              std::vector<TemplateSuppression>* out, Diagnostics* errors);
+
+// The entry as a suppression the gate applies (Suppression::scope set).
+Suppression ToSuppression(const TemplateSuppression& entry);
 
 }  // namespace iam_audit

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "iam_audit/config.h"
+#include "config.h"
 #include "test_util.h"
 
 namespace iam_audit {

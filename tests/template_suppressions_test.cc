@@ -33,7 +33,9 @@ Read ReadJson(const std::string& text) {
   EXPECT_TRUE(parsed.ok());
   Read r;
   Diagnostics errors;
-  ReadTemplateSuppressions(parsed.value(), "t.json", &r.suppressions, &errors);
+  std::vector<TemplateSuppression> entries;
+  ReadTemplateSuppressions(parsed.value(), "t.json", &entries, &errors);
+  for (const TemplateSuppression& e : entries) r.suppressions.push_back(ToSuppression(e));
   for (const Diagnostic& d : errors) r.errors.push_back(d.ToString());
   return r;
 }
