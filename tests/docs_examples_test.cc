@@ -94,8 +94,9 @@ bool IsAssignment(const std::string& command) {
 
 bool LooksLikeOutput(const std::string& line) {
   static const std::regex kFinding(R"(^\S+:\d+:\d+: .*)");  // FILE:LINE:COLUMN: message
+  static const std::regex kDecision(R"(^(allowed|explicit_deny|implicit_deny|conditional): .*)");
   return line.starts_with("Summary: ") || line.starts_with("Audit of ") ||
-         std::regex_match(line, kFinding);
+         std::regex_match(line, kFinding) || std::regex_match(line, kDecision);
 }
 
 // The reason of a `<!-- docs-test: skip: REASON -->` line; "" for a marker
@@ -116,6 +117,12 @@ std::vector<Block> ParseBlocks(const std::string& text) {
     if (!fence.starts_with("```")) continue;
     Block block;
     block.line = static_cast<int>(i) + 1;
+    // A block inside a list item is indented: its lines lose the fence's indentation.
+    const std::size_t indent = lines[i].find_first_not_of(' ');
+    const auto unindent = [indent](const std::string& l) {
+      const std::size_t first = l.find_first_not_of(' ');
+      return first == std::string::npos ? std::string() : l.substr(std::min(indent, first));
+    };
     for (std::size_t k = i; k-- > 0;) {  // the last non-blank line before the fence
       if (Trim(lines[k]).empty()) continue;
       if (std::optional<std::string> reason = SkipMarker(lines[k])) {
@@ -127,7 +134,7 @@ std::vector<Block> ParseBlocks(const std::string& text) {
     std::size_t j = i + 1;
     Example* current = nullptr;
     for (; j < lines.size() && !Trim(lines[j]).starts_with("```"); ++j) {
-      const std::string& l = lines[j];
+      const std::string l = unindent(lines[j]);
       if (l.starts_with("$ ")) {
         std::string command = l.substr(2);
         const int at = static_cast<int>(j) + 1;
@@ -374,6 +381,27 @@ TEST(DocsExamplesTest, ParsesCommandsContinuationsAssignmentsAndMarkers) {
   EXPECT_FALSE(blocks[2].skip.has_value());
   EXPECT_TRUE(blocks[2].looks_like_output);
   EXPECT_EQ(blocks[3].problem, "a docs-test skip marker needs a reason");
+}
+
+TEST(DocsExamplesTest, BlocksInListItemsLoseTheirIndentation) {
+  const std::vector<Block> blocks = ParseBlocks(
+      "- item:\n"
+      "\n"
+      "  ```\n"
+      "  $ iam-audit simulate x.json\n"
+      "  explicit_deny: s3:PutObject on a\n"
+      "\n"
+      "    x.json:1:1: Deny\n"
+      "  ```\n"
+      "  ```\n"
+      "  allowed: s3:GetObject on b\n"
+      "  ```\n");
+  ASSERT_EQ(blocks.size(), 2u);
+  ASSERT_EQ(blocks[0].examples.size(), 1u);
+  EXPECT_EQ(blocks[0].examples[0].command, "iam-audit simulate x.json");
+  EXPECT_THAT(blocks[0].examples[0].expected,
+              ElementsAre("explicit_deny: s3:PutObject on a", "", "  x.json:1:1: Deny"));
+  EXPECT_TRUE(blocks[1].looks_like_output);  // a decision shown without its command
 }
 
 TEST(DocsExamplesTest, ElisionsMatchAnyLinesAndLinePrefixes) {
