@@ -6,12 +6,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "iam_audit/json.h"
 #include "iam_audit/policy_source.h"
+#include "json_schema_validator.h"
 #include "test_util.h"
 
 namespace iam_audit {
@@ -136,6 +139,27 @@ TEST(TemplateSuppressionsTest, CheckAppliesAndJudgesThem) {
                                          "stale-suppression 55", "allow-all-actions 79"));
   EXPECT_EQ(report["summary"]["suppressed"], 1);
   EXPECT_EQ(report["summary"]["error"], 1);
+
+  // SARIF: an in-source suppression, located at the entry.
+  const testing::CommandResult sarif =
+      testing::RunIamAudit({"check", path, "--no-config", "--format", "sarif"});
+  const nlohmann::json log = nlohmann::json::parse(sarif.out);
+  int in_source = 0;
+  for (const nlohmann::json& result : log["runs"][0]["results"]) {
+    if (!result.contains("suppressions")) continue;
+    const nlohmann::json& s = result["suppressions"][0];
+    EXPECT_EQ(s["kind"], "inSource");
+    EXPECT_EQ(s["location"]["physicalLocation"]["region"]["startLine"], 9);
+    ++in_source;
+  }
+  EXPECT_EQ(in_source, 1);
+  if (const std::optional<std::string> shared = testing::SharedDir()) {
+    const std::string schema_path = *shared + "/schemas/sarif-schema-2.1.0.json";
+    if (std::filesystem::exists(schema_path)) {
+      const nlohmann::json schema = nlohmann::json::parse(testing::ReadFile(schema_path));
+      EXPECT_THAT(testing::ValidateJsonSchema(schema, log), IsEmpty());
+    }
+  }
 
   // A malformed entry is an input error naming its place.
   testing::TempDir dir;
