@@ -156,6 +156,13 @@ void PrepareGroup(AuditGroup& group, const Catalog& catalog,
   group.audit_options.context = ParseContext(s.context);
 }
 
+std::string NeedsAProfile(const std::string& option, const CheckRequest& request,
+                          const Config& config) {
+  return option + " needs a profile: give --profile NAME|PATH, or set profile: in " +
+         (config.file.empty() ? std::string(kConfigFileName) : config.file) +
+         (request.lint_only ? " (and drop --lint-only)" : "");
+}
+
 // The groups of files with the same settings, and the files in group order.
 std::vector<AuditGroup> PlanGroups(const CheckRequest& request, const Config& config,
                                    const InputFiles& inputs, std::vector<std::string>& files) {
@@ -174,13 +181,23 @@ std::vector<AuditGroup> PlanGroups(const CheckRequest& request, const Config& co
   }
   const bool audit = std::any_of(groups.begin(), groups.end(),
                                  [](const AuditGroup& g) { return !g.settings.profile.empty(); });
-  if (!audit && !request.audit_options_given.empty()) {
-    throw InputError(request.audit_options_given.front() +
-                     " needs a profile: give --profile NAME|PATH, or set profile: in " +
-                     (config.file.empty() ? std::string(kConfigFileName) : config.file) +
-                     (request.lint_only ? " (and drop --lint-only)" : ""));
+  // --var also gives CloudFormation parameters: without a profile it is
+  // judged once the files are read (CheckLintVars).
+  for (const std::string& option : request.audit_options_given) {
+    if (!audit && option != "--var") throw InputError(NeedsAProfile(option, request, config));
   }
   return groups;
+}
+
+// Without a profile, every --var must be a parameter (or pseudo parameter) of
+// a template read: the notes about unresolved values tell users to pass them.
+void CheckLintVars(const CheckRequest& request, const Config& config,
+                   const std::set<std::string>& source_vars) {
+  for (const VariableInput& v : ParseVarAssignments(request.settings.vars.vars)) {
+    if (source_vars.count(v.name) > 0) continue;
+    throw InputError(NeedsAProfile("--var " + v.name, request, config) +
+                     " (no template read has such a parameter)");
+  }
 }
 
 // An error for each directory given that holds no file to check.
@@ -333,6 +350,7 @@ CheckOutcome RunCheckPlan(const CheckRequest& request, const Config& config, Con
   }
   const bool audit = std::any_of(groups.begin(), groups.end(),
                                  [](const AuditGroup& g) { return !g.report.lint(); });
+  if (!audit) CheckLintVars(request, config, source_vars);
   const PolicySet caps = audit ? LoadCaps(request, ctx, valid) : PolicySet{};
   if (!valid) {
     outcome.input_error = true;

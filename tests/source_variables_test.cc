@@ -96,6 +96,29 @@ TEST(SourceVariablesTest, TemplateAuditedWithTheProfilesRegionAndAccount) {
   EXPECT_THAT(r.out, Not(HasSubstr(" 0 missing")));
 }
 
+TEST(SourceVariablesTest, LintTakesTheVarItsNotesAskFor) {
+  // Without a profile, a template's notes say "pass --var AWS::AccountId=VALUE":
+  // that --var is accepted, and resolves the value.
+  testing::CommandResult r =
+      testing::RunIamAudit({"check", kTemplate, "--no-config"}, "", IAM_AUDIT_SOURCE_DIR);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("pass --var AWS::AccountId=VALUE"));
+  r = testing::RunIamAudit({"check", kTemplate, "--no-config", "--var",
+                            "AWS::AccountId=111122223333", "--var", "AWS::Region=eu-west-1"},
+                           "", IAM_AUDIT_SOURCE_DIR);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, Not(HasSubstr("not known offline")));
+  // A --var no template uses still needs a profile.
+  r = testing::RunIamAudit({"check", kTemplate, "--no-config", "--var", "region_name=eu-west-1"},
+                           "", IAM_AUDIT_SOURCE_DIR);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--var region_name needs a profile"));
+  r = testing::RunIamAudit(
+      {"check", "examples/lint/admin.json", "--no-config", "--var", "AWS::Region=eu-west-1"}, "",
+      IAM_AUDIT_SOURCE_DIR);
+  EXPECT_EQ(r.exit_code, 2);
+}
+
 TEST(SourceVariablesTest, SimulateTakesVar) {
   const std::vector<std::string> base = {
       "simulate",   kTemplate,
