@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "parallel.h"
 #include "test_util.h"
 
 namespace iam_audit {
@@ -47,6 +48,7 @@ using ::testing::ElementsAre;
 
 struct Example {
   int line = 0;                       // 1-based line of the `$` of the command
+  int output_line = 0;                // the line of the first output line (after continuations)
   std::string command;                // without "$ ", continuation lines joined
   std::vector<std::string> expected;  // the output lines shown
 };
@@ -147,7 +149,7 @@ std::vector<Block> ParseBlocks(const std::string& text) {
           current = nullptr;
           continue;
         }
-        block.examples.push_back({at, command, {}});
+        block.examples.push_back({at, static_cast<int>(j) + 2, command, {}});
         current = &block.examples.back();
         continue;
       }
@@ -277,55 +279,79 @@ std::string Excerpt(const std::vector<std::string>& lines, std::size_t at) {
   return out;
 }
 
-// Checks one documentation file; returns its drifts (empty when true).
-std::vector<std::string> CheckDoc(const DocsRunner& runner, const std::string& relative,
-                                  int* commands) {
-  std::vector<std::string> drifts;
+// A command to run: where it is shown, and the assignments before it.
+struct Job {
+  std::string doc;
+  Example example;
+  std::vector<std::string> assignments;
+  testing::CommandResult result;
+};
+
+// The drift of one command, or "".
+std::string Drift(const Job& job) {
+  const Example& ex = job.example;
+  const std::vector<std::string> expected = Significant(ex.expected);
+  const std::vector<std::string> actual = Significant(Lines(job.result.out));
+  std::size_t bad = 0, actual_at = 0;
+  if (OutputMatches(expected, actual, &bad, &actual_at)) return "";
+  std::string msg = job.doc + ":" + std::to_string(ex.line) + ": `$ " + ex.command + "` (exit " +
+                    std::to_string(job.result.exit_code) + ") does not give the output shown\n";
+  if (bad < expected.size()) {
+    msg += "  first shown line the output does not match (" + job.doc + ":" +
+           std::to_string(ex.output_line + static_cast<int>(bad)) + "):\n    " + expected[bad] +
+           "\n";
+  } else {
+    msg += "  the output goes on after the last line shown (end the block with `...`?)\n";
+  }
+  return msg + Excerpt(actual, actual_at);
+}
+
+// Reads the blocks of one documentation file: its commands go to `jobs`, its
+// malformed blocks to `drifts`.
+void ReadDoc(const std::string& relative, std::vector<Job>* jobs,
+             std::vector<std::string>* drifts) {
   const std::string text = testing::ReadFile(std::string(IAM_AUDIT_SOURCE_DIR) + "/" + relative);
   std::vector<std::string> assignments;
   for (const Block& block : ParseBlocks(text)) {
     const std::string where = relative + ":" + std::to_string(block.line);
     if (!block.problem.empty()) {
-      drifts.push_back(where + ": " + block.problem);
+      drifts->push_back(where + ": " + block.problem);
       continue;
     }
     if (block.skip) continue;
     if (block.looks_like_output && block.examples.empty()) {
-      drifts.push_back(where +
-                       ": the block shows iam-audit output but no `$ iam-audit ...` command: show "
-                       "the command that gives it, or mark the block with "
-                       "<!-- docs-test: skip: REASON -->");
+      drifts->push_back(where +
+                        ": the block shows iam-audit output but no `$ iam-audit ...` command: show "
+                        "the command that gives it, or mark the block with "
+                        "<!-- docs-test: skip: REASON -->");
       continue;
     }
     assignments.insert(assignments.end(), block.assignments.begin(), block.assignments.end());
     for (const Example& ex : block.examples) {
-      const std::string at = relative + ":" + std::to_string(ex.line);
       if (!Runnable(ex.command)) {
-        drifts.push_back(at + ": `" + ex.command +
-                         "`: only iam-audit and cat commands are run (mark the block with "
-                         "<!-- docs-test: skip: REASON --> if it must show another)");
+        drifts->push_back(relative + ":" + std::to_string(ex.line) + ": `" + ex.command +
+                          "`: only iam-audit and cat commands are run (mark the block with "
+                          "<!-- docs-test: skip: REASON --> if it must show another)");
         continue;
       }
-      ++*commands;
-      const testing::CommandResult r = runner.Run(assignments, ex.command);
-      const std::vector<std::string> expected = Significant(ex.expected);
-      const std::vector<std::string> actual = Significant(Lines(r.out));
-      std::size_t bad = 0, actual_at = 0;
-      if (OutputMatches(expected, actual, &bad, &actual_at)) continue;
-      std::string msg = at + ": `$ " + ex.command + "` (exit " + std::to_string(r.exit_code) +
-                        ") does not give the output shown\n";
-      if (bad < expected.size()) {
-        // The doc line of the expected output line `bad`.
-        int doc_line = ex.line + 1;
-        for (std::size_t k = 0; k < bad; ++k) ++doc_line;
-        msg += "  first shown line the output does not match (" + relative + ":" +
-               std::to_string(doc_line) + "):\n    " + expected[bad] + "\n";
-      } else {
-        msg += "  the output goes on after the last line shown (end the block with `...`?)\n";
-      }
-      msg += Excerpt(actual, actual_at);
-      drifts.push_back(msg);
+      jobs->push_back({relative, ex, assignments, {}});
     }
+  }
+}
+
+// Checks documentation files: runs their commands (in parallel) and returns
+// the drifts, in document order (empty when every example is true).
+std::vector<std::string> CheckDocs(const DocsRunner& runner, const std::vector<std::string>& docs,
+                                   int* commands) {
+  std::vector<Job> jobs;
+  std::vector<std::string> drifts;
+  for (const std::string& doc : docs) ReadDoc(doc, &jobs, &drifts);
+  ParallelFor(jobs.size(), 0, [&](std::size_t i) {
+    jobs[i].result = runner.Run(jobs[i].assignments, jobs[i].example.command);
+  });
+  *commands = static_cast<int>(jobs.size());
+  for (const Job& job : jobs) {
+    if (std::string drift = Drift(job); !drift.empty()) drifts.push_back(std::move(drift));
   }
   return drifts;
 }
@@ -373,6 +399,7 @@ TEST(DocsExamplesTest, ParsesCommandsContinuationsAssignmentsAndMarkers) {
   EXPECT_THAT(blocks[0].assignments, ElementsAre("V='--var a=b'"));
   ASSERT_EQ(blocks[0].examples.size(), 2u);
   EXPECT_EQ(blocks[0].examples[0].line, 4);
+  EXPECT_EQ(blocks[0].examples[0].output_line, 6);  // after the continuation line
   EXPECT_EQ(blocks[0].examples[0].command, "iam-audit x.json $V  --format json");
   EXPECT_THAT(blocks[0].examples[0].expected, ElementsAre("out 1", "..."));
   EXPECT_EQ(blocks[0].examples[1].command, "cat y.json");
@@ -446,7 +473,7 @@ TEST(DocsExamplesTest, ADriftIsReportedWithItsDocLine) {
                      "```\n");
   const std::string relative = fs::relative(doc, fs::path(IAM_AUDIT_SOURCE_DIR)).string();
   int commands = 0;
-  const std::vector<std::string> drifts = CheckDoc(runner, relative, &commands);
+  const std::vector<std::string> drifts = CheckDocs(runner, {relative}, &commands);
   EXPECT_EQ(commands, 1);
   ASSERT_EQ(drifts.size(), 1u);
   EXPECT_THAT(drifts[0], ::testing::HasSubstr(relative + ":3: `$ iam-audit expand"));
@@ -460,11 +487,7 @@ TEST(DocsExamplesTest, ADriftIsReportedWithItsDocLine) {
 TEST(DocsExamplesTest, EveryShownCommandGivesTheShownOutput) {
   const DocsRunner runner;
   int commands = 0;
-  std::vector<std::string> drifts;
-  for (const std::string& doc : DocFiles()) {
-    std::vector<std::string> d = CheckDoc(runner, doc, &commands);
-    drifts.insert(drifts.end(), d.begin(), d.end());
-  }
+  const std::vector<std::string> drifts = CheckDocs(runner, DocFiles(), &commands);
   EXPECT_GT(commands, 20);  // the docs do show commands
   for (const std::string& d : drifts) ADD_FAILURE() << "documentation drift: " << d;
 }
