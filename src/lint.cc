@@ -123,11 +123,10 @@ std::vector<Document> Documents(const PolicySet& set, const Evaluator& ev,
     order.emplace_back(&*set.resource,
                        t == LintPolicyType::kIdentity ? LintPolicyType::kResource : t);
   }
-  // Pair statements with compiled ones by address (compile order may differ).
-  const std::vector<const Statement*> sources = StatementsInCompileOrder(set);
+  // Pair statements with their compiled form (which refers to its source).
   const std::span<const CompiledStatement> compiled = ev.statements();
   std::unordered_map<const Statement*, std::size_t> position;
-  for (std::size_t i = 0; i < sources.size() && i < compiled.size(); ++i) position[sources[i]] = i;
+  for (std::size_t i = 0; i < compiled.size(); ++i) position[&compiled[i].source()] = i;
   std::vector<Document> docs;
   for (const auto& [policy, detected] : order) {
     Document d{policy, options.policy_type.value_or(detected), {}};

@@ -11,8 +11,8 @@
 #include "iam_audit/action_set.h"
 #include "iam_audit/arn_pattern.h"
 #include "iam_audit/catalog.h"
-#include "iam_audit/suggest.h"
 #include "lint_internal.h"
+#include "suggest.h"
 
 namespace iam_audit::lint {
 namespace {

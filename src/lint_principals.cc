@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ascii.h"
+#include "iam_audit/policy_source.h"
 #include "lint_internal.h"
 
 namespace iam_audit::lint {
@@ -46,7 +47,7 @@ bool AllDigits(std::string_view s) {
 
 // Why an AWS principal value is malformed, or "".
 std::string AwsPrincipalProblem(std::string_view v) {
-  if (v == "*") return "";
+  if (v == "*" || ContainsUnresolved(v)) return "";  // a value the template leaves open
   if (v.find_first_of("*?") != std::string_view::npos) {
     return "has a wildcard: IAM rejects wildcards in principal ARNs and account IDs (match "
            "callers with a Condition on aws:PrincipalArn and ArnLike instead)";

@@ -209,11 +209,13 @@ bool EntryFits(const ArnPattern& entry, std::string_view tmpl,
 }
 
 // `text` with each ${...} (a policy variable, a CloudFormation ${AWS::Region})
-// replaced by '*': what it stands for is unknown, and it may hold ':'.
+// and each {unresolved.X} (a value a template does not determine,
+// policy_source.h) replaced by '*': what it stands for is unknown.
 std::string WithoutVariables(std::string_view text) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const std::size_t close = text.compare(i, 2, "${") == 0 ? text.find('}', i) : text.npos;
+    const bool open = text.compare(i, 2, "${") == 0 || text.compare(i, 12, "{unresolved.") == 0;
+    const std::size_t close = open ? text.find('}', i) : text.npos;
     if (close != std::string_view::npos) {
       out += '*';
       i = close;
