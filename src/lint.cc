@@ -1,6 +1,7 @@
 #include "iam_audit/lint.h"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "iam_audit/arn_pattern.h"
 #include "iam_audit/catalog.h"
 #include "iam_audit/policy.h"
+#include "iam_audit/risk.h"
 #include "iam_audit/suggest.h"
 
 namespace iam_audit {
@@ -189,10 +191,20 @@ LintResult Lint(const Catalog& catalog, const PolicySet& policies) {
     return out;
   }
   out.findings = Lint(catalog, policies, *compiled.evaluator);
+  // --- risk hook (risk.h): what the policies allow that is dangerous in any
+  // policy (privilege-escalation, credentials-exposure... with lint's severities).
+  RiskOptions risk;
+  risk.mode = RiskMode::kLint;
+  std::vector<Finding> risks = AssessRisk(catalog, policies, *compiled.evaluator, {}, risk);
+  std::move(risks.begin(), risks.end(), std::back_inserter(out.findings));
+  // --- end of the risk hook
   SortFindings(out.findings);
   return out;
 }
 
-bool IsLintFinding(FindingId id) { return RuleFor(id).category == FindingCategory::kLint; }
+bool IsLintFinding(FindingId id) {
+  const FindingCategory c = RuleFor(id).category;
+  return c == FindingCategory::kLint || c == FindingCategory::kRisk;  // kRisk: the risk hook
+}
 
 }  // namespace iam_audit

@@ -58,7 +58,14 @@ TEST(CmdCheckTest, ValidPoliciesPass) {
   const std::map<std::string, std::string> linted = {
       {"no-version.json",
        "no-version.json:2:47: error: statement #1 allows every action ('*') on "
-       "every resource: full administrator access [allow-all-actions]\n"}};
+       "every resource: full administrator access [allow-all-actions]\n"
+       // Administrator access is also privilege escalation (risk.h).
+       "no-version.json:2:47: error: statement #1 allows 31 actions that let the principal gain "
+       "more permissions (privilege escalation): iam:CreatePolicyVersion, "
+       "iam:SetDefaultPolicyVersion, iam:AttachGroupPolicy, iam:AttachRolePolicy, "
+       "iam:AttachUserPolicy and 26 more on *; rewrites (or rolls back to) a managed policy "
+       "version, including one attached to the principal itself (risk iam-policy-version) "
+       "[privilege-escalation]\n"}};
   for (const fs::path& fixture : fixtures) {
     const testing::CommandResult r = Check(fixture);
     EXPECT_EQ(r.err, Expected(fixture, false)) << fixture;
@@ -68,7 +75,7 @@ TEST(CmdCheckTest, ValidPoliciesPass) {
       EXPECT_EQ(r.out, "") << fixture;
     } else {
       EXPECT_EQ(r.exit_code, 1) << fixture << "\n" << r.err;
-      EXPECT_EQ(r.out, lint->second + "\nSummary: 1 file linted: 1 error, 0 warnings, 0 notes\n")
+      EXPECT_EQ(r.out, lint->second + "\nSummary: 1 file linted: 2 errors, 0 warnings, 0 notes\n")
           << fixture;
     }
   }

@@ -23,6 +23,9 @@ TEST(FindingTest, TableHasStableIdsAndDefaults) {
       {"unknown-action", Severity::kWarning},      {"stale-suppression", Severity::kWarning},
       {"expired-suppression", Severity::kWarning}, {"allow-all-actions", Severity::kError},
       {"allow-not-action", Severity::kWarning},    {"pass-role-wildcard", Severity::kWarning},
+      {"privilege-escalation", Severity::kError},  {"credentials-exposure", Severity::kError},
+      {"resource-exposure", Severity::kError},     {"data-destruction", Severity::kError},
+      {"data-exfiltration", Severity::kWarning},   {"service-wildcard", Severity::kWarning},
   };
   ASSERT_EQ(FindingRules().size(), expected.size());
   std::set<std::string_view> sarif_names;
