@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "ascii.h"
+#include "embedded.h"
 #include "iam_audit/action_set.h"
 #include "iam_audit/arn_pattern.h"
 #include "iam_audit/catalog.h"
@@ -71,6 +72,43 @@ bool Restricts(const ConditionClause& c) {
 
 // --- preparation ----------------------------------------------------------------------
 
+RiskAssessor::CompiledRows RiskAssessor::Compile(const RiskTable& table, const Catalog& catalog) {
+  const std::size_t universe = catalog.action_count();
+  CompiledRows out{{}, ActionSet(universe), {}};
+  for (const RiskRow& row : table.rows) {
+    CompiledRow r{&row, ActionSet(universe), ActionSet(universe), {}};
+    for (const std::string& a : row.actions) {
+      if (const auto p = ActionPattern::Parse(a)) ExpandActionsInto(catalog, *p, r.actions);
+    }
+    for (const std::string& a : row.with_any) {
+      if (const auto p = ActionPattern::Parse(a)) ExpandActionsInto(catalog, *p, r.with_any);
+    }
+    for (const std::string& k : row.unless) r.unless.push_back(Lower(k));
+    out.risky |= r.actions;
+    for (const ActionId id : r.actions) out.rows_of[id].push_back(out.rows.size());
+    out.rows.push_back(std::move(r));
+  }
+  return out;
+}
+
+namespace {
+
+// The built-in table against the embedded catalog, compiled once per process
+// (immutable afterwards; lint compiles one assessor per file). Any other
+// table or catalog is compiled into `owned`.
+const RiskAssessor::CompiledRows& Shared(const RiskTable& table, const Catalog& catalog,
+                                         std::optional<RiskAssessor::CompiledRows>* owned) {
+  if (&table == &BuiltinRiskTable() && catalog.blob().data() == embedded::CatalogBlob().data()) {
+    static const RiskAssessor::CompiledRows builtin =
+        RiskAssessor::Compile(BuiltinRiskTable(), Catalog::Embedded());
+    return builtin;
+  }
+  owned->emplace(RiskAssessor::Compile(table, catalog));
+  return **owned;
+}
+
+}  // namespace
+
 RiskAssessor::RiskAssessor(const Catalog& catalog, const PolicySet& set, const Evaluator& ev,
                            std::span<const Requirement> reqs, const RiskOptions& options)
     : catalog_(catalog),
@@ -80,24 +118,14 @@ RiskAssessor::RiskAssessor(const Catalog& catalog, const PolicySet& set, const E
       stmts_(ev.statements()),
       sources_(StatementsInCompileOrder(set)),
       env_(options.context, MissingKeys::kUnknown),
-      risky_(catalog.action_count()),
+      compiled_(Shared(table_, catalog, &own_rows_)),
+      rows_(compiled_.rows),
+      risky_(compiled_.risky),
       granted_(catalog.action_count()),
       required_(catalog.action_count()),
       accepted_(catalog.action_count()),
       current_(catalog.action_count()) {
   const std::size_t universe = catalog.action_count();
-  for (const RiskRow& row : table_.rows) {
-    CompiledRow r{&row, ActionSet(universe), ActionSet(universe), {}};
-    for (const std::string& a : row.actions) {
-      if (const auto p = ActionPattern::Parse(a)) ExpandActionsInto(catalog, *p, r.actions);
-    }
-    for (const std::string& a : row.with_any) {
-      if (const auto p = ActionPattern::Parse(a)) ExpandActionsInto(catalog, *p, r.with_any);
-    }
-    for (const std::string& k : row.unless) r.unless.push_back(Lower(k));
-    risky_ |= r.actions;
-    rows_.push_back(std::move(r));
-  }
   for (const std::string& a : options.accepted) {
     if (const auto p = ActionPattern::Parse(a)) ExpandActionsInto(catalog, *p, accepted_);
   }
@@ -355,9 +383,16 @@ void RiskAssessor::Classify(std::uint32_t i, const ActionSet& granted,
   const Statement& stmt = *sources_[i];
   const ActionSet candidates = granted & risky_;
   if (candidates.empty()) return;
-  for (std::size_t r = 0; r < rows_.size(); ++r) {
+  std::vector<std::size_t> visit;  // the rows naming a candidate, in table order
+  for (const ActionId id : candidates) {
+    const auto it = compiled_.rows_of.find(id);
+    if (it != compiled_.rows_of.end())
+      visit.insert(visit.end(), it->second.begin(), it->second.end());
+  }
+  std::sort(visit.begin(), visit.end());
+  visit.erase(std::unique(visit.begin(), visit.end()), visit.end());
+  for (const std::size_t r : visit) {
     const CompiledRow& row = rows_[r];
-    if (!candidates.Intersects(row.actions)) continue;
     if (!row.with_any.empty() && !granted_.Intersects(row.with_any)) continue;
     const bool defused = std::any_of(stmt.conditions.begin(), stmt.conditions.end(), [&](auto& c) {
       return Restricts(c) && std::find(row.unless.begin(), row.unless.end(), Lower(c.key.value)) !=
@@ -434,7 +469,7 @@ void RiskAssessor::ReportCategory(std::uint32_t i, FindingId category, const Cat
   }
   const std::string n = std::to_string(names.size());
   f.message =
-      Describe(i) + " allows " + n + (names.size() == 1 ? " action" : " actions") + " that " +
+      Describe(i) + " allows " + n + (names.size() == 1 ? " action" : " actions") + " that can " +
       CategoryPhrase(category, options_.mode, Profile()) + ": " + Listed(names, kActionsListed) +
       with + " on " +
       Listed(std::vector<std::string>(hits.entries.begin(), hits.entries.end()), kEntriesListed) +

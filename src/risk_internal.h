@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -21,18 +22,26 @@ namespace iam_audit {
 
 class RiskAssessor {
  public:
-  RiskAssessor(const Catalog& catalog, const PolicySet& set, const Evaluator& ev,
-               std::span<const Requirement> reqs, const RiskOptions& options);
-  // Every finding, in statement order, with its fingerprint.
-  std::vector<Finding> Finish();
-
- private:
   struct CompiledRow {
     const RiskRow* row;
     ActionSet actions;
     ActionSet with_any;
     std::vector<std::string> unless;  // lower-cased keys
   };
+  // A table's rows expanded against a catalog, and the union of their actions.
+  struct CompiledRows {
+    std::vector<CompiledRow> rows;
+    ActionSet risky;
+    std::unordered_map<ActionId, std::vector<std::size_t>> rows_of;  // action -> rows
+  };
+  static CompiledRows Compile(const RiskTable& table, const Catalog& catalog);
+
+  RiskAssessor(const Catalog& catalog, const PolicySet& set, const Evaluator& ev,
+               std::span<const Requirement> reqs, const RiskOptions& options);
+  // Every finding, in statement order, with its fingerprint.
+  std::vector<Finding> Finish();
+
+ private:
   // One Resource entry of a statement (or its whole NotResource).
   struct Entry {
     const ArnPattern* pattern;  // nullptr: a policy variable (or a NotResource)
@@ -106,12 +115,14 @@ class RiskAssessor {
   std::span<const CompiledStatement> stmts_;
   std::vector<const Statement*> sources_;
   EvalContext env_;
-  std::vector<CompiledRow> rows_;
-  ActionSet risky_;     // every action of the table
-  ActionSet granted_;   // every action some assessed statement allows
-  ActionSet required_;  // every required action
-  ActionSet accepted_;  // the profile's accepted extras
-  ActionSet current_;   // the actions of the statement being assessed
+  std::optional<CompiledRows> own_rows_;  // when the shared compilation does not apply
+  const CompiledRows& compiled_;
+  const std::vector<CompiledRow>& rows_;
+  const ActionSet& risky_;  // every action of the table
+  ActionSet granted_;       // every action some assessed statement allows
+  ActionSet required_;      // every required action
+  ActionSet accepted_;      // the profile's accepted extras
+  ActionSet current_;       // the actions of the statement being assessed
   std::vector<std::uint32_t> denies_;
   std::map<int, std::vector<std::uint32_t>> caps_;  // 0 boundary, 1 session, 2+ SCP levels
   std::unordered_map<ActionId, RequiredAction> required_at_;

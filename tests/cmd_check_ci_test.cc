@@ -271,23 +271,24 @@ TEST_F(CheckCiTest, LintFindingsInEveryFormatWithoutAProfile) {
 
   r = Run({"admin.json", "notaction.json"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.out,
-            "admin.json:2:49: error: statement 'Admin' allows every action ('*') on every "
-            "resource: full administrator access [allow-all-actions]\n"
-            "admin.json:2:49: error: statement 'Admin' allows 31 actions that let the principal "
-            "gain more permissions (privilege escalation): iam:CreatePolicyVersion, "
-            "iam:SetDefaultPolicyVersion, iam:AttachGroupPolicy, iam:AttachRolePolicy, "
-            "iam:AttachUserPolicy and 26 more on *; rewrites (or rolls back to) a managed policy "
-            "version, including one attached to the principal itself (risk iam-policy-version) "
-            "[privilege-escalation]\n"
-            "notaction.json:2:23: warning: statement #1 allows every action except iam:* (Allow "
-            "with NotAction), in every service, including actions AWS adds later; list the "
-            "actions needed with Action instead [allow-not-action]\n"
-            "notaction.json:2:23: warning: statement #1 allows 2 actions that change who can "
-            "access a resource: s3:PutObjectAcl, s3:PutObjectVersionAcl on arn:aws:s3:::b/*; "
-            "changes who can read or write a bucket or its objects (can make them public) (risk "
-            "s3-access-policy) [resource-exposure]\n"
-            "\nSummary: 2 files linted: 2 errors, 2 warnings, 0 notes\n");
+  EXPECT_EQ(
+      r.out,
+      "admin.json:2:49: error: statement 'Admin' allows every action ('*') on every "
+      "resource: full administrator access [allow-all-actions]\n"
+      "admin.json:2:49: error: statement 'Admin' allows 31 actions that can let the principal "
+      "gain more permissions (privilege escalation): iam:CreatePolicyVersion, "
+      "iam:SetDefaultPolicyVersion, iam:AttachGroupPolicy, iam:AttachRolePolicy, "
+      "iam:AttachUserPolicy and 26 more on *; rewrites (or rolls back to) a managed policy "
+      "version, including one attached to the principal itself (risk iam-policy-version) "
+      "[privilege-escalation]\n"
+      "notaction.json:2:23: warning: statement #1 allows every action except iam:* (Allow "
+      "with NotAction), in every service, including actions AWS adds later; list the "
+      "actions needed with Action instead [allow-not-action]\n"
+      "notaction.json:2:23: warning: statement #1 allows 2 actions that can change who can "
+      "access a resource: s3:PutObjectAcl, s3:PutObjectVersionAcl on arn:aws:s3:::b/*; "
+      "changes who can read or write a bucket or its objects (can make them public) (risk "
+      "s3-access-policy) [resource-exposure]\n"
+      "\nSummary: 2 files linted: 2 errors, 2 warnings, 0 notes\n");
   // A clean lint prints nothing.
   r = Run({"good.json"});
   EXPECT_EQ(r.exit_code, 0);
@@ -313,7 +314,7 @@ TEST_F(CheckCiTest, LintFindingsInEveryFormatWithoutAProfile) {
             "::error file=admin.json,line=2,col=49,title=allow-all-actions::statement 'Admin' "
             "allows every action ('*') on every resource: full administrator access\n"
             "::error file=admin.json,line=2,col=49,title=privilege-escalation::statement 'Admin' "
-            "allows 31 actions that let the principal gain more permissions (privilege "
+            "allows 31 actions that can let the principal gain more permissions (privilege "
             "escalation): iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, "
             "iam:AttachGroupPolicy, iam:AttachRolePolicy, iam:AttachUserPolicy and 26 more on *; "
             "rewrites (or rolls back to) a managed policy version, including one attached to the "

@@ -60,7 +60,8 @@ TEST(CmdCheckTest, ValidPoliciesPass) {
        "no-version.json:2:47: error: statement #1 allows every action ('*') on "
        "every resource: full administrator access [allow-all-actions]\n"
        // Administrator access is also privilege escalation (risk.h).
-       "no-version.json:2:47: error: statement #1 allows 31 actions that let the principal gain "
+       "no-version.json:2:47: error: statement #1 allows 31 actions that can let the principal "
+       "gain "
        "more permissions (privilege escalation): iam:CreatePolicyVersion, "
        "iam:SetDefaultPolicyVersion, iam:AttachGroupPolicy, iam:AttachRolePolicy, "
        "iam:AttachUserPolicy and 26 more on *; rewrites (or rolls back to) a managed policy "

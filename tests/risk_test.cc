@@ -281,7 +281,7 @@ TEST(RiskTest, DeletingWhatTheToolDoesNotWriteIsDataDestruction) {
   EXPECT_EQ(f[0].severity, Severity::kError);
   EXPECT_THAT(f[0].message, HasSubstr("s3:DeleteObject"));
   EXPECT_THAT(f[0].message, HasSubstr("glue:DeleteTable"));
-  EXPECT_THAT(f[0].message, HasSubstr("data tool does not write"));
+  EXPECT_THAT(f[0].message, HasSubstr("that can delete or overwrite data tool does not write"));
   // The fix keeps what is needed, on what it is needed on: nothing here.
   EXPECT_EQ(f[0].fix, "");
   // What the tool writes: nothing to report.
