@@ -1,10 +1,9 @@
 // What `iam-audit check` does around the audit itself to serve as a CI gate
 // and a pre-commit hook: finding .iam-audit.yaml, expanding directories and
 // dropping excluded files, grouping files by their settings, applying
-// suppressions and the baseline, writing the report(s) in any format
-// (github included), and the exit code. cmd_check.cc calls these; each is
-// tested through the binary (tests/cmd_check_ci_test.cc) and through the
-// units it uses (config.h, suppression.h, baseline.h, report_github.h).
+// suppressions and the baseline, and the exit code (the formats: output_format.h). cmd_check.cc
+// calls these; each is tested through the binary (tests/cmd_check_ci_test.cc) and through the units
+// it uses (config.h, suppression.h, baseline.h, report_github.h).
 #pragma once
 
 #include <iosfwd>
@@ -12,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "iam_audit/config.h"
+#include "config.h"
 #include "iam_audit/report.h"
 
 namespace iam_audit::cli {
@@ -47,6 +46,9 @@ std::vector<FileGroup> GroupBySettings(const std::vector<std::string>& files, co
 struct GateOptions {
   std::string baseline;        // --baseline, else the configuration's ("" = none)
   std::string write_baseline;  // --write-baseline
+  // In-template suppressions of the files read (PolicySourceResult::suppressions),
+  // applied and judged with the configuration's.
+  std::vector<Suppression> template_suppressions;
 };
 struct GateSummary {
   std::size_t suppressed = 0;  // by the configuration
@@ -63,13 +65,5 @@ GateSummary ApplyGate(std::vector<Report>& reports, const Config& config,
 // 0 when no unsuppressed finding of any report is at or above `fail_on`
 // ("never": always 0), else 1.
 int GateExitCode(const std::vector<Report>& reports, const std::string& fail_on);
-
-// Writes the reports in `format` (text, json, sarif, github). One report is
-// written as it is; several (overrides choosing different profiles) become
-// one document: text and github one after the other, SARIF one run per
-// profile (each with its own automationDetails id), JSON one document whose
-// findings each name their "profile" and whose "profile" lists the names.
-void WriteReports(const std::vector<Report>& reports, const std::string& format, bool color,
-                  std::ostream& out);
 
 }  // namespace iam_audit::cli

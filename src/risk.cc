@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <unordered_map>
 
 #include "ascii.h"
@@ -16,7 +15,6 @@
 namespace iam_audit {
 namespace {
 
-using Json = nlohmann::ordered_json;
 using ascii::Lower;
 
 constexpr std::size_t kActionsListed = 5;
@@ -109,14 +107,14 @@ const RiskAssessor::CompiledRows& Shared(const RiskTable& table, const Catalog& 
 
 }  // namespace
 
-RiskAssessor::RiskAssessor(const Catalog& catalog, const PolicySet& set, const Evaluator& ev,
+RiskAssessor::RiskAssessor(const Catalog& catalog, const PolicySet& /*set*/, const Evaluator& ev,
                            std::span<const Requirement> reqs, const RiskOptions& options)
     : catalog_(catalog),
       reqs_(reqs),
       options_(options),
       table_(options.table ? *options.table : BuiltinRiskTable()),
       stmts_(ev.statements()),
-      sources_(StatementsInCompileOrder(set)),
+
       env_(options.context, MissingKeys::kUnknown),
       compiled_(Shared(table_, catalog, &own_rows_)),
       rows_(compiled_.rows),
@@ -126,6 +124,7 @@ RiskAssessor::RiskAssessor(const Catalog& catalog, const PolicySet& set, const E
       accepted_(catalog.action_count()),
       current_(catalog.action_count()) {
   const std::size_t universe = catalog.action_count();
+  for (const CompiledStatement& s : stmts_) sources_.push_back(&s.source());
   for (const std::string& a : options.accepted) {
     if (const auto p = ActionPattern::Parse(a)) ExpandActionsInto(catalog, *p, accepted_);
   }
@@ -300,11 +299,10 @@ bool RiskAssessor::Dangerous(ActionId id, const Entry& e, RiskScope scope) {
 
 bool RiskAssessor::Removed(ActionId id, const Entry& e, RiskScope scope) {
   if (denies_.empty() && caps_.empty()) return false;
-  const std::string_view service = catalog_.service_lower_prefix(catalog_.action_service_index(id));
-  const std::string_view name = catalog_.action_lower_name(id);
+  const std::string action = ActionText(catalog_, id);
   for (const std::uint32_t d : denies_) {
     const CompiledStatement& s = stmts_[d];
-    if (!s.MatchesLowerAction(service, name)) continue;
+    if (!s.MatchesAction(action)) continue;
     if (s.conditions().Evaluate(env_) != Truth::kTrue) continue;
     const std::vector<ResourceTemplate>& rs = s.resources();
     bool covers = !s.has_resource();
@@ -325,7 +323,7 @@ bool RiskAssessor::Removed(ActionId id, const Entry& e, RiskScope scope) {
   for (const auto& [layer, members] : caps_) {
     const bool allows = std::any_of(members.begin(), members.end(), [&](std::uint32_t c) {
       const CompiledStatement& s = stmts_[c];
-      if (!s.MatchesLowerAction(service, name)) return false;
+      if (!s.MatchesAction(action)) return false;
       if (s.conditions().Evaluate(env_) == Truth::kFalse) return false;
       if (!s.has_resource() || s.not_resource()) return true;
       return std::any_of(s.resources().begin(), s.resources().end(), [&](const auto& r) {
@@ -422,7 +420,8 @@ void RiskAssessor::Classify(std::uint32_t i, const ActionSet& granted,
 
 std::string RiskAssessor::Describe(std::uint32_t i) const {
   const CompiledStatement& s = stmts_[i];
-  return s.sid() ? "statement '" + *s.sid() + "'" : "statement #" + std::to_string(s.index() + 1);
+  return s.has_sid() ? "statement '" + s.sid() + "'"
+                     : "statement #" + std::to_string(s.index() + 1);
 }
 
 SourceLocation RiskAssessor::ActionEntryFor(std::uint32_t i, ActionId id) const {
@@ -446,7 +445,7 @@ Finding& RiskAssessor::Add(FindingId id, std::uint32_t i, SourceLocation where) 
   const CompiledStatement& s = stmts_[i];
   Finding f = MakeFinding(id, s.file(), where);
   f.severity = table_.SeverityOf(id, options_.mode);
-  f.sid = s.sid().value_or("");
+  f.sid = s.sid();
   f.related.push_back({s.file(), s.where(), "the statement"});
   findings_.push_back(std::move(f));
   keys_.push_back(StatementKey(*sources_[i]));
@@ -474,7 +473,9 @@ void RiskAssessor::ReportCategory(std::uint32_t i, FindingId category, const Cat
       with + " on " +
       Listed(std::vector<std::string>(hits.entries.begin(), hits.entries.end()), kEntriesListed) +
       Conditional(i) + "; " + first.why + " (risk " + first.id + ")";
-  f.fix = NarrowedFix(i);
+  std::string more;
+  f.fix = NarrowedFix(i, &more);
+  f.message += more;
 }
 
 std::string RiskAssessor::Profile() const {
@@ -524,7 +525,9 @@ void RiskAssessor::ServiceWildcards(std::uint32_t i, const ActionSet& granted) {
   f.message = Describe(i) + " allows every action of a service with " + Listed(written, 4) +
               ", including actions AWS adds later" + Conditional(i) + "; list the actions " +
               (options_.mode == RiskMode::kAudit ? Profile() + " needs" : "needed");
-  f.fix = NarrowedFix(i);
+  std::string more;
+  f.fix = NarrowedFix(i, &more);
+  f.message += more;
 }
 
 std::vector<Finding> AssessRisk(const Catalog& catalog, const PolicySet& policies,

@@ -100,7 +100,10 @@ class RiskAssessor {
                         const std::vector<Entry>& entries);
   void OverBroadResources(std::uint32_t i, const std::vector<Entry>& entries,
                           const StatementRisks& risks);
-  std::string NarrowedFix(std::uint32_t i);
+  // The statement narrowed to the required actions it grants on the required
+  // resources it reaches (audit only); when they need different resources,
+  // the first group, and `more` (if given) names the others.
+  std::optional<SuggestedStatement> NarrowedFix(std::uint32_t i, std::string* more);
 
   std::string Describe(std::uint32_t i) const;
   std::string Profile() const;

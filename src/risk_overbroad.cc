@@ -2,7 +2,6 @@
 // the narrowed statement every risk finding of an audit proposes (risk.h).
 #include <algorithm>
 #include <iterator>
-#include <nlohmann/json.hpp>
 #include <set>
 
 #include "iam_audit/catalog.h"
@@ -10,8 +9,6 @@
 
 namespace iam_audit {
 namespace {
-
-using Json = nlohmann::ordered_json;
 
 // Levels that make an extra action risky, riskiest first.
 struct RiskLevel {
@@ -48,17 +45,10 @@ std::string Join(const std::vector<std::string>& items) {
   return out;
 }
 
-Json StringOrList(const std::vector<std::string>& items) {
-  if (items.size() == 1) return items.front();
-  Json list = Json::array();
-  for (const std::string& s : items) list.push_back(s);
-  return list;
-}
-
 }  // namespace
 
-std::string RiskAssessor::NarrowedFix(std::uint32_t i) {
-  if (options_.mode != RiskMode::kAudit) return "";
+std::optional<SuggestedStatement> RiskAssessor::NarrowedFix(std::uint32_t i, std::string* more) {
+  if (options_.mode != RiskMode::kAudit) return std::nullopt;
   const Statement& stmt = *sources_[i];
   const std::vector<Entry> entries = Entries(i);
   // Required actions this statement grants, grouped by the required resources
@@ -89,31 +79,24 @@ std::string RiskAssessor::NarrowedFix(std::uint32_t i) {
       g->first.push_back(action);
     }
   }
-  if (groups.empty()) return "";
-  Json out = Json::array();
-  for (std::size_t k = 0; k < groups.size(); ++k) {
-    Json s = Json::object();
-    if (stmt.sid) s["Sid"] = k == 0 ? stmt.sid->value : stmt.sid->value + std::to_string(k + 1);
-    s["Effect"] = "Allow";
-    s["Action"] = StringOrList(groups[k].first);
-    s["Resource"] = StringOrList(groups[k].second);
-    if (!stmt.conditions.empty()) {
-      Json block = Json::object();
-      for (const ConditionClause& c : stmt.conditions) {
-        std::vector<std::string> values;
-        for (const LocatedString& v : c.values) values.push_back(v.value);
-        block[c.op.value][c.key.value] = StringOrList(values);
-      }
-      s["Condition"] = std::move(block);
-    }
-    out.push_back(std::move(s));
+  if (groups.empty()) return std::nullopt;
+  // The first group is the statement to use instead; the others (actions
+  // needed on other resources) are named in the message.
+  for (std::size_t k = 1; k < groups.size() && more; ++k) {
+    *more += "; also keep " + Join(groups[k].first) + " on " + Join(groups[k].second) +
+             " (a statement of their own)";
   }
-  if (out.size() == 1) return out.front().dump(2);
-  // Several statements: the policy document that replaces this statement.
-  Json policy = Json::object();
-  policy["Version"] = "2012-10-17";
-  policy["Statement"] = std::move(out);
-  return policy.dump(2);
+  SuggestedStatement s;
+  if (stmt.sid) s.sid = stmt.sid->value;
+  s.actions = groups.front().first;
+  s.resources = groups.front().second;
+  for (const ConditionClause& c : stmt.conditions) {
+    SuggestedCondition& out = s.conditions.emplace_back();
+    out.op = c.op.value;
+    out.key = c.key.value;
+    for (const LocatedString& v : c.values) out.values.push_back(v.value);
+  }
+  return s;
 }
 
 void RiskAssessor::OverBroadActions(std::uint32_t i, const ActionSet& granted,
@@ -180,7 +163,9 @@ void RiskAssessor::OverBroadActions(std::uint32_t i, const ActionSet& granted,
                 for (const std::string& l : levels) t += (t.empty() ? "" : "; ") + l;
                 return t;
               }();
-  f.fix = NarrowedFix(i);
+  std::string more;
+  f.fix = NarrowedFix(i, &more);
+  f.message += more;
 }
 
 void RiskAssessor::OverBroadResources(std::uint32_t i, const std::vector<Entry>& entries,
@@ -237,7 +222,7 @@ void RiskAssessor::OverBroadResources(std::uint32_t i, const std::vector<Entry>&
                             tail
                       : "Resource '" + entry.text + "' of " + Describe(i) + " allows " + action +
                             " (" + level + ")" + tail;
-      f.fix = NarrowedFix(i);
+      f.fix = NarrowedFix(i, nullptr);
     }
   }
 }

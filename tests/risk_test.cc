@@ -283,7 +283,7 @@ TEST(RiskTest, DeletingWhatTheToolDoesNotWriteIsDataDestruction) {
   EXPECT_THAT(f[0].message, HasSubstr("glue:DeleteTable"));
   EXPECT_THAT(f[0].message, HasSubstr("that can delete or overwrite data tool does not write"));
   // The fix keeps what is needed, on what it is needed on: nothing here.
-  EXPECT_EQ(f[0].fix, "");
+  EXPECT_FALSE(f[0].fix.has_value());
   // What the tool writes: nothing to report.
   EXPECT_THAT(AuditRisk({R"({"Effect": "Allow", "Action": ["s3:DeleteObject", "s3:PutObject",
       "s3:GetObject"], "Resource": "arn:aws:s3:::lake/dbt/*"})"},
@@ -306,7 +306,7 @@ TEST(RiskTest, TheFixNeverKeepsEveryResourceForWhatIsNeededOnLess) {
       kReqs);
   const Finding* d = Find(f, FindingId::kDataDestruction);
   ASSERT_NE(d, nullptr);
-  const auto fix = nlohmann::json::parse(d->fix);
+  const auto fix = nlohmann::json::parse(StatementText(d->fix));
   EXPECT_EQ(fix["Sid"], "Data");
   EXPECT_EQ(fix["Action"], nlohmann::json({"s3:DeleteObject", "s3:PutObject"}));
   EXPECT_EQ(fix["Resource"], "arn:aws:s3:::lake/dbt/*");
