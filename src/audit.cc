@@ -14,6 +14,7 @@
 #include "iam_audit/action_set.h"
 #include "iam_audit/catalog.h"
 #include "iam_audit/lint.h"
+#include "iam_audit/risk.h"
 
 namespace iam_audit {
 namespace {
@@ -105,54 +106,6 @@ SuggestedStatement AllowStatement(const std::string& sid, const std::vector<std:
   return s;
 }
 
-// `statement` with its Action replaced by `actions`.
-SuggestedStatement WithActions(const Statement& statement,
-                               const std::vector<std::string>& actions) {
-  SuggestedStatement s;
-  if (statement.sid) s.sid = statement.sid->value;
-  s.allow = statement.effect == Effect::kAllow;
-  s.actions = actions;
-  s.has_resource = statement.has_resource;
-  s.not_resource = statement.not_resource;
-  for (const LocatedString& r : statement.resources) s.resources.push_back(r.value);
-  for (const ConditionClause& c : statement.conditions) {
-    SuggestedCondition& out = s.conditions.emplace_back();
-    out.op = c.op.value;
-    out.key = c.key.value;
-    for (const LocatedString& v : c.values) out.values.push_back(v.value);
-  }
-  return s;
-}
-
-// Levels that make an extra action risky, riskiest first.
-struct RiskLevel {
-  AccessLevels bit;
-  std::string_view name;
-};
-constexpr RiskLevel kRiskOrder[] = {
-    {kAccessPermissionsManagement, "Permissions management"},
-    {kAccessWrite, "Write"},
-    {kAccessTagging, "Tagging"},
-};
-constexpr std::size_t kExamplesPerLevel = 3;
-
-// Words that make an action name stand out among those of its level, most
-// telling first (policy and ACL changes, then deletions), so that the examples
-// are the ones a reader recognises: s3:PutBucketPolicy before
-// s3:AssociateAccessGrantsIdentityCenter.
-constexpr std::string_view kRiskWords[] = {"Policy", "Acl", "Delete", "Permission"};
-
-// The index of the first risk word in `name`, or the number of words.
-std::size_t RiskRank(std::string_view name) {
-  std::size_t i = 0;
-  for (; i < std::size(kRiskWords); ++i) {
-    if (name.find(kRiskWords[i]) != std::string_view::npos) break;
-  }
-  return i;
-}
-
-constexpr std::size_t kResourcesListed = 4;
-
 // --- the auditor ---------------------------------------------------------------------
 
 class Auditor {
@@ -192,8 +145,6 @@ class Auditor {
   void ReportRequirement(std::size_t r, const LayerAnswer* layer, const DenyAnswer& deny,
                          Coverage coverage, bool from_deny, std::vector<std::string> missing,
                          AuditResult* out);
-  void OverBroadActions(AuditResult* out);
-  void OverBroadResources(AuditResult* out);
 
   StatementRef Ref(std::uint32_t i) const {
     const CompiledStatement& s = stmts_[i];
@@ -599,171 +550,6 @@ void Auditor::ReportRequirement(std::size_t r, const LayerAnswer* layer, const D
   AddFinding(std::move(f), key, out);
 }
 
-void Auditor::OverBroadActions(AuditResult* out) {
-  const std::size_t universe = catalog_.action_count();
-  ActionSet required(universe), services(universe);
-  std::set<std::string> prefixes;
-  for (const Requirement& req : reqs_) {
-    if (const auto id = catalog_.FindAction(req.action)) required.insert(*id);
-    prefixes.insert(Lower(req.action.substr(0, req.action.find(':'))));
-  }
-  for (const std::string& p : prefixes) {
-    const auto [first, last] = catalog_.ServiceActions(p);
-    services.InsertRange(first, last);
-  }
-  ActionSet granted(universe);
-  for (std::uint32_t i = 0; i < stmts_.size(); ++i) {
-    const CompiledStatement& s = stmts_[i];
-    if (s.kind() != PolicyKind::kIdentity || s.effect() != Effect::kAllow) continue;
-    granted.clear();
-    for (const ActionPattern& p : s.actions()) ExpandActionsInto(catalog_, p, granted);
-    if (s.not_action()) granted = granted.Complement();
-    ActionSet extra = granted & services;
-    extra -= required;
-    if (extra.empty()) continue;
-
-    // The extra actions per risk level (each under its riskiest), with the
-    // most telling names first, and their services.
-    std::vector<std::vector<ActionId>> by_level(std::size(kRiskOrder));
-    std::set<std::string> extra_services;
-    std::size_t extra_count = 0;
-    for (ActionId id : extra) {
-      ++extra_count;
-      extra_services.insert(std::string(catalog_.action_service(id)));
-      const AccessLevels access = catalog_.action_access(id);
-      for (std::size_t l = 0; l < std::size(kRiskOrder); ++l) {
-        if ((access & kRiskOrder[l].bit) != 0) {
-          by_level[l].push_back(id);
-          break;
-        }
-      }
-    }
-    std::vector<std::string> levels;
-    for (std::size_t l = 0; l < by_level.size(); ++l) {
-      std::vector<ActionId>& ids = by_level[l];
-      if (ids.empty()) continue;
-      // Most telling first: by risk word, then shorter (more general) names.
-      std::stable_sort(ids.begin(), ids.end(), [&](ActionId a, ActionId b) {
-        const std::string_view x = catalog_.action_name(a), y = catalog_.action_name(b);
-        return std::pair(RiskRank(x), x.size()) < std::pair(RiskRank(y), y.size());
-      });
-      std::vector<std::string> examples;
-      for (std::size_t k = 0; k < ids.size() && k < kExamplesPerLevel; ++k) {
-        examples.push_back(std::string(catalog_.action_service(ids[k])) + ":" +
-                           std::string(catalog_.action_name(ids[k])));
-      }
-      levels.push_back(std::to_string(ids.size()) + " " + std::string(kRiskOrder[l].name) + " (" +
-                       JoinStrings(examples, ", ") + (ids.size() > examples.size() ? ", ..." : "") +
-                       ")");
-    }
-    std::vector<std::string> service_list(extra_services.begin(), extra_services.end());
-    const bool other_services = !(granted - services).empty();
-
-    const Statement& stmt = Stmt(i);
-    Finding f = MakeFinding(FindingId::kOverBroadAction, s.file(), stmt.actions_where);
-    f.sid = s.sid();
-    std::vector<std::string> written;
-    for (const LocatedString& a : stmt.actions) written.push_back(a.value);
-    f.resource = "";
-    f.action = JoinStrings(written, ", ");
-    f.message = Describe(i) + (s.not_action() ? " (NotAction) allows " : " allows ") +
-                std::to_string(extra_count) + " " + JoinStrings(service_list, ", ") +
-                (extra_count == 1 ? " action" : " actions") + " that " +
-                (options_.profile_name.empty() ? "the profile" : options_.profile_name) +
-                " does not need";
-    if (other_services) f.message += ", and actions of other services";
-    if (!levels.empty()) f.message += "; riskiest: " + JoinStrings(levels, "; ");
-    std::vector<std::string> needed;
-    for (ActionId id : granted& required) {
-      needed.push_back(std::string(catalog_.action_service(id)) + ":" +
-                       std::string(catalog_.action_name(id)));
-    }
-    if (!needed.empty()) f.fix = WithActions(stmt, needed);
-    AddFinding(std::move(f), Key(i), out);
-  }
-}
-
-void Auditor::OverBroadResources(AuditResult* out) {
-  // Required Write / Tagging / Permissions-management actions and the
-  // resources each is required on.
-  constexpr AccessLevels kRisky = kAccessWrite | kAccessTagging | kAccessPermissionsManagement;
-  std::map<std::string, std::vector<int>> risky;  // action -> resource ids, in profile order
-  for (const Requirement& req : reqs_) {
-    if (req.resource_type == "*") continue;  // "*" is the only choice
-    AccessLevels access = req.access;
-    if (access == 0) {
-      if (const auto id = catalog_.FindAction(req.action)) access = catalog_.action_access(*id);
-    }
-    if ((access & kRisky) == 0) continue;
-    std::vector<int>& ids = risky[req.action];
-    const int id = ResourceId(req.resource);
-    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-  }
-  for (std::uint32_t i = 0; i < stmts_.size(); ++i) {
-    const CompiledStatement& s = stmts_[i];
-    if (s.kind() != PolicyKind::kIdentity || s.effect() != Effect::kAllow || !s.has_resource()) {
-      continue;
-    }
-    const Statement& stmt = Stmt(i);
-    for (const auto& [action, ids] : risky) {
-      if (!s.MatchesAction(action)) continue;
-      std::vector<std::string> needed;
-      for (int id : ids) needed.push_back(patterns_[static_cast<std::size_t>(id)].text());
-      if (needed.size() > kResourcesListed) {
-        const std::size_t more = needed.size() - kResourcesListed;
-        needed.resize(kResourcesListed);
-        needed.push_back("and " + std::to_string(more) + " more");
-      }
-      const std::string access = AccessLevelsToString(
-          catalog_.FindAction(action) ? catalog_.action_access(*catalog_.FindAction(action)) : 0);
-      const std::string tail =
-          " beyond what " +
-          (options_.profile_name.empty() ? std::string("the profile") : options_.profile_name) +
-          " needs it on: " + JoinStrings(needed, ", ");
-      const auto flag = [&](SourceLocation where, std::string resource, std::string message) {
-        Finding f = MakeFinding(FindingId::kOverBroadResource, s.file(), where);
-        f.sid = s.sid();
-        f.action = action;
-        f.resource = std::move(resource);
-        f.message = std::move(message);
-        AddFinding(std::move(f), Key(i), out);
-      };
-      if (s.not_resource()) {
-        // Everything but the listed resources: wider than needed whenever it
-        // reaches a required resource at all.
-        const RequestContext none;
-        const EvalContext env(none, MissingKeys::kUnknown);
-        const bool reaches = std::any_of(ids.begin(), ids.end(), [&](int id) {
-          return ResourceOutcome(i, {action, false, id}, env).extent != Extent::kNone;
-        });
-        if (!reaches) continue;
-        std::vector<std::string> listed;
-        for (const LocatedString& e : stmt.resources) listed.push_back(e.value);
-        flag(stmt.resources_where, "NotResource " + JoinStrings(listed, ", "),
-             Describe(i) + " allows " + action + " (" + access + ") on every resource but " +
-                 JoinStrings(listed, ", ") + "," + tail);
-        continue;
-      }
-      const std::vector<EntryPrep>& entries = entries_[i];
-      for (std::size_t e = 0; e < entries.size(); ++e) {
-        const ArnPattern* p = entries[e].fixed;
-        if (!p) continue;  // depends on policy variables: cannot tell
-        bool overlaps = false, covered = false;
-        for (int id : ids) {
-          const ArnPattern& req = patterns_[static_cast<std::size_t>(id)];
-          overlaps = overlaps || p->Overlaps(req);
-          covered = covered || req.Covers(*p);
-        }
-        if (!overlaps || covered) continue;
-        const LocatedString& entry = stmt.resources[e];
-        flag(entry.where, entry.value,
-             "Resource '" + entry.value + "' of " + Describe(i) + " allows " + action + " (" +
-                 access + ")" + tail);
-      }
-    }
-  }
-}
-
 AuditResult Auditor::Run() {
   AuditResult out;
   out.results.resize(reqs_.size());
@@ -782,8 +568,14 @@ AuditResult Auditor::Run() {
     AuditRequirement(r, context, &out);
   }
   if (options_.over_broad) {
-    OverBroadActions(&out);
-    OverBroadResources(&out);
+    // What the policies allow beyond the requirements, by risk (risk.h).
+    RiskOptions risk;
+    risk.mode = RiskMode::kAudit;
+    risk.profile_name = options_.profile_name;
+    risk.context = options_.context;
+    risk.accepted = options_.accepted_extras;
+    std::vector<Finding> risks = AssessRisk(catalog_, set_, ev_, reqs_, risk);
+    std::move(risks.begin(), risks.end(), std::back_inserter(out.findings));
   }
   if (options_.lint) {
     std::vector<Finding> lint = Lint(catalog_, set_, ev_);

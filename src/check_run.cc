@@ -155,6 +155,7 @@ void PrepareGroup(AuditGroup& group, const Catalog& catalog,
   group.report.requirements = profile.Requirements(bindings);
   group.audit_options.profile_name = profile.name();
   group.audit_options.context = ParseContext(s.context);
+  group.audit_options.accepted_extras = profile.accepted_extras();
 }
 
 std::string NeedsAProfile(const std::string& option, const CheckRequest& request,

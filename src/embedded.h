@@ -12,6 +12,9 @@ namespace iam_audit::embedded {
 // The catalog blob produced at build time by iam-audit-catalog-compiler.
 std::string_view CatalogBlob();
 
+// The risk table, rules/risk/risks.yaml (risk.h).
+std::string_view RiskTableYaml();
+
 // Built-in profiles: (name, YAML text), sorted by name.
 const std::vector<std::pair<std::string_view, std::string_view>>& Profiles();
 

@@ -15,7 +15,7 @@ namespace {
 using ascii::Lower;
 
 // The finding table. Append new kinds at the end; never rename an id.
-constexpr std::array<FindingRule, 39> kRules = {{
+constexpr std::array<FindingRule, 45> kRules = {{
     {FindingId::kMissingPermission, "missing-permission", "MissingPermission",
      FindingCategory::kAudit, Severity::kError, "Required permission not granted",
      "No Allow statement grants this action on the resource the profile requires (or a "
@@ -258,6 +258,45 @@ constexpr std::array<FindingRule, 39> kRules = {{
      "An Allow statement without conditions grants nothing because an unconditional Deny statement "
      "of the same policy denies every action it allows on every resource it names. Remove the "
      "Allow, or narrow the Deny."},
+    // Risk categories: what a policy allows beyond what the tool needs
+    // (risk.h). Severities here are the audit's; lint's come from the table.
+    {FindingId::kPrivilegeEscalation, "privilege-escalation", "PrivilegeEscalation",
+     FindingCategory::kRisk, Severity::kError, "Statement lets the principal gain more permissions",
+     "The statement allows a known privilege-escalation method (docs/risks.md lists them with "
+     "their sources): rewriting or attaching IAM policies, changing a trust policy or a "
+     "permissions boundary, creating keys or passwords for other users, passing any role to a "
+     "service that runs code, replacing a function's code, running commands on instances, "
+     "assuming any role. A principal with it can make itself an administrator. Remove the "
+     "actions, or scope them to named resources (and iam:PassRole with iam:PassedToService)."},
+    {FindingId::kCredentialsExposure, "credentials-exposure", "CredentialsExposure",
+     FindingCategory::kRisk, Severity::kError, "Statement allows reading credentials or secrets",
+     "The statement allows actions that return credentials or secrets (secretsmanager:"
+     "GetSecretValue, ssm:GetParameter, iam:CreateAccessKey, ecr:GetAuthorizationToken, "
+     "sts:GetFederationToken, redshift:GetClusterCredentials...) on every resource of their "
+     "type. Scope them to the secrets and parameters the principal needs, or remove them."},
+    {FindingId::kResourceExposure, "resource-exposure", "ResourceExposure", FindingCategory::kRisk,
+     Severity::kError, "Statement allows changing who can access resources",
+     "The statement allows actions that change a resource's access policy or share it (s3:"
+     "PutBucketPolicy, s3:PutObjectAcl, kms:PutKeyPolicy, kms:CreateGrant, lambda:AddPermission, "
+     "glue:PutResourcePolicy, lakeformation:GrantPermissions, ram:CreateResourceShare...): the "
+     "principal can open data to other accounts or to the public. Remove them."},
+    {FindingId::kDataDestruction, "data-destruction", "DataDestruction", FindingCategory::kRisk,
+     Severity::kError, "Statement allows deleting or overwriting data the tool does not write",
+     "The statement allows deleting or overwriting data outside what the tool writes (S3 "
+     "objects outside its write locations, Glue databases and tables it does not own, buckets, "
+     "KMS key deletion): a bug or a wrong setting can destroy data the tool never owned. Scope "
+     "the Resource to the tool's write locations (the suggested statement), or remove the "
+     "actions."},
+    {FindingId::kDataExfiltration, "data-exfiltration", "DataExfiltration", FindingCategory::kRisk,
+     Severity::kWarning, "Statement allows reading data the tool does not read",
+     "The statement allows reading data beyond what the tool reads (s3:GetObject, kms:Decrypt, "
+     "dynamodb:Scan... on other resources or on every resource). Scope the Resource to the "
+     "data the tool reads (the suggested statement)."},
+    {FindingId::kServiceWildcard, "service-wildcard", "ServiceWildcard", FindingCategory::kRisk,
+     Severity::kWarning, "Statement allows every action of a service",
+     "An Action entry \"service:*\" (or \"*\") allows every action of the service, including "
+     "the ones AWS adds later, when the principal needs a few. It is an error for \"*\" and for "
+     "iam, sts, kms and organizations (docs/risks.md). List the actions needed."},
 }};
 
 constexpr bool TableInIdOrder() {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -9,7 +11,9 @@
 #include "ascii.h"
 #include "iam_audit/catalog.h"
 #include "iam_audit/policy.h"
+#include "iam_audit/risk.h"
 #include "lint_internal.h"
+#include "suggest.h"
 
 namespace iam_audit {
 namespace lint {
@@ -237,10 +241,20 @@ LintResult Lint(const Catalog& catalog, const PolicySet& policies, const LintOpt
     return out;
   }
   out.findings = Lint(catalog, policies, *compiled.evaluator, options);
+  // --- risk hook (risk.h): what the policies allow that is dangerous in any
+  // policy (privilege-escalation, credentials-exposure... with lint's severities).
+  RiskOptions risk;
+  risk.mode = RiskMode::kLint;
+  std::vector<Finding> risks = AssessRisk(catalog, policies, *compiled.evaluator, {}, risk);
+  std::move(risks.begin(), risks.end(), std::back_inserter(out.findings));
+  // --- end of the risk hook
   SortFindings(out.findings);
   return out;
 }
 
-bool IsLintFinding(FindingId id) { return RuleFor(id).category == FindingCategory::kLint; }
+bool IsLintFinding(FindingId id) {
+  const FindingCategory c = RuleFor(id).category;
+  return c == FindingCategory::kLint || c == FindingCategory::kRisk;  // kRisk: the risk hook
+}
 
 }  // namespace iam_audit

@@ -32,8 +32,8 @@ using yaml_util::WhereInScalar;
 
 constexpr std::array<std::string_view, 4> kOrigins = {"documented", "code", "athena", "aws-doc"};
 
-constexpr std::array<std::string_view, 6> kTopKeys = {"name",    "description", "dbt_adapter",
-                                                      "sources", "variables",   "groups"};
+constexpr std::array<std::string_view, 7> kTopKeys = {
+    "name", "description", "dbt_adapter", "sources", "variables", "groups", "accepted_extras"};
 constexpr std::array<std::string_view, 3> kSourceKeys = {"id", "title", "url"};
 constexpr std::array<std::string_view, 7> kVariableKeys = {
     "type", "items", "required", "default", "description", "from", "dbt_field"};
@@ -121,6 +121,8 @@ class ProfileLoader {
         LoadVariables(v);
       } else if (key == "groups") {
         groups_node.emplace(v);
+      } else if (key == "accepted_extras") {
+        LoadAcceptedExtras(v);
       }
     });
     if (!top["name"]) Error(Where(top), "the profile has no 'name'");
@@ -529,6 +531,20 @@ class ProfileLoader {
       return;
     }
     g.when = std::move(*c);
+  }
+
+  // Actions the tool's users commonly grant beyond the requirements, accepted
+  // by the risk model (risk.h): each must match a catalog action.
+  void LoadAcceptedExtras(const YAML::Node& v) {
+    std::vector<YAML::Node> nodes;
+    if (!GetStringList(v, "accepted_extras", &profile_.accepted_extras_, &nodes)) return;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      const std::optional<ActionPattern> p = ActionPattern::Parse(profile_.accepted_extras_[i]);
+      if (!p || p->MatchesAllActions() || ExpandActions(catalog_, *p).empty()) {
+        Error(Where(nodes[i]), "accepted_extras: '" + profile_.accepted_extras_[i] +
+                                   "' is not an action (or pattern) of the catalog");
+      }
+    }
   }
 
   void LoadActions(const YAML::Node& v, ProfileGroup& g) {

@@ -85,11 +85,14 @@ bool HasFinding(const nlohmann::json& doc, const std::string& id, const std::str
 }
 
 // Without a profile the policies are linted only (lint.h): s3:* and glue:* on
-// "*" are over-broad for dbt, but not administrator access.
+// "*" are not administrator access, but glue:* lets the principal update a
+// development endpoint's SSH key (privilege-escalation, risk.h).
 TEST(CmdCheckAuditTest, WithoutProfileItOnlyLints) {
   const CommandResult r = RunCli({Example("over-broad.json")});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("glue:UpdateDevEndpoint on *;"));
+  EXPECT_THAT(r.out, HasSubstr("[privilege-escalation]"));
+  EXPECT_THAT(r.out, Not(HasSubstr("missing-permission")));
   EXPECT_EQ(r.err, "");
   const CommandResult bad = RunCli({"-"}, "{\"Statement\": 1}");
   EXPECT_EQ(bad.exit_code, 2);
@@ -152,18 +155,24 @@ TEST(CmdCheckAuditTest, GapsExampleNamesEachGap) {
   EXPECT_EQ(IdsOf(doc).count("over-broad-action"), 0u);
 }
 
-TEST(CmdCheckAuditTest, OverBroadExampleWarns) {
+// s3:* and glue:* on "*": errors (issue 11: "nothing dangerously more").
+TEST(CmdCheckAuditTest, OverBroadExampleFails) {
   const CommandResult r = RunCli(Args({Example("over-broad.json")}, {"--format", "json"}));
-  EXPECT_EQ(r.exit_code, 0) << "only warnings: " << r.out << r.err;
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   const nlohmann::json doc = ParseJson(r);
   const std::multiset<std::string> ids = IdsOf(doc);
   EXPECT_EQ(ids.count("over-broad-action"), 2u);  // s3:* and glue:*
   EXPECT_EQ(ids.count("missing-permission"), 0u);
-  EXPECT_TRUE(HasFinding(doc, "over-broad-resource", "s3:DeleteObject", "*"));
-  EXPECT_TRUE(HasFinding(doc, "over-broad-resource", "glue:DeleteTable", "*"));
-  EXPECT_FALSE(HasFinding(doc, "over-broad-resource", "s3:GetObject", "*"));  // Read
+  EXPECT_EQ(ids.count("data-destruction"), 2u);  // s3 objects, Glue tables
+  EXPECT_TRUE(HasFinding(doc, "data-destruction", "s3:DeleteBucket", "*"));
+  EXPECT_TRUE(HasFinding(doc, "resource-exposure", "s3:DeleteBucketPolicy", "*"));
+  EXPECT_TRUE(HasFinding(doc, "privilege-escalation", "glue:UpdateDevEndpoint", "*"));
+  EXPECT_TRUE(HasFinding(doc, "data-exfiltration", "s3:GetObject", "*"));
+  // Required Write actions without a risk row are over-broad-resource.
+  EXPECT_TRUE(HasFinding(doc, "over-broad-resource", "s3:AbortMultipartUpload", "*"));
+  EXPECT_FALSE(HasFinding(doc, "over-broad-resource", "s3:DeleteObject", "*"));  // counted above
 
-  EXPECT_EQ(RunCli(Args({Example("over-broad.json")}, {"--fail-on", "warning"})).exit_code, 1);
+  EXPECT_EQ(RunCli(Args({Example("over-broad.json")}, {"--fail-on", "never"})).exit_code, 0);
   EXPECT_EQ(RunCli(Args({Example("gaps.json")}, {"--fail-on", "never"})).exit_code, 0);
 }
 
@@ -240,11 +249,15 @@ TEST(CmdCheckAuditTest, InputAndProfileErrorsExitTwo) {
 TEST(CmdCheckAuditTest, EachAuditsFilesOnTheirOwn) {
   const std::vector<std::string> files = {Example("least-privilege.json"), Example("gaps.json")};
   // Together, the least-privilege policy fills every gap; what remains is
-  // the lint warning that gaps.json's S3List statement grants nothing.
+  // gaps.json's own trouble: its S3List statement grants nothing (lint) and
+  // what it allows on the source data (dbt only reads it) is data-destruction.
   const CommandResult together = RunCli(Args(files, {"--format", "json"}));
-  EXPECT_EQ(together.exit_code, 0) << together.out;
+  EXPECT_EQ(together.exit_code, 1) << together.out;
   for (const auto& f : ParseJson(together)["findings"]) {
-    EXPECT_EQ(f["id"], "resource-type-mismatch") << f;
+    EXPECT_THAT(f["id"].get<std::string>(),
+                ::testing::AnyOf("resource-type-mismatch", "data-destruction"))
+        << f;
+    EXPECT_EQ(f["file"], Example("gaps.json"));
   }
   const CommandResult each = RunCli(Args(files, {"--format", "json", "--each"}));
   EXPECT_EQ(each.exit_code, 1);

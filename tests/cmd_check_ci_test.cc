@@ -67,12 +67,14 @@ class CheckCiTest : public ::testing::Test {
     ASSERT_NE(at, std::string::npos);
     gap.replace(at, std::string("\"glue:GetDatabase\"").size(), "\"glue:GetDatabases\"");
     WriteFile(File("gap.json"), gap);
-    // good.json plus a statement that is wider than needed: warnings only.
+    // good.json plus a statement that is wider than needed: warnings only
+    // (glue:* would be errors: it deletes tables, risk.h).
     std::string broad = good_;
     const std::size_t open = broad.find('[');
-    broad.insert(open + 1,
-                 "\n    {\"Sid\": \"Everything\", \"Effect\": \"Allow\", \"Action\": \"glue:*\","
-                 " \"Resource\": \"*\"},");
+    broad.insert(
+        open + 1,
+        "\n    {\"Sid\": \"Everything\", \"Effect\": \"Allow\", \"Action\": \"glue:Create*\","
+        " \"Resource\": \"*\"},");
     WriteFile(File("broad.json"), broad);
     // Valid policies with lint findings (lint.h): an error, and a warning only.
     WriteFile(
@@ -249,9 +251,11 @@ TEST_F(CheckCiTest, LintFindingsInEveryFormatWithoutAProfile) {
   EXPECT_EQ(r.err, "");
   auto doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(doc["profile"], "");
-  EXPECT_EQ(doc["summary"]["error"], 1);
-  EXPECT_EQ(doc["summary"]["warning"], 1);
-  ASSERT_EQ(doc["findings"].size(), 2u) << r.out;
+  // Each file also has a risk finding (risk.h): administrator access is
+  // privilege-escalation; NotAction iam:* on objects allows changing their ACLs.
+  EXPECT_EQ(doc["summary"]["error"], 2);
+  EXPECT_EQ(doc["summary"]["warning"], 2);
+  ASSERT_EQ(doc["findings"].size(), 4u) << r.out;
   const auto& admin = doc["findings"][0];
   EXPECT_EQ(admin["id"], "allow-all-actions");
   EXPECT_EQ(admin["severity"], "error");
@@ -260,18 +264,31 @@ TEST_F(CheckCiTest, LintFindingsInEveryFormatWithoutAProfile) {
   EXPECT_EQ(admin["column"], 49);  // the "*" of Action
   EXPECT_EQ(admin["action"], "*");
   EXPECT_EQ(admin["resource"], "*");
-  EXPECT_EQ(doc["findings"][1]["id"], "allow-not-action");
-  EXPECT_EQ(doc["findings"][1]["file"], "notaction.json");
+  EXPECT_EQ(doc["findings"][1]["id"], "privilege-escalation");
+  EXPECT_EQ(doc["findings"][2]["id"], "allow-not-action");
+  EXPECT_EQ(doc["findings"][2]["file"], "notaction.json");
+  EXPECT_EQ(doc["findings"][3]["id"], "resource-exposure");
 
   r = Run({"admin.json", "notaction.json"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.out,
-            "admin.json:2:49: error: statement 'Admin' allows every action ('*') on every "
-            "resource: full administrator access [allow-all-actions]\n"
-            "notaction.json:2:23: warning: statement #1 allows every action except iam:* (Allow "
-            "with NotAction), in every service, including actions AWS adds later; list the "
-            "actions needed with Action instead [allow-not-action]\n"
-            "\nSummary: 2 files linted: 1 error, 1 warning, 0 notes\n");
+  EXPECT_EQ(
+      r.out,
+      "admin.json:2:49: error: statement 'Admin' allows every action ('*') on every "
+      "resource: full administrator access [allow-all-actions]\n"
+      "admin.json:2:49: error: statement 'Admin' allows 31 actions that can let the principal "
+      "gain more permissions (privilege escalation): iam:CreatePolicyVersion, "
+      "iam:SetDefaultPolicyVersion, iam:AttachGroupPolicy, iam:AttachRolePolicy, "
+      "iam:AttachUserPolicy and 26 more on *; rewrites (or rolls back to) a managed policy "
+      "version, including one attached to the principal itself (risk iam-policy-version) "
+      "[privilege-escalation]\n"
+      "notaction.json:2:23: warning: statement #1 allows every action except iam:* (Allow "
+      "with NotAction), in every service, including actions AWS adds later; list the "
+      "actions needed with Action instead [allow-not-action]\n"
+      "notaction.json:2:23: warning: statement #1 allows 2 actions that can change who can "
+      "access a resource: s3:PutObjectAcl, s3:PutObjectVersionAcl on arn:aws:s3:::b/*; "
+      "changes who can read or write a bucket or its objects (can make them public) (risk "
+      "s3-access-policy) [resource-exposure]\n"
+      "\nSummary: 2 files linted: 2 errors, 2 warnings, 0 notes\n");
   // A clean lint prints nothing.
   r = Run({"good.json"});
   EXPECT_EQ(r.exit_code, 0);
@@ -281,8 +298,9 @@ TEST_F(CheckCiTest, LintFindingsInEveryFormatWithoutAProfile) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "");
   doc = nlohmann::json::parse(ReadFile(File("lint.sarif")));
-  ASSERT_EQ(doc["runs"][0]["results"].size(), 1u);
+  ASSERT_EQ(doc["runs"][0]["results"].size(), 2u);
   EXPECT_EQ(doc["runs"][0]["results"][0]["ruleId"], "allow-all-actions");
+  EXPECT_EQ(doc["runs"][0]["results"][1]["ruleId"], "privilege-escalation");
   EXPECT_EQ(doc["runs"][0]["results"][0]["level"], "error");
   if (const std::optional<std::string> shared = testing::SharedDir()) {
     const auto schema =
@@ -295,7 +313,13 @@ TEST_F(CheckCiTest, LintFindingsInEveryFormatWithoutAProfile) {
   EXPECT_EQ(r.out,
             "::error file=admin.json,line=2,col=49,title=allow-all-actions::statement 'Admin' "
             "allows every action ('*') on every resource: full administrator access\n"
-            "iam-audit: lint: 1 error, 0 warnings, 0 notes\n");
+            "::error file=admin.json,line=2,col=49,title=privilege-escalation::statement 'Admin' "
+            "allows 31 actions that can let the principal gain more permissions (privilege "
+            "escalation): iam:CreatePolicyVersion, iam:SetDefaultPolicyVersion, "
+            "iam:AttachGroupPolicy, iam:AttachRolePolicy, iam:AttachUserPolicy and 26 more on *; "
+            "rewrites (or rolls back to) a managed policy version, including one attached to the "
+            "principal itself (risk iam-policy-version)\n"
+            "iam-audit: lint: 2 errors, 0 warnings, 0 notes\n");
 }
 
 TEST_F(CheckCiTest, LintOnlyIgnoresTheProfileButNotTheLint) {
@@ -315,8 +339,9 @@ TEST_F(CheckCiTest, LintOnlyIgnoresTheProfileButNotTheLint) {
   EXPECT_EQ(r.exit_code, 1);
   doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(doc["profile"], "");
-  ASSERT_EQ(doc["findings"].size(), 1u);
+  ASSERT_EQ(doc["findings"].size(), 2u);
   EXPECT_EQ(doc["findings"][0]["id"], "allow-all-actions");
+  EXPECT_EQ(doc["findings"][1]["id"], "privilege-escalation");
 }
 
 TEST_F(CheckCiTest, TheAuditIncludesTheLintFindings) {
@@ -326,11 +351,13 @@ TEST_F(CheckCiTest, TheAuditIncludesTheLintFindings) {
                   "\"iam:PassRole\", \"Resource\": \"arn:aws:iam::111122223333:role/*\"},");
   WriteFile(File("passrole.json"), passrole);
   CommandResult r = Run(Args({"passrole.json", "--format", "json"}));
-  EXPECT_EQ(r.exit_code, 0) << r.err;  // a warning
+  EXPECT_EQ(r.exit_code, 0) << r.err;  // warnings
   auto doc = nlohmann::json::parse(r.out);
-  ASSERT_EQ(doc["findings"].size(), 1u) << r.out;
-  EXPECT_EQ(doc["findings"][0]["id"], "pass-role-wildcard");
-  EXPECT_EQ(doc["findings"][0]["resource"], "arn:aws:iam::111122223333:role/*");
+  // pass-role-wildcard, and the extra action the profile does not need.
+  ASSERT_EQ(doc["findings"].size(), 2u) << r.out;
+  EXPECT_EQ(doc["findings"][0]["id"], "over-broad-action");
+  EXPECT_EQ(doc["findings"][1]["id"], "pass-role-wildcard");
+  EXPECT_EQ(doc["findings"][1]["resource"], "arn:aws:iam::111122223333:role/*");
   EXPECT_EQ(Run(Args({"passrole.json", "--fail-on", "warning"})).exit_code, 1);
   // The same finding without the profile.
   r = Run({"passrole.json", "--format", "json", "--fail-on", "warning"});
@@ -343,7 +370,7 @@ TEST_F(CheckCiTest, TheAuditIncludesTheLintFindings) {
 TEST_F(CheckCiTest, LintFindingsCanBeSuppressedAndBaselined) {
   WriteFile(File(".iam-audit.yaml"),
             "suppressions:\n"
-            "  - id: allow-all-actions\n"
+            "  - id: [allow-all-actions, privilege-escalation]\n"
             "    paths: admin.json\n"
             "    reason: the break-glass role\n"
             "  - id: missing-permission\n"
@@ -352,15 +379,18 @@ TEST_F(CheckCiTest, LintFindingsCanBeSuppressedAndBaselined) {
   CommandResult r = Run({"admin.json", "--format", "json"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   auto doc = nlohmann::json::parse(r.out);
-  ASSERT_EQ(doc["findings"].size(), 1u) << r.out;  // no stale-suppression for the audit's entry
+  // No stale-suppression for the audit's entry; administrator access is also
+  // privilege-escalation (risk.h), suppressed by the same entry.
+  ASSERT_EQ(doc["findings"].size(), 2u) << r.out;
   EXPECT_EQ(doc["findings"][0]["id"], "allow-all-actions");
   EXPECT_EQ(doc["findings"][0]["suppressed"]["reason"], "the break-glass role");
+  EXPECT_EQ(doc["findings"][1]["id"], "privilege-escalation");
   EXPECT_EQ(doc["summary"]["error"], 0);
-  EXPECT_EQ(doc["summary"]["suppressed"], 1);
+  EXPECT_EQ(doc["summary"]["suppressed"], 2);
   r = Run({"admin.json"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_THAT(r.out, HasSubstr("[allow-all-actions] [suppressed: the break-glass role]"));
-  EXPECT_THAT(r.out, HasSubstr("0 errors, 0 warnings, 0 notes (1 suppressed)"));
+  EXPECT_THAT(r.out, HasSubstr("0 errors, 0 warnings, 0 notes (2 suppressed)"));
 
   // A lint suppression that matches nothing is stale.
   r = Run({"good.json", "--config", ".iam-audit.yaml", "--format", "json"});

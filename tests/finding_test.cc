@@ -60,6 +60,13 @@ TEST(FindingTest, TableHasStableIdsAndDefaults) {
       {"policy-size-exceeds-quota", Severity::kError},
       {"duplicate-statement", Severity::kNote},
       {"statement-shadowed-by-deny", Severity::kNote},
+      // Risk categories (issue 11).
+      {"privilege-escalation", Severity::kError},
+      {"credentials-exposure", Severity::kError},
+      {"resource-exposure", Severity::kError},
+      {"data-destruction", Severity::kError},
+      {"data-exfiltration", Severity::kWarning},
+      {"service-wildcard", Severity::kWarning},
   };
   ASSERT_EQ(FindingRules().size(), expected.size());
   std::set<std::string_view> sarif_names;

@@ -117,8 +117,9 @@ TEST(ReportTest, JsonHasTheDocumentedShape) {
   EXPECT_EQ(doc["summary"]["error"], counts.error);
   EXPECT_EQ(doc["summary"]["warning"], counts.warning);
   EXPECT_EQ(doc["summary"]["note"], counts.note);
-  // denied DeleteObject + partial GetTable; kms missing is a note.
-  EXPECT_EQ(counts.error, 2u);
+  // denied DeleteObject + partial GetTable, and s3:* on "*" is resource-exposure
+  // and data-destruction (risk.h); kms missing is a note.
+  EXPECT_EQ(counts.error, 4u);
   EXPECT_EQ(counts.note, 1u);
 
   std::set<std::string> ids;
@@ -141,7 +142,8 @@ TEST(ReportTest, JsonHasTheDocumentedShape) {
   EXPECT_EQ(ids,
             (std::set<std::string>{"denied-permission", "partial-permission", "missing-permission",
                                    "conditional-permission", "over-broad-action",
-                                   "over-broad-resource", "unknown-action"}));
+                                   "resource-exposure", "data-destruction", "data-exfiltration",
+                                   "service-wildcard", "unknown-action"}));
 }
 
 // The JSON and SARIF writers stream their findings (report.cc); what they

@@ -65,8 +65,12 @@ struct AuditOptions {
   // Request context given by the user (--context): for each key it holds,
   // replaces the profile's values.
   RequestContext context;
-  bool over_broad = true;  // over-broad-action and over-broad-resource
-  bool lint = true;        // the lint rules (lint.h): unknown-action, allow-all-actions...
+  // The risk findings (risk.h): privilege-escalation... service-wildcard,
+  // over-broad-action and over-broad-resource.
+  bool over_broad = true;
+  // Actions the profile accepts beyond its requirements (Profile::accepted_extras()).
+  std::vector<std::string> accepted_extras;
+  bool lint = true;  // the lint rules (lint.h): unknown-action, allow-all-actions...
 };
 
 // Ordered from best to worst.

@@ -77,6 +77,13 @@ enum class FindingId : std::uint8_t {
   kPolicySizeExceedsQuota,
   kDuplicateStatement,
   kStatementShadowedByDeny,
+  // Risk categories (risk.h, rules/risk/risks.yaml): appended, ids never change.
+  kPrivilegeEscalation,
+  kCredentialsExposure,
+  kResourceExposure,
+  kDataDestruction,
+  kDataExfiltration,
+  kServiceWildcard,
 };
 
 // What produces a kind of finding. Lint rules run with or without a profile;

@@ -239,6 +239,9 @@ class Profile {
   const std::string& description() const { return description_; }
   const std::string& file() const { return file_; }
   const std::string& dbt_adapter() const { return dbt_adapter_; }  // "athena" or ""
+  // Actions (or patterns) granted beyond the requirements that the risk model
+  // accepts (risk.h): the profile's `accepted_extras`.
+  const std::vector<std::string>& accepted_extras() const { return accepted_extras_; }
   const std::vector<ProfileSource>& sources() const { return sources_; }
   const std::vector<ProfileVariable>& variables() const { return variables_; }
   const std::vector<ProfileGroup>& groups() const { return groups_; }
@@ -266,6 +269,7 @@ class Profile {
   std::string description_;
   std::string file_;
   std::string dbt_adapter_;
+  std::vector<std::string> accepted_extras_;
   std::vector<ProfileSource> sources_;
   std::vector<ProfileVariable> variables_;
   std::vector<std::size_t> default_order_;  // variable indexes, defaults' dependencies first

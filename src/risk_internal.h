@@ -1,0 +1,141 @@
+// The risk model's working state (risk.h), shared by src/risk.cc
+// (classification by the risk table) and src/risk_overbroad.cc (over-broad
+// findings and the narrowed fix).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "iam_audit/action_set.h"
+#include "iam_audit/arn_pattern.h"
+#include "iam_audit/risk.h"
+
+namespace iam_audit {
+
+class RiskAssessor {
+ public:
+  struct CompiledRow {
+    const RiskRow* row;
+    ActionSet actions;
+    ActionSet with_any;
+    std::vector<std::string> unless;  // lower-cased keys
+  };
+  // A table's rows expanded against a catalog, and the union of their actions.
+  struct CompiledRows {
+    std::vector<CompiledRow> rows;
+    ActionSet risky;
+    std::unordered_map<ActionId, std::vector<std::size_t>> rows_of;  // action -> rows
+  };
+  static CompiledRows Compile(const RiskTable& table, const Catalog& catalog);
+
+  RiskAssessor(const Catalog& catalog, const PolicySet& set, const Evaluator& ev,
+               std::span<const Requirement> reqs, const RiskOptions& options);
+  // Every finding, in statement order, with its fingerprint.
+  std::vector<Finding> Finish();
+
+ private:
+  // One Resource entry of a statement (or its whole NotResource).
+  struct Entry {
+    const ArnPattern* pattern;  // nullptr: a policy variable (or a NotResource)
+    bool everything;            // "*", or a NotResource without "*"
+    std::string text;
+    SourceLocation where;
+  };
+  struct RequiredAction {
+    bool wildcard_only = false;  // required on "*"
+    std::vector<int> patterns;   // ids into patterns_
+  };
+  struct CategoryHits {
+    std::vector<std::size_t> rows;  // table rows that matched, in table order
+    std::vector<ActionId> actions;  // riskiest first
+    std::vector<std::string> entries;
+  };
+  struct StatementRisks {
+    explicit StatementRisks(std::size_t universe) : reported(universe) {}
+    std::set<std::pair<ActionId, std::size_t>> pairs;  // (action, entry) reported
+    ActionSet reported;                                // actions reported in a category
+    std::map<FindingId, CategoryHits> by_category;
+  };
+
+  void PrepareRequirements();
+  int PatternId(const std::string& text);
+  bool Assessed(std::uint32_t i) const;
+  std::vector<Entry> Entries(std::uint32_t i) const;
+  // The action's resource types as patterns in the entry's partition, region
+  // and account: all of them, and those with many resources per account.
+  // A resource type whose name part has no '/' (an S3 bucket) is not reached
+  // by an entry with a '/' in its name part (an object pattern "bucket/*"),
+  // although "*" in a pattern also matches '/'.
+  struct GenericPattern {
+    const ArnPattern* pattern;
+    bool flat;  // the type's resource part has no '/'
+  };
+  struct GenericPatterns {
+    std::vector<GenericPattern> all;
+    std::vector<GenericPattern> many;
+  };
+  const GenericPatterns& Generics(ActionId id, const Entry& e);
+  bool Reaches(ActionId id, const Entry& e, bool every);
+  bool CoveredBy(const std::vector<int>& ids, const Entry& e) const;
+  bool Extra(ActionId id, const Entry& e) const;
+  bool Dangerous(ActionId id, const Entry& e, RiskScope scope);
+  bool Removed(ActionId id, const Entry& e, RiskScope scope);
+
+  std::vector<Finding> Run();
+  void AssessStatement(std::uint32_t i);
+  void Classify(std::uint32_t i, const ActionSet& granted, const std::vector<Entry>& entries,
+                StatementRisks* out);
+  void ReportCategory(std::uint32_t i, FindingId category, const CategoryHits& hits);
+  void ServiceWildcards(std::uint32_t i, const ActionSet& granted);
+  // risk_overbroad.cc
+  void OverBroadActions(std::uint32_t i, const ActionSet& granted, const ActionSet& reported,
+                        const std::vector<Entry>& entries);
+  void OverBroadResources(std::uint32_t i, const std::vector<Entry>& entries,
+                          const StatementRisks& risks);
+  // The statement narrowed to the required actions it grants on the required
+  // resources it reaches (audit only); when they need different resources,
+  // the first group, and `more` (if given) names the others.
+  std::optional<SuggestedStatement> NarrowedFix(std::uint32_t i, std::string* more);
+
+  std::string Describe(std::uint32_t i) const;
+  std::string Profile() const;
+  std::string Conditional(std::uint32_t i) const;
+  SourceLocation ActionEntryFor(std::uint32_t i, ActionId id) const;
+  Finding& Add(FindingId id, std::uint32_t i, SourceLocation where);
+
+  const Catalog& catalog_;
+  std::span<const Requirement> reqs_;
+  const RiskOptions& options_;
+  const RiskTable& table_;
+  std::span<const CompiledStatement> stmts_;
+  std::vector<const Statement*> sources_;
+  EvalContext env_;
+  std::optional<CompiledRows> own_rows_;  // when the shared compilation does not apply
+  const CompiledRows& compiled_;
+  const std::vector<CompiledRow>& rows_;
+  const ActionSet& risky_;  // every action of the table
+  ActionSet granted_;       // every action some assessed statement allows
+  ActionSet required_;      // every required action
+  ActionSet accepted_;      // the profile's accepted extras
+  ActionSet current_;       // the actions of the statement being assessed
+  std::vector<std::uint32_t> denies_;
+  std::map<int, std::vector<std::uint32_t>> caps_;  // 0 boundary, 1 session, 2+ SCP levels
+  std::unordered_map<ActionId, RequiredAction> required_at_;
+  std::unordered_map<std::size_t, std::vector<int>> touched_;  // service -> required patterns
+  std::unordered_map<std::size_t, std::vector<int>> owned_;    // service -> written patterns
+  std::unordered_map<std::string, int> pattern_ids_;
+  std::deque<ArnPattern> patterns_;  // stable addresses
+  std::unordered_map<std::string, GenericPatterns> generics_;
+  std::vector<Finding> findings_;
+  std::vector<std::string> keys_;  // StatementKey per finding
+};
+
+}  // namespace iam_audit

@@ -1,0 +1,377 @@
+// The risk model (risk.h): each category on the grant it is for and on its
+// near misses, the defusing conditions, Deny / boundary / SCP removing a
+// grant, audit vs lint severities, aggregation, the fix, and the table itself.
+#include "iam_audit/risk.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "iam_audit/catalog.h"
+#include "iam_audit/policy.h"
+#include "test_util.h"
+
+namespace iam_audit {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using testing::TestCatalog;
+
+Policy Parse(const std::string& text, const std::string& file = "policy.json") {
+  PolicyParseResult r = ParsePolicy(text, file);
+  EXPECT_TRUE(r.policy) << (r.errors.empty() ? "" : r.errors.front().ToString());
+  return r.policy ? std::move(*r.policy) : Policy();
+}
+
+std::string Doc(const std::vector<std::string>& statements) {
+  std::string text = "{\"Version\": \"2012-10-17\", \"Statement\": [\n";
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    text += statements[i] + (i + 1 < statements.size() ? ",\n" : "\n");
+  }
+  return text + "]}";
+}
+
+Requirement Req(const std::string& action, const std::string& resource) {
+  Requirement r;
+  r.group_id = "g";
+  r.action = action;
+  r.resource = resource;
+  const auto id = TestCatalog().FindAction(action);
+  r.resource_type = resource == "*" ? "*" : "t";
+  if (id) r.access = TestCatalog().action_access(*id);
+  return r;
+}
+
+std::vector<Finding> Assess(const PolicySet& set, const std::vector<Requirement>& reqs,
+                            RiskMode mode, std::vector<std::string> accepted = {}) {
+  auto compiled = Evaluator::Compile(set);
+  EXPECT_THAT(compiled.errors, IsEmpty());
+  if (!compiled.evaluator) return {};
+  RiskOptions options;
+  options.mode = mode;
+  options.profile_name = "tool";
+  options.accepted = std::move(accepted);
+  return AssessRisk(TestCatalog(), set, *compiled.evaluator, reqs, options);
+}
+
+std::vector<Finding> LintRisk(const std::vector<std::string>& statements) {
+  PolicySet set;
+  set.identity.push_back(Parse(Doc(statements)));
+  return Assess(set, {}, RiskMode::kLint);
+}
+
+std::vector<Finding> AuditRisk(const std::vector<std::string>& statements,
+                               const std::vector<Requirement>& reqs,
+                               std::vector<std::string> accepted = {}) {
+  PolicySet set;
+  set.identity.push_back(Parse(Doc(statements)));
+  return Assess(set, reqs, RiskMode::kAudit, std::move(accepted));
+}
+
+std::vector<std::string> Ids(const std::vector<Finding>& findings) {
+  std::vector<std::string> out;
+  for (const Finding& f : findings) out.emplace_back(f.name());
+  return out;
+}
+
+const Finding* Find(const std::vector<Finding>& findings, FindingId id) {
+  for (const Finding& f : findings) {
+    if (f.id == id) return &f;
+  }
+  return nullptr;
+}
+
+// The dbt-like requirements of the audit tests: read raw/, write dbt/.
+const std::vector<Requirement> kReqs = {
+    Req("s3:GetObject", "arn:aws:s3:::lake/raw/*"),
+    Req("s3:GetObject", "arn:aws:s3:::lake/dbt/*"),
+    Req("s3:PutObject", "arn:aws:s3:::lake/dbt/*"),
+    Req("s3:DeleteObject", "arn:aws:s3:::lake/dbt/*"),
+    Req("glue:GetTable", "arn:aws:glue:eu-west-1:111122223333:table/raw/*"),
+    Req("glue:DeleteTable", "arn:aws:glue:eu-west-1:111122223333:table/dbt/*"),
+};
+
+TEST(RiskTableTest, TheBuiltinTableLoadsAgainstTheCatalog) {
+  // Every action name of the embedded table exists (BuiltinRiskTable does not
+  // check names, for speed; this does).
+  const std::string file = std::string(IAM_AUDIT_SOURCE_DIR) + "/rules/risk/risks.yaml";
+  const std::string text = testing::ReadFile(file);
+  const RiskTableLoadResult r = LoadRiskTable(text, file, &TestCatalog());
+  ASSERT_THAT(r.errors, IsEmpty()) << r.errors.front().ToString();
+  EXPECT_GE(r.table->rows.size(), 30u);
+  EXPECT_EQ(BuiltinRiskTable().rows.size(), r.table->rows.size());
+  for (const RiskRow& row : r.table->rows) {
+    EXPECT_FALSE(row.why.empty()) << row.id;
+    EXPECT_FALSE(row.sources.empty()) << row.id;
+  }
+  // Lint defaults differ from audit defaults, as data.
+  EXPECT_EQ(r.table->SeverityOf(FindingId::kCredentialsExposure, RiskMode::kAudit),
+            Severity::kError);
+  EXPECT_EQ(r.table->SeverityOf(FindingId::kCredentialsExposure, RiskMode::kLint),
+            Severity::kWarning);
+  EXPECT_EQ(r.table->SeverityOf(FindingId::kDataExfiltration, RiskMode::kLint), Severity::kNote);
+}
+
+TEST(RiskTableTest, BadTablesAreRejectedWithLocations) {
+  const std::string text = R"(categories:
+  privilege-escalation: {audit: error, lint: fatal}
+  made-up: {audit: error, lint: error}
+service_wildcard: {audit: warning, lint: note, raised: {audit: error, lint: warning}, raised_services: [iam]}
+sources:
+  a: A source
+risks:
+  - id: x
+    category: privilege-escalation
+    actions: [iam:NoSuchAction]
+    scope: everywhere
+    why: w
+    source: [b]
+)";
+  const RiskTableLoadResult r = LoadRiskTable(text, "t.yaml", &TestCatalog());
+  ASSERT_FALSE(r.table);
+  std::vector<std::string> messages;
+  for (const Diagnostic& d : r.errors) messages.push_back(d.ToString());
+  EXPECT_THAT(messages, ::testing::Contains(HasSubstr("t.yaml:2:")));  // severity fatal
+  EXPECT_THAT(messages, ::testing::Contains(HasSubstr("unknown risk category 'made-up'")));
+  EXPECT_THAT(messages, ::testing::Contains(HasSubstr("'iam:NoSuchAction' matches no action")));
+  EXPECT_THAT(messages, ::testing::Contains(HasSubstr("unknown scope 'everywhere'")));
+  EXPECT_THAT(messages, ::testing::Contains(HasSubstr("unknown source 'b'")));
+}
+
+// --- privilege-escalation ---------------------------------------------------------
+
+TEST(RiskTest, PolicyRewritingOnEveryPolicyIsPrivilegeEscalation) {
+  const auto f = LintRisk({R"({"Effect": "Allow", "Action": ["iam:CreatePolicyVersion",
+      "iam:AttachRolePolicy"], "Resource": "*"})"});
+  ASSERT_THAT(Ids(f), ElementsAre("privilege-escalation"));
+  EXPECT_EQ(f[0].severity, Severity::kError);
+  EXPECT_EQ(f[0].action, "iam:CreatePolicyVersion");  // the riskiest first
+  EXPECT_THAT(f[0].message, HasSubstr("allows 2 actions"));
+  EXPECT_THAT(f[0].message, HasSubstr("iam:AttachRolePolicy"));
+  EXPECT_EQ(f[0].where, (SourceLocation{2, 32}));  // the Action entry granting it
+  // On one named policy it is not "every policy".
+  EXPECT_THAT(LintRisk({R"({"Effect": "Allow", "Action": "iam:CreatePolicyVersion",
+      "Resource": "arn:aws:iam::111122223333:policy/dbt-boundary"})"}),
+              IsEmpty());
+  // The caller's own user (a policy variable) is not every user.
+  EXPECT_THAT(LintRisk({R"({"Effect": "Allow", "Action": "iam:CreateAccessKey",
+      "Resource": "arn:aws:iam::111122223333:user/${aws:username}"})"}),
+              IsEmpty());
+}
+
+TEST(RiskTest, PassRoleNeedsAComputeServiceAndIsDefusedByPassedToService) {
+  const std::string pass = R"({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"})";
+  const std::string run = R"({"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"})";
+  // PassRole alone: only the lint rule pass-role-wildcard (lint.h), not a risk.
+  EXPECT_THAT(Ids(LintRisk({pass})), Not(::testing::Contains("privilege-escalation")));
+  const auto both = LintRisk({pass, run});
+  const Finding* f = Find(both, FindingId::kPrivilegeEscalation);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->action, "iam:PassRole");
+  EXPECT_THAT(f->message, HasSubstr("with ec2:RunInstances"));
+  // Named roles, or iam:PassedToService: fine.
+  EXPECT_EQ(Find(LintRisk({R"({"Effect": "Allow", "Action": "iam:PassRole",
+      "Resource": "arn:aws:iam::111122223333:role/dbt-*"})",
+                           run}),
+                 FindingId::kPrivilegeEscalation),
+            nullptr);
+  EXPECT_EQ(Find(LintRisk({R"({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+      "Condition": {"StringEquals": {"iam:PassedToService": "glue.amazonaws.com"}}})",
+                           run}),
+                 FindingId::kPrivilegeEscalation),
+            nullptr);
+  // A negated condition does not defuse it.
+  EXPECT_NE(Find(LintRisk({R"({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+      "Condition": {"StringNotEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}})",
+                           run}),
+                 FindingId::kPrivilegeEscalation),
+            nullptr);
+}
+
+TEST(RiskTest, AnUndecidedConditionStillCountsMarkedConditional) {
+  const auto f = LintRisk({R"({"Effect": "Allow", "Action": "iam:PutRolePolicy", "Resource": "*",
+      "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}})"});
+  ASSERT_THAT(Ids(f), ElementsAre("privilege-escalation"));
+  EXPECT_THAT(f[0].message, HasSubstr("conditional"));
+}
+
+TEST(RiskTest, DenyBoundaryAndScpRemoveTheGrant) {
+  const std::string grant =
+      R"({"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "*"})";
+  PolicySet set;
+  set.identity.push_back(Parse(Doc({grant,
+                                    R"({"Effect": "Deny", "Action": "iam:Attach*",
+      "Resource": "*"})"})));
+  EXPECT_THAT(Assess(set, {}, RiskMode::kLint), IsEmpty());
+  // A Deny on part of the roles does not remove the grant on every role.
+  set.identity = {Parse(Doc({grant, R"({"Effect": "Deny", "Action": "iam:Attach*",
+      "Resource": "arn:aws:iam::111122223333:role/admin"})"}))};
+  EXPECT_THAT(Ids(Assess(set, {}, RiskMode::kLint)), ElementsAre("privilege-escalation"));
+  // A Deny under an undecided condition does not either.
+  set.identity = {Parse(Doc({grant, R"({"Effect": "Deny", "Action": "iam:*", "Resource": "*",
+      "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}})"}))};
+  EXPECT_THAT(Ids(Assess(set, {}, RiskMode::kLint)), ElementsAre("privilege-escalation"));
+  // A boundary without IAM, an SCP level scoping it to named roles.
+  set.identity = {Parse(Doc({grant}))};
+  set.boundary =
+      Parse(Doc({R"({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})"}), "boundary.json");
+  EXPECT_THAT(Assess(set, {}, RiskMode::kLint), IsEmpty());
+  set.boundary.reset();
+  set.scps.push_back({Parse(Doc({R"({"Effect": "Allow", "Action": "iam:*",
+      "Resource": "arn:aws:iam::*:role/app-*"})"}),
+                            "scp.json")});
+  EXPECT_THAT(Assess(set, {}, RiskMode::kLint), IsEmpty());
+}
+
+// --- credentials-exposure -----------------------------------------------------------
+
+TEST(RiskTest, SecretsOnEverySecretAreCredentialsExposure) {
+  const auto lint = LintRisk(
+      {R"({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"})"});
+  ASSERT_THAT(Ids(lint), ElementsAre("credentials-exposure"));
+  EXPECT_EQ(lint[0].severity, Severity::kWarning);  // lint's default
+  const auto audit = AuditRisk(
+      {R"({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"})"},
+      kReqs);
+  ASSERT_NE(Find(audit, FindingId::kCredentialsExposure), nullptr);
+  EXPECT_EQ(Find(audit, FindingId::kCredentialsExposure)->severity, Severity::kError);
+  // One named secret: not every secret.
+  EXPECT_THAT(LintRisk({R"({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+      "Resource": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:dbt-*"})"}),
+              IsEmpty());
+  // A wildcard-only action: only "*" grants it.
+  EXPECT_THAT(
+      Ids(LintRisk(
+          {R"({"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"})"})),
+      ElementsAre("credentials-exposure"));
+}
+
+// --- resource-exposure ----------------------------------------------------------------
+
+TEST(RiskTest, PolicyAndAclChangesAreResourceExposure) {
+  const auto f = LintRisk({R"({"Effect": "Allow", "Action": ["s3:PutBucketPolicy",
+      "s3:PutObjectAcl"], "Resource": ["arn:aws:s3:::lake", "arn:aws:s3:::lake/*"]})"});
+  ASSERT_THAT(Ids(f), ElementsAre("resource-exposure"));
+  EXPECT_THAT(f[0].message, HasSubstr("allows 2 actions"));
+  // A bucket-level action on an object ARN grants nothing.
+  EXPECT_THAT(LintRisk({R"({"Effect": "Allow", "Action": "s3:PutBucketPolicy",
+      "Resource": "arn:aws:s3:::lake/*"})"}),
+              IsEmpty());
+  // kms:CreateGrant for AWS resources only is defused.
+  EXPECT_THAT(LintRisk({R"({"Effect": "Allow", "Action": "kms:CreateGrant", "Resource": "*",
+      "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}})"}),
+              IsEmpty());
+}
+
+// --- data-destruction -----------------------------------------------------------------
+
+TEST(RiskTest, DeletingWhatTheToolDoesNotWriteIsDataDestruction) {
+  // The source bucket and database, which dbt only reads.
+  const auto f = AuditRisk({R"({"Effect": "Allow", "Action": ["s3:DeleteObject",
+      "glue:DeleteTable"], "Resource": ["arn:aws:s3:::lake/raw/*",
+      "arn:aws:glue:eu-west-1:111122223333:table/raw/*"]})"},
+                           kReqs);
+  ASSERT_THAT(Ids(f), ElementsAre("data-destruction"));
+  EXPECT_EQ(f[0].severity, Severity::kError);
+  EXPECT_THAT(f[0].message, HasSubstr("s3:DeleteObject"));
+  EXPECT_THAT(f[0].message, HasSubstr("glue:DeleteTable"));
+  EXPECT_THAT(f[0].message, HasSubstr("that can delete or overwrite data tool does not write"));
+  // The fix keeps what is needed, on what it is needed on: nothing here.
+  EXPECT_FALSE(f[0].fix.has_value());
+  // What the tool writes: nothing to report.
+  EXPECT_THAT(AuditRisk({R"({"Effect": "Allow", "Action": ["s3:DeleteObject", "s3:PutObject",
+      "s3:GetObject"], "Resource": "arn:aws:s3:::lake/dbt/*"})"},
+                        kReqs),
+              IsEmpty());
+  // In lint, only on every resource (a warning).
+  EXPECT_THAT(LintRisk({R"({"Effect": "Allow", "Action": "s3:DeleteObject",
+      "Resource": "arn:aws:s3:::lake/raw/*"})"}),
+              IsEmpty());
+  const auto lint =
+      LintRisk({R"({"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "*"})"});
+  ASSERT_THAT(Ids(lint), ElementsAre("data-destruction"));
+  EXPECT_EQ(lint[0].severity, Severity::kWarning);
+}
+
+TEST(RiskTest, TheFixNeverKeepsEveryResourceForWhatIsNeededOnLess) {
+  const auto f = AuditRisk(
+      {R"({"Sid": "Data", "Effect": "Allow", "Action": ["s3:DeleteObject", "s3:PutObject"],
+      "Resource": "*"})"},
+      kReqs);
+  const Finding* d = Find(f, FindingId::kDataDestruction);
+  ASSERT_NE(d, nullptr);
+  const auto fix = nlohmann::json::parse(StatementText(d->fix));
+  EXPECT_EQ(fix["Sid"], "Data");
+  EXPECT_EQ(fix["Action"], nlohmann::json({"s3:DeleteObject", "s3:PutObject"}));
+  EXPECT_EQ(fix["Resource"], "arn:aws:s3:::lake/dbt/*");
+}
+
+// --- data-exfiltration ------------------------------------------------------------------
+
+TEST(RiskTest, ReadingBeyondWhatTheToolReadsIsDataExfiltration) {
+  const auto f = AuditRisk(
+      {R"({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::lake/*"})"},
+      kReqs);
+  ASSERT_THAT(Ids(f), ElementsAre("data-exfiltration"));
+  EXPECT_EQ(f[0].severity, Severity::kWarning);
+  EXPECT_THAT(AuditRisk({R"({"Effect": "Allow", "Action": "s3:GetObject",
+      "Resource": ["arn:aws:s3:::lake/raw/*", "arn:aws:s3:::lake/dbt/*"]})"},
+                        kReqs),
+              IsEmpty());
+  // kms:Decrypt through a service only is defused.
+  EXPECT_THAT(LintRisk({R"({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
+      "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}})"}),
+              IsEmpty());
+  const auto lint = LintRisk({R"({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"})"});
+  ASSERT_THAT(Ids(lint), ElementsAre("data-exfiltration"));
+  EXPECT_EQ(lint[0].severity, Severity::kNote);
+}
+
+// --- service-wildcard, over-broad, accepted extras ------------------------------------
+
+TEST(RiskTest, ServiceWildcardsAreErrorsForIamAndWarningsOtherwise) {
+  const auto iam = AuditRisk(
+      {R"({"Effect": "Allow", "Action": "iam:*", "Resource": "arn:aws:iam::111122223333:role/x"})"},
+      kReqs);
+  ASSERT_NE(Find(iam, FindingId::kServiceWildcard), nullptr);
+  EXPECT_EQ(Find(iam, FindingId::kServiceWildcard)->severity, Severity::kError);
+  const auto ec2 =
+      AuditRisk({R"({"Effect": "Allow", "Action": "cloudwatch:*", "Resource": "*"})"}, kReqs);
+  ASSERT_NE(Find(ec2, FindingId::kServiceWildcard), nullptr);
+  EXPECT_EQ(Find(ec2, FindingId::kServiceWildcard)->severity, Severity::kWarning);
+  EXPECT_EQ(Find(LintRisk({R"({"Effect": "Allow", "Action": "cloudwatch:*", "Resource": "*"})"}),
+                 FindingId::kServiceWildcard)
+                ->severity,
+            Severity::kNote);
+}
+
+TEST(RiskTest, OtherExtrasAreOverBroadAndAcceptedExtrasAreNot) {
+  const std::string list =
+      R"({"Effect": "Allow", "Action": ["athena:ListWorkGroups", "glue:GetDatabases"],
+      "Resource": "*"})";
+  const auto f = AuditRisk({list}, kReqs);
+  ASSERT_THAT(Ids(f), ElementsAre("over-broad-action"));
+  EXPECT_EQ(f[0].severity, Severity::kNote);  // List and Read only
+  EXPECT_THAT(f[0].message, HasSubstr("allows 2 athena, glue actions that tool does not need"));
+  EXPECT_THAT(AuditRisk({list}, kReqs, {"athena:ListWorkGroups", "glue:GetDatabases"}), IsEmpty());
+  const auto write = AuditRisk(
+      {R"({"Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*"})"}, kReqs);
+  ASSERT_THAT(Ids(write), ElementsAre("over-broad-action"));
+  EXPECT_EQ(write[0].severity, Severity::kWarning);
+  // Nothing of this in lint: it has no profile to compare with.
+  EXPECT_THAT(LintRisk({list}), IsEmpty());
+}
+
+TEST(RiskTest, AdministratorAccessIsPrivilegeEscalationOnly) {
+  const auto f = LintRisk({R"({"Effect": "Allow", "Action": "*", "Resource": "*"})"});
+  EXPECT_THAT(Ids(f), ElementsAre("privilege-escalation"));  // beside allow-all-actions (lint.h)
+}
+
+}  // namespace
+}  // namespace iam_audit
