@@ -84,6 +84,10 @@ struct CheckOptions {
   bool each = false;
   std::string boundary;
   std::vector<std::string> scps;
+  std::vector<std::string> resource_policies;  // ARN=FILE
+  std::vector<std::string> rcps;
+  std::string principal_arn;
+  std::string principal_account;
 
   // CI gate and pre-commit.
   std::string config;
@@ -105,6 +109,32 @@ struct CheckOptions {
 
 // Reads and parses one policy file, printing its diagnostics. nullopt when it
 // is unreadable or invalid.
+std::optional<Policy> LoadPolicy(const std::string& path, Context& ctx);
+
+// --resource-policy ARN=FILE, --rcp FILE, --principal-arn, --principal-account
+// into `caps` (shared by every audit run). False when a file is invalid.
+bool LoadResourceSide(const CheckOptions& options, Context& ctx, PolicySet& caps) {
+  bool valid = true;
+  for (const std::string& arg : options.resource_policies) {
+    const std::size_t eq = arg.find('=');
+    if (!arg.starts_with("arn:") || eq == std::string::npos) {
+      throw InputError("--resource-policy " + Quoted(arg) +
+                       ": expected ARN=FILE (the resource's ARN, then its policy file)");
+    }
+    std::optional<Policy> p = LoadPolicy(arg.substr(eq + 1), ctx);
+    if (p) caps.resource_policies.push_back({arg.substr(0, eq), "", std::move(*p)});
+    valid = valid && p.has_value();
+  }
+  for (const std::string& path : options.rcps) {
+    std::optional<Policy> p = LoadPolicy(path, ctx);
+    if (p) caps.rcps.push_back({std::move(*p)});
+    valid = valid && p.has_value();
+  }
+  caps.principal = options.principal_arn;
+  caps.principal_account = options.principal_account;
+  return valid;
+}
+
 std::optional<Policy> LoadPolicy(const std::string& path, Context& ctx) {
   SourceFile source;
   try {
@@ -314,6 +344,7 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
       if (p) caps.scps.push_back({std::move(*p)});
       valid = valid && p.has_value();
     }
+    valid = LoadResourceSide(options, ctx, caps) && valid;
   }
   if (!valid) return kExitUsage;
 
@@ -337,6 +368,7 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
     PolicySet set = caps;
     set.identity = std::move(subject.policies.identity);
     if (!set.boundary) set.boundary = std::move(subject.policies.boundary);
+    AddSubjectResourceSide(subject, set);
     runs.push_back({g, {file}, std::move(label), subject.where, std::move(set), {}});
   };
   for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -477,6 +509,21 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
       ->type_name("NAME|ARN");
   cmd->add_option("--boundary", options->boundary, "Permissions boundary policy")
       ->type_name("FILE");
+  cmd->add_option("--resource-policy", options->resource_policies,
+                  "The resource-based policy of a resource the profile needs: a bucket, KMS key, "
+                  "role (trust policy) or Glue catalog ARN, then its policy file (repeatable)")
+      ->type_name("ARN=FILE");
+  cmd->add_option("--rcp", options->rcps,
+                  "Resource control policy, one per organization level, root first (repeatable)")
+      ->type_name("FILE");
+  cmd->add_option("--principal-arn", options->principal_arn,
+                  "The audited principal's ARN, for resource policies' Principal (a file's own "
+                  "principals carry theirs)")
+      ->type_name("ARN");
+  cmd->add_option("--principal-account", options->principal_account,
+                  "The audited principal's account, when its ARN is not known (cross-account "
+                  "decisions)")
+      ->type_name("ID");
   cmd->add_option("--scp", options->scps,
                   "Service control policy, one per organization level, root first (repeatable)")
       ->type_name("FILE")
@@ -511,7 +558,8 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
   cmd->callback([options, cmd, &ctx] {
     options->audit_options_given.clear();
     for (const char* name :
-         {"--var", "--dbt-profiles", "--context", "--each", "--boundary", "--scp"}) {
+         {"--var", "--dbt-profiles", "--context", "--each", "--boundary", "--scp",
+          "--resource-policy", "--rcp", "--principal-arn", "--principal-account"}) {
       if (cmd->get_option(name)->count() > 0) options->audit_options_given.push_back(name);
     }
     ctx.exit_code = RunCheck(*options, ctx);

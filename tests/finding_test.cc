@@ -17,12 +17,13 @@ using ::testing::StartsWith;
 TEST(FindingTest, TableHasStableIdsAndDefaults) {
   // The ids are a public interface (JSON, SARIF, suppressions, baselines).
   const std::vector<std::pair<std::string, Severity>> expected = {
-      {"missing-permission", Severity::kError},    {"denied-permission", Severity::kError},
-      {"partial-permission", Severity::kError},    {"conditional-permission", Severity::kWarning},
-      {"over-broad-action", Severity::kWarning},   {"over-broad-resource", Severity::kWarning},
-      {"unknown-action", Severity::kWarning},      {"stale-suppression", Severity::kWarning},
-      {"expired-suppression", Severity::kWarning}, {"allow-all-actions", Severity::kError},
-      {"allow-not-action", Severity::kWarning},    {"pass-role-wildcard", Severity::kWarning},
+      {"missing-permission", Severity::kError},     {"denied-permission", Severity::kError},
+      {"partial-permission", Severity::kError},     {"conditional-permission", Severity::kWarning},
+      {"over-broad-action", Severity::kWarning},    {"over-broad-resource", Severity::kWarning},
+      {"unknown-action", Severity::kWarning},       {"stale-suppression", Severity::kWarning},
+      {"expired-suppression", Severity::kWarning},  {"allow-all-actions", Severity::kError},
+      {"allow-not-action", Severity::kWarning},     {"pass-role-wildcard", Severity::kWarning},
+      {"resource-policy-denied", Severity::kError}, {"resource-policy-not-given", Severity::kNote},
   };
   ASSERT_EQ(FindingRules().size(), expected.size());
   std::set<std::string_view> sarif_names;
