@@ -103,6 +103,30 @@ TEST(PolicySourceResourceTest, ReadsTrustPoliciesOfAuthorizationDetails) {
   EXPECT_EQ(r.resource_policies[0].policy.arn, "arn:aws:iam::111122223333:role/dbt");
 }
 
+TEST(PolicySourceResourceTest, ReadsCloudFormationResourcePolicies) {
+  const std::string tmpl = R"({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
+    "Lake": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "acme-data-lake"}},
+    "LakePolicy": {"Type": "AWS::S3::BucketPolicy", "Properties": {
+      "Bucket": {"Ref": "Lake"}, "PolicyDocument": )" +
+                           kTlsOnly + R"(}},
+    "Key": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": )" +
+                           KeyPolicy(true) + R"(}},
+    "Dbt": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "dbt-runner",
+      "AssumeRolePolicyDocument": )" +
+                           kTrust + R"(}}}})";
+  PolicySourceOptions options;
+  options.variables["AWS::AccountId"] = "111122223333";
+  const PolicySourceResult r = LoadPolicySource({"t.json", "t.json", tmpl}, options);
+  ASSERT_TRUE(r.ok()) << r.errors[0].ToString();
+  // The key's ARN is known only once deployed: its policy cannot be matched.
+  ASSERT_EQ(r.resource_policies.size(), 2u);
+  EXPECT_EQ(r.resource_policies[0].name, "AWS::S3::BucketPolicy LakePolicy");
+  EXPECT_EQ(r.resource_policies[0].policy.arn, "arn:aws:s3:::acme-data-lake");
+  EXPECT_EQ(r.resource_policies[1].policy.arn, kRoleArn);
+  ASSERT_EQ(r.subjects.size(), 1u);
+  EXPECT_EQ(r.subjects[0].policies.resource_policies.size(), 2u);
+}
+
 // `check` on the plan: the role is audited with the plan's key and bucket
 // policies, no extra option.
 CommandResult Check(const std::string& plan_path) {
