@@ -85,6 +85,7 @@ struct CheckOptions {
   std::string boundary;
   std::vector<std::string> scps;
   std::vector<std::string> resource_policies;  // ARN=FILE
+  std::vector<std::string> resource_accounts;  // ARN=ACCOUNT
   std::vector<std::string> rcps;
   std::string principal_arn;
   std::string principal_account;
@@ -129,6 +130,14 @@ bool LoadResourceSide(const CheckOptions& options, Context& ctx, PolicySet& caps
     std::optional<Policy> p = LoadPolicy(path, ctx);
     if (p) caps.rcps.push_back({std::move(*p)});
     valid = valid && p.has_value();
+  }
+  for (const std::string& arg : options.resource_accounts) {
+    const std::size_t eq = arg.find('=');
+    if (!arg.starts_with("arn:") || eq == std::string::npos) {
+      throw InputError("--resource-account " + Quoted(arg) +
+                       ": expected ARN=ACCOUNT (a bucket's ARN, then its 12-digit account)");
+    }
+    caps.resource_accounts.emplace_back(arg.substr(0, eq), arg.substr(eq + 1));
   }
   caps.principal = options.principal_arn;
   caps.principal_account = options.principal_account;
@@ -513,6 +522,10 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
                   "The resource-based policy of a resource the profile needs: a bucket, KMS key, "
                   "role (trust policy) or Glue catalog ARN, then its policy file (repeatable)")
       ->type_name("ARN=FILE");
+  cmd->add_option("--resource-account", options->resource_accounts,
+                  "The account of a resource whose ARN does not say (an S3 bucket), for "
+                  "cross-account decisions (repeatable)")
+      ->type_name("ARN=ACCOUNT");
   cmd->add_option("--rcp", options->rcps,
                   "Resource control policy, one per organization level, root first (repeatable)")
       ->type_name("FILE");
@@ -557,9 +570,9 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
                 "Say how many files were checked, skipped and excluded");
   cmd->callback([options, cmd, &ctx] {
     options->audit_options_given.clear();
-    for (const char* name :
-         {"--var", "--dbt-profiles", "--context", "--each", "--boundary", "--scp",
-          "--resource-policy", "--rcp", "--principal-arn", "--principal-account"}) {
+    for (const char* name : {"--var", "--dbt-profiles", "--context", "--each", "--boundary",
+                             "--scp", "--resource-policy", "--resource-account", "--rcp",
+                             "--principal-arn", "--principal-account"}) {
       if (cmd->get_option(name)->count() > 0) options->audit_options_given.push_back(name);
     }
     ctx.exit_code = RunCheck(*options, ctx);

@@ -470,6 +470,7 @@ Evaluator::CompileResult Evaluator::Compile(const PolicySet& set) {
   impl->has_session = set.session.has_value();
   impl->caller = Caller::Parse(set.principal, set.principal_account);
   impl->has_unscoped_resource_policy = set.resource.has_value();
+  impl->resource_accounts = set.resource_accounts;
   for (const ResourcePolicy& p : set.resource_policies) {
     impl->resource_policies.push_back({p.arn, p.account});
     if (p.arn.empty()) impl->has_unscoped_resource_policy = true;
@@ -569,6 +570,11 @@ Situation Situate(const internal::EvaluatorImpl& impl, const Request& request) {
     std::string account = ResourceAccount(request.resource, request.context);
     if (account.empty() && s.scope >= 0) {
       account = impl.resource_policies[static_cast<std::size_t>(s.scope)].account;
+    }
+    for (std::size_t i = 0; account.empty() && i < impl.resource_accounts.size(); ++i) {
+      if (ResourcePolicyCovers(impl.resource_accounts[i].first, request.resource)) {
+        account = impl.resource_accounts[i].second;
+      }
     }
     s.cross_account = !s.anonymous && !impl.caller.account.empty() && !account.empty() &&
                       account != impl.caller.account;

@@ -102,6 +102,7 @@ struct EvaluatorImpl {
   };
   std::vector<Scope> resource_policies;       // parallel to PolicySet::resource_policies
   bool has_unscoped_resource_policy = false;  // PolicySet::resource, or an arn of ""
+  std::vector<std::pair<std::string, std::string>> resource_accounts;  // PolicySet's
 };
 
 }  // namespace iam_audit::internal

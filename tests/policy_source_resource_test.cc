@@ -129,7 +129,7 @@ TEST(PolicySourceResourceTest, ReadsCloudFormationResourcePolicies) {
 
 // `check` on the plan: the role is audited with the plan's key and bucket
 // policies, no extra option.
-CommandResult Check(const std::string& plan_path) {
+CommandResult Check(const std::string& plan_path, const std::vector<std::string>& extra = {}) {
   std::string cmd =
       "env -u DBT_TARGET -u AWS_REGION -u DBT_SCHEMA -u ATHENA_WORKGROUP "
       "-u ATHENA_RESULTS_BUCKET -u AWS_PROFILE -u DBT_THREADS -u DBT_ROLE_ARN NO_COLOR=1 " +
@@ -143,6 +143,7 @@ CommandResult Check(const std::string& plan_path) {
         std::string("kms_key_arns=") + kKey, std::string("--format"), std::string("json")}) {
     cmd += " " + testing::ShellQuote(a);
   }
+  for (const std::string& a : extra) cmd += " " + testing::ShellQuote(a);
   return testing::RunShell(cmd);
 }
 
@@ -177,6 +178,47 @@ TEST(PolicySourceResourceTest, CheckAuditsTheRoleWithItsBucketAndKeyPolicies) {
     EXPECT_THAT(f["message"].get<std::string>(), HasSubstr("key policy of " + std::string(kKey)));
   }
   EXPECT_TRUE(decrypt) << doc.dump(2);
+}
+
+// The data lake in another account: its bucket policy must allow the role.
+TEST(PolicySourceResourceTest, CrossAccountBucketNeedsItsPolicyToAllowTheRole) {
+  TempDir dir;
+  const std::vector<std::string> partner = {"--resource-account",
+                                            "arn:aws:s3:::acme-data-lake=444455556666"};
+  // TLS-only: denies nothing dbt does, but allows nobody either.
+  WriteFile(dir.File("tls.json"), Plan(KeyPolicy(true), kTlsOnly));
+  CommandResult r = Check(dir.File("tls.json"), partner);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  nlohmann::json doc = nlohmann::json::parse(r.out);
+  bool named = false;
+  for (const auto& f : doc["findings"]) {
+    if (f["id"] != "resource-policy-denied") continue;
+    EXPECT_THAT(f["resource"].get<std::string>(), HasSubstr("acme-data-lake"));
+    named = named || f["message"].get<std::string>().find("another account") != std::string::npos;
+  }
+  EXPECT_TRUE(named) << doc.dump(2);
+
+  // A bucket policy that allows the role: clean again.
+  const std::string allows = R"({"Version": "2012-10-17", "Statement": [{"Sid": "Dbt",
+    "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/dbt-runner"},
+    "Action": "s3:*",
+    "Resource": ["arn:aws:s3:::acme-data-lake", "arn:aws:s3:::acme-data-lake/*"]}]})";
+  WriteFile(dir.File("allows.json"), Plan(KeyPolicy(true), allows));
+  r = Check(dir.File("allows.json"), partner);
+  doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(Count(doc, "resource-policy-denied"), 0) << doc.dump(2);
+  EXPECT_EQ(Count(doc, "resource-policy-not-given"), 0) << doc.dump(2);
+
+  // Another account's bucket without its policy: say which policy decides.
+  r = Check(dir.File("allows.json"),
+            {"--resource-account", "arn:aws:s3:::acme-athena-results=444455556666"});
+  doc = nlohmann::json::parse(r.out);
+  EXPECT_GE(Count(doc, "resource-policy-not-given"), 1) << doc.dump(2);
+  for (const auto& f : doc["findings"]) {
+    if (f["id"] != "resource-policy-not-given") continue;
+    EXPECT_THAT(f["message"].get<std::string>(),
+                HasSubstr("--resource-policy arn:aws:s3:::acme-athena-results=FILE"));
+  }
 }
 
 }  // namespace

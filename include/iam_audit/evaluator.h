@@ -57,6 +57,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "iam_audit/action_pattern.h"
@@ -98,7 +99,10 @@ struct PolicySet {
   std::optional<Policy> session;                  // session policy
   std::optional<Policy> resource;                 // the requested resource's policy, whatever it is
   std::vector<ResourcePolicy> resource_policies;  // policies of named resources
-  std::vector<std::vector<Policy>> rcps;          // RCP levels, root first; each level must allow
+  std::vector<std::vector<Policy>> rcps;          // RCP levels, root first (they only deny)
+  // The accounts of resources whose ARNs do not say (S3 buckets): resource
+  // ARN (a bucket covers its objects) -> 12-digit account.
+  std::vector<std::pair<std::string, std::string>> resource_accounts;
   // The caller (principal.h): an ARN, an account id, a service principal or
   // "anonymous"; "" = not known. `principal_account` gives the caller's
   // account when `principal` does not.
