@@ -350,7 +350,7 @@ std::string DeniedByText(const Decision& d, const Evaluator& ev) {
       break;
     case PolicyKind::kResource:
       where = d.cross_account ? "the resource policy (cross-account: both sides must allow)"
-                              : "the resource policy (a key or trust policy must allow)";
+                              : "the resource policy";
       break;
     case PolicyKind::kRcp:
       where = "RCP level " + std::to_string(d.denied_scp_level + 1);
