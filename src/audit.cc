@@ -97,42 +97,30 @@ std::string JoinStrings(const std::vector<std::string>& items, std::string_view 
   return out;
 }
 
-Json StringOrList(const std::vector<std::string>& items) {
-  if (items.size() == 1) return items.front();
-  Json list = Json::array();
-  for (const std::string& s : items) list.push_back(s);
-  return list;
-}
-
-Json AllowStatement(const std::string& sid, const std::vector<std::string>& actions,
-                    const std::vector<std::string>& resources) {
-  Json s = Json::object();
-  s["Sid"] = sid;
-  s["Effect"] = "Allow";
-  s["Action"] = StringOrList(actions);
-  s["Resource"] = StringOrList(resources);
+SuggestedStatement AllowStatement(const std::string& sid, const std::vector<std::string>& actions,
+                                  const std::vector<std::string>& resources) {
+  SuggestedStatement s;
+  s.sid = sid;
+  s.actions = actions;
+  s.resources = resources;
   return s;
 }
 
-// `statement` as JSON with its Action replaced by `actions`.
-Json WithActions(const Statement& statement, const std::vector<std::string>& actions) {
-  Json s = Json::object();
-  if (statement.sid) s["Sid"] = statement.sid->value;
-  s["Effect"] = statement.effect == Effect::kAllow ? "Allow" : "Deny";
-  s["Action"] = StringOrList(actions);
-  if (statement.has_resource) {
-    std::vector<std::string> resources;
-    for (const LocatedString& r : statement.resources) resources.push_back(r.value);
-    s[statement.not_resource ? "NotResource" : "Resource"] = StringOrList(resources);
-  }
-  if (!statement.conditions.empty()) {
-    Json block = Json::object();
-    for (const ConditionClause& c : statement.conditions) {
-      std::vector<std::string> values;
-      for (const LocatedString& v : c.values) values.push_back(v.value);
-      block[c.op.value][c.key.value] = StringOrList(values);
-    }
-    s["Condition"] = std::move(block);
+// `statement` with its Action replaced by `actions`.
+SuggestedStatement WithActions(const Statement& statement,
+                               const std::vector<std::string>& actions) {
+  SuggestedStatement s;
+  if (statement.sid) s.sid = statement.sid->value;
+  s.allow = statement.effect == Effect::kAllow;
+  s.actions = actions;
+  s.has_resource = statement.has_resource;
+  s.not_resource = statement.not_resource;
+  for (const LocatedString& r : statement.resources) s.resources.push_back(r.value);
+  for (const ConditionClause& c : statement.conditions) {
+    SuggestedCondition& out = s.conditions.emplace_back();
+    out.op = c.op.value;
+    out.key = c.key.value;
+    for (const LocatedString& v : c.values) out.values.push_back(v.value);
   }
   return s;
 }
@@ -605,8 +593,7 @@ void Auditor::ReportRequirement(std::size_t r, const LayerAnswer* layer, const D
     }
     if (coverage == Coverage::kMissing || coverage == Coverage::kPartial) {
       f.fix = AllowStatement(SidFromGroupId(req.group_id), {req.action},
-                             {wildcard_only ? std::string("*") : req.resource})
-                  .dump(2);
+                             {wildcard_only ? std::string("*") : req.resource});
     }
   }
   if (f.file.empty() && !set_.identity.empty()) {
@@ -696,7 +683,7 @@ void Auditor::OverBroadActions(AuditResult* out) {
       needed.push_back(std::string(catalog_.action_service(id)) + ":" +
                        std::string(catalog_.action_name(id)));
     }
-    if (!needed.empty()) f.fix = WithActions(stmt, needed).dump(2);
+    if (!needed.empty()) f.fix = WithActions(stmt, needed);
     AddFinding(std::move(f), Key(i), out);
   }
 }
@@ -882,7 +869,7 @@ std::string SuggestedPolicy(std::span<const Requirement> requirements, const Aud
     const RequirementResult& rr = result.results[r];
     if (rr.finding < 0 || rr.layer != PolicyKind::kIdentity) continue;
     if (rr.coverage != Coverage::kMissing && rr.coverage != Coverage::kPartial) continue;
-    if (result.findings[static_cast<std::size_t>(rr.finding)].fix.empty()) continue;
+    if (!result.findings[static_cast<std::size_t>(rr.finding)].fix) continue;
     const Requirement& req = requirements[r];
     const std::string resource = req.resource_type == "*" ? "*" : req.resource;
     if (!seen.emplace(req.action, resource).second) continue;  // an earlier group has it
@@ -913,8 +900,8 @@ std::string SuggestedPolicy(std::span<const Requirement> requirements, const Aud
     }
     const std::string sid = SidFromGroupId(g);
     for (std::size_t k = 0; k < merged.size(); ++k) {
-      statements.push_back(AllowStatement(k == 0 ? sid : sid + std::to_string(k + 1),
-                                          merged[k].first, merged[k].second));
+      statements.push_back(StatementJson(AllowStatement(k == 0 ? sid : sid + std::to_string(k + 1),
+                                                        merged[k].first, merged[k].second)));
     }
   }
   Json policy = Json::object();

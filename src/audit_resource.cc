@@ -42,11 +42,17 @@ void PointAtPolicy(const PolicySet& set, const std::string& resource, Finding* f
 }  // namespace
 
 ResourceSideAudit::ResourceSideAudit(const PolicySet& set, const Evaluator& ev)
-    : set_(set), ev_(ev), caller_(Caller::Parse(set.principal, set.principal_account)) {}
+    : set_(set),
+      ev_(ev),
+      caller_(Caller::Parse(set.principal, set.principal_account)),
+      // Nothing on the resource side: no resource policy, no RCP, and no
+      // caller account to tell another account's resources by.
+      active_(set.resource || !set.resource_policies.empty() || !set.rcps.empty() ||
+              !caller_.account.empty()) {}
 
 void ResourceSideAudit::Check(const Requirement& req, const RequestContext& context,
                               RequirementResult* result, std::vector<Finding>* findings) const {
-  if (result->coverage != Coverage::kGranted) return;  // the identity side already reports
+  if (!active_ || result->coverage != Coverage::kGranted) return;  // identity side reports
   Request request;
   request.action = req.action;
   request.resource = req.resource_type == "*" ? "*" : req.resource;
@@ -55,6 +61,29 @@ void ResourceSideAudit::Check(const Requirement& req, const RequestContext& cont
   AddCallerKeys(caller_, &request.context);
   const Decision d = ev_.Evaluate(request);
   if (d.kind == Decision::kAllowed) return;
+  // Only the resource side's answer is reported here: the identity side is
+  // the coverage audit's (which matches required patterns by containment, not
+  // as literal resources).
+  const auto resource_side = [](const CompiledStatement& s) {
+    return s.kind() == PolicyKind::kResource || s.kind() == PolicyKind::kRcp;
+  };
+  switch (d.kind) {
+    case Decision::kExplicitDeny:
+      if (!resource_side(*d.matched.front().statement)) return;
+      break;
+    case Decision::kImplicitDeny:
+      if (d.denied_by != PolicyKind::kResource) return;
+      break;
+    case Decision::kConditional:
+      if (std::none_of(d.matched.begin(), d.matched.end(), [&](const Decision::Match& m) {
+            return m.truth == Truth::kUnknown && resource_side(*m.statement);
+          })) {
+        return;
+      }
+      break;
+    default:
+      break;
+  }
   // Choice (docs/audit.md): a same-account key or trust policy that was not
   // given is not a finding; the identity side's answer stands (the default
   // key policy delegates to IAM). Only a given one is checked.

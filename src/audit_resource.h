@@ -32,6 +32,7 @@ class ResourceSideAudit {
   const PolicySet& set_;
   const Evaluator& ev_;
   Caller caller_;
+  bool active_;
 };
 
 }  // namespace iam_audit

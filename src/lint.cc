@@ -9,7 +9,7 @@
 #include "iam_audit/arn_pattern.h"
 #include "iam_audit/catalog.h"
 #include "iam_audit/policy.h"
-#include "iam_audit/suggest.h"
+#include "suggest.h"
 
 namespace iam_audit {
 namespace {

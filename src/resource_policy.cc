@@ -100,9 +100,14 @@ std::string PolicyResourceOf(std::string_view resource) {
   return std::string(resource);
 }
 
+// A 12-digit account id (a pattern such as "*" says nothing).
+bool IsAccount(std::string_view s) {
+  return s.size() == 12 && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 std::string ResourceAccount(std::string_view resource, const RequestContext& context) {
   if (const auto arn = Arn::Parse(resource); arn && !arn->account.empty()) {
-    return std::string(arn->account);
+    return IsAccount(arn->account) ? std::string(arn->account) : std::string();
   }
   const std::vector<std::string>* given = context.Find("aws:ResourceAccount");
   return given && given->size() == 1 ? given->front() : std::string();
