@@ -6,6 +6,7 @@
 //       [--resource-policy [ARN=]F]... [--rcp F]... [--principal ARN|anonymous]
 //       [--principal-arn ARN] [--principal-account ID] [--unknown-context]
 //       [--format text|json]
+//       [--var NAME=VALUE]...   (CloudFormation parameters of a template)
 //   iam-audit simulate POLICY... --requests FILE|-   (JSON lines in, JSON lines out)
 //
 // All POLICY files are the identity policies of one principal; they may be in
@@ -43,6 +44,7 @@
 #include "iam_audit/policy_source.h"
 #include "iam_audit/principal.h"
 #include "iam_audit/source_file.h"
+#include "source_variables.h"
 
 namespace iam_audit::cli {
 namespace {
@@ -60,6 +62,7 @@ struct SimulateOptions {
   std::string principal;
   std::string principal_arn;
   std::string principal_account;
+  std::vector<std::string> vars;  // CloudFormation parameters: NAME=VALUE
   std::string requests;
   std::string format = "text";
   bool unknown_context = false;
@@ -90,6 +93,7 @@ void LoadIdentity(const SimulateOptions& o, const std::string& path, Context& ct
     const SourceFile file = ReadSourceFile(path, ctx.in, json::kMaxDocumentBytes);
     PolicySourceOptions options;
     options.principal = o.principal;
+    options.variables = SourceVariables(o.vars);
     PolicySourceResult source = LoadPolicySource(file, options);
     PrintDiagnostics(ctx.err, {}, source.warnings, source.notes);
     if (!source.ok()) {
@@ -378,6 +382,7 @@ void PrintText(std::ostream& out, const Request& r, const Decision& d, const Eva
   }
   if (d.kind == Decision::kImplicitDeny) out << "  " << DeniedByText(d, ev) << '\n';
   if (d.kind == Decision::kNeedsResourcePolicy) {
+    if (d.matched.empty()) out << "  no applicable Allow in the identity policies\n";
     out << "  the " << d.needed_policy_name << " of " << d.needed_policy
         << " decides and was not given: pass it with --resource-policy " << d.needed_policy
         << "=FILE\n";
@@ -540,7 +545,7 @@ void RegisterSimulateCommand(CLI::App& app, Context& ctx) {
                   "for each resource. A bare FILE is the requested resource's policy");
   cmd->add_option("--rcp", o->rcps,
                   "A resource control policy; repeat for each level of the organization, root "
-                  "first (every level must allow)");
+                  "first (their Deny statements apply)");
   cmd->add_option("--principal", o->principal,
                   "The caller: its ARN (matched against resource policies' Principal), "
                   "'anonymous' for an unauthenticated request, or the name of a principal of "
@@ -549,6 +554,9 @@ void RegisterSimulateCommand(CLI::App& app, Context& ctx) {
                   "The caller's ARN, when --principal names a principal without one");
   cmd->add_option("--principal-account", o->principal_account,
                   "The caller's account, when its ARN does not say (cross-account decisions)");
+  cmd->add_option("--var", o->vars,
+                  "A CloudFormation parameter or pseudo parameter of a template, NAME=VALUE "
+                  "(--var AWS::Region=eu-west-1)");
   cmd->add_option("--requests", o->requests,
                   "Decide many requests: JSON lines {\"action\", \"resource\", \"context\"} "
                   "('-' reads standard input); writes one JSON line per request");
