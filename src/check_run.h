@@ -20,11 +20,13 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli.h"
 #include "config.h"
+#include "iam_audit/lint.h"
 #include "iam_audit/policy_source.h"
 #include "iam_audit/report.h"
 #include "suppression.h"
@@ -44,6 +46,7 @@ struct CheckRequest {
   std::string principal_arn;                   // --principal-arn
   std::string principal_account;               // --principal-account
   bool lint_only = false;                      // ignore any profile
+  std::optional<LintPolicyType> policy_type;   // --policy-type: lint every document as this
   bool skip_non_iam = false;                   // named files plainly not IAM are skipped
   bool verbose = false;                        // say on ctx.err how many files were checked
   InputFormat input_format = InputFormat::kAuto;
