@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "ascii.h"
+#include "audit_resource.h"
 #include "iam_audit/action_set.h"
 #include "iam_audit/catalog.h"
 #include "iam_audit/lint.h"
@@ -117,7 +118,8 @@ class Auditor {
         ev_(ev),
         reqs_(reqs),
         options_(options),
-        stmts_(ev.statements()) {
+        stmts_(ev.statements()),
+        resource_side_(set, ev) {
     entries_.resize(stmts_.size());
     static_.resize(stmts_.size(), true);
     for (std::size_t i = 0; i < stmts_.size(); ++i) {
@@ -179,6 +181,7 @@ class Auditor {
   std::span<const CompiledStatement> stmts_;
   std::vector<std::vector<EntryPrep>> entries_;
   std::vector<bool> static_;  // no Resource entry uses a policy variable
+  ResourceSideAudit resource_side_;
 
   // Distinct required resources, compiled once, and the resource outcome of
   // each variable-free statement against each (computed lazily).
@@ -305,6 +308,8 @@ void Auditor::AuditRequirement(std::size_t r, const RequestContext& context, Aud
   DenyAnswer deny;
   for (std::uint32_t i = 0; i < stmts_.size(); ++i) {
     const CompiledStatement& s = stmts_[i];
+    // Resource policies and RCPs: the resource side (audit_resource.h).
+    if (s.kind() == PolicyKind::kResource || s.kind() == PolicyKind::kRcp) continue;
     if (!s.MatchesAction(t.action)) continue;
     LayerAnswer* layer = s.effect() == Effect::kAllow ? layer_of(s) : nullptr;
     if (s.effect() == Effect::kAllow && !layer) continue;
@@ -566,6 +571,7 @@ AuditResult Auditor::Run() {
       built = &wanted;
     }
     AuditRequirement(r, context, &out);
+    resource_side_.Check(reqs_[r], context, &out.results[r], &out.findings);
   }
   if (options_.over_broad) {
     // What the policies allow beyond the requirements, by risk (risk.h).

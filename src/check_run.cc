@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "builtin_profiles.h"
@@ -216,6 +217,42 @@ void CheckNoEmptyDirectory(const InputFiles& inputs) {
   throw InputError(std::move(errors));
 }
 
+// "ARN=VALUE" -> {ARN, VALUE}; an InputError naming `option` and `expected`
+// otherwise.
+std::pair<std::string, std::string> SplitArnArgument(const std::string& arg,
+                                                     std::string_view option,
+                                                     std::string_view expected) {
+  const std::size_t eq = arg.find('=');
+  if (!arg.starts_with("arn:") || eq == std::string::npos) {
+    throw InputError(std::string(option) + " " + Quoted(arg) + ": expected " +
+                     std::string(expected));
+  }
+  return {arg.substr(0, eq), arg.substr(eq + 1)};
+}
+
+// --resource-policy, --resource-account, --rcp, --principal-arn and
+// --principal-account into `caps`; `valid` false when a file is invalid.
+void LoadResourceSide(const CheckRequest& request, Context& ctx, PolicySet& caps, bool& valid) {
+  for (const std::string& arg : request.resource_policies) {
+    auto [arn, path] = SplitArnArgument(arg, "--resource-policy",
+                                        "ARN=FILE (the resource's ARN, then its policy file)");
+    std::optional<Policy> p = LoadPolicy(path, ctx);
+    if (p) caps.resource_policies.push_back({std::move(arn), "", std::move(*p)});
+    valid = valid && p.has_value();
+  }
+  for (const std::string& arg : request.resource_accounts) {
+    caps.resource_accounts.push_back(SplitArnArgument(
+        arg, "--resource-account", "ARN=ACCOUNT (a bucket's ARN, then its 12-digit account)"));
+  }
+  for (const std::string& path : request.rcps) {
+    std::optional<Policy> p = LoadPolicy(path, ctx);
+    if (p) caps.rcps.push_back({std::move(*p)});
+    valid = valid && p.has_value();
+  }
+  caps.principal = request.principal_arn;
+  caps.principal_account = request.principal_account;
+}
+
 // The boundary and SCP levels every audit run shares; `valid` false when one
 // cannot be read or parsed.
 PolicySet LoadCaps(const CheckRequest& request, Context& ctx, bool& valid) {
@@ -229,6 +266,7 @@ PolicySet LoadCaps(const CheckRequest& request, Context& ctx, bool& valid) {
     if (p) caps.scps.push_back({std::move(*p)});
     valid = valid && p.has_value();
   }
+  LoadResourceSide(request, ctx, caps, valid);
   return caps;
 }
 
@@ -250,6 +288,7 @@ void PlanGroupRuns(std::size_t g, const AuditGroup& group, const std::vector<std
     PolicySet set = caps;
     set.identity = std::move(subject.policies.identity);
     if (!set.boundary) set.boundary = std::move(subject.policies.boundary);
+    AddSubjectResourceSide(subject, set);
     runs.push_back({g, {file}, std::move(label), subject.where, std::move(set), {}});
   };
   std::vector<std::string> names;

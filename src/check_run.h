@@ -35,14 +35,20 @@ namespace iam_audit::cli {
 
 // What the command line asks for.
 struct CheckRequest {
-  std::vector<std::string> policies;          // files and directories; "-" is standard input
-  CommandLineSettings settings;               // --profile, --var..., --context, --each
-  std::string boundary;                       // --boundary FILE
-  std::vector<std::string> scps;              // --scp FILE..., root first
-  bool lint_only = false;                     // ignore any profile
-  std::optional<LintPolicyType> policy_type;  // --policy-type: lint every document as this
-  bool skip_non_iam = false;                  // named files plainly not IAM are skipped
-  bool verbose = false;                       // say on ctx.err how many files were checked
+  std::vector<std::string> policies;  // files and directories; "-" is standard input
+  CommandLineSettings settings;       // --profile, --var..., --context, --each
+  std::string boundary;               // --boundary FILE
+  std::vector<std::string> scps;      // --scp FILE..., root first
+  // The resource side (docs/audit.md, "Resource policies").
+  std::vector<std::string> resource_policies;  // --resource-policy ARN=FILE...
+  std::vector<std::string> resource_accounts;  // --resource-account ARN=ACCOUNT...
+  std::vector<std::string> rcps;               // --rcp FILE..., root first
+  std::string principal_arn;                   // --principal-arn
+  std::string principal_account;               // --principal-account
+  bool lint_only = false;                      // ignore any profile
+  std::optional<LintPolicyType> policy_type;   // --policy-type: lint every document as this
+  bool skip_non_iam = false;                   // named files plainly not IAM are skipped
+  bool verbose = false;                        // say on ctx.err how many files were checked
   InputFormat input_format = InputFormat::kAuto;
   std::string principal;  // only this principal of files that describe several
   unsigned jobs = 0;      // threads (0: one per core)

@@ -74,6 +74,11 @@ struct CheckOptions {
   bool each = false;
   std::string boundary;
   std::vector<std::string> scps;
+  std::vector<std::string> resource_policies;  // ARN=FILE
+  std::vector<std::string> resource_accounts;  // ARN=ACCOUNT
+  std::vector<std::string> rcps;
+  std::string principal_arn;
+  std::string principal_account;
 
   // CI gate and pre-commit.
   std::string config;
@@ -105,6 +110,11 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   request.settings = {options.profile, options.vars, options.context, options.each};
   request.boundary = options.boundary;
   request.scps = options.scps;
+  request.resource_policies = options.resource_policies;
+  request.resource_accounts = options.resource_accounts;
+  request.rcps = options.rcps;
+  request.principal_arn = options.principal_arn;
+  request.principal_account = options.principal_account;
   request.lint_only = options.lint_only;
   request.policy_type = ParseLintPolicyType(options.policy_type);
   request.skip_non_iam = options.skip_non_iam;
@@ -199,6 +209,25 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--resource-policy", options->resource_policies,
+                  "The resource-based policy of a resource the profile needs: a bucket, KMS key, "
+                  "role (trust policy) or Glue catalog ARN, then its policy file (repeatable)")
+      ->type_name("ARN=FILE");
+  cmd->add_option("--resource-account", options->resource_accounts,
+                  "The account of a resource whose ARN does not say (an S3 bucket), for "
+                  "cross-account decisions (repeatable)")
+      ->type_name("ARN=ACCOUNT");
+  cmd->add_option("--rcp", options->rcps,
+                  "Resource control policy, one per organization level, root first (repeatable)")
+      ->type_name("FILE");
+  cmd->add_option("--principal-arn", options->principal_arn,
+                  "The audited principal's ARN, for resource policies' Principal (a file's own "
+                  "principals carry theirs)")
+      ->type_name("ARN");
+  cmd->add_option("--principal-account", options->principal_account,
+                  "The audited principal's account, when its ARN is not known (cross-account "
+                  "decisions)")
+      ->type_name("ID");
   // CI gate and pre-commit.
   CLI::Option* config = cmd->add_option("--config", options->config,
                                         "Read settings from FILE instead of the nearest "
@@ -230,8 +259,9 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
                 "Say how many files were checked, skipped and excluded");
   cmd->callback([options, cmd, &ctx] {
     options->audit_options_given.clear();
-    for (const char* name :
-         {"--var", "--dbt-profiles", "--context", "--each", "--boundary", "--scp"}) {
+    for (const char* name : {"--var", "--dbt-profiles", "--context", "--each", "--boundary",
+                             "--scp", "--resource-policy", "--resource-account", "--rcp",
+                             "--principal-arn", "--principal-account"}) {
       if (cmd->get_option(name)->count() > 0) options->audit_options_given.push_back(name);
     }
     ctx.exit_code = RunCheck(*options, ctx);

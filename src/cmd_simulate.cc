@@ -3,7 +3,9 @@
 //
 //   iam-audit simulate POLICY... --action A --resource R [--context KEY=VALUE]...
 //       [--boundary F] [--scp F]... [--session-policy F]
-//       [--resource-policy F --principal ARN] [--unknown-context] [--format text|json]
+//       [--resource-policy [ARN=]F]... [--rcp F]... [--principal ARN|anonymous]
+//       [--principal-arn ARN] [--principal-account ID] [--unknown-context]
+//       [--format text|json]
 //       [--var NAME=VALUE]...   (CloudFormation parameters of a template)
 //   iam-audit simulate POLICY... --requests FILE|-   (JSON lines in, JSON lines out)
 //
@@ -15,7 +17,8 @@
 // `--context KEY=VALUE` may be repeated: repeating a key gives it a list of
 // values (a multivalued key). `--unknown-context` switches to three-valued
 // evaluation: keys not given are unknown, and the decision can be
-// "conditional".
+// "conditional". Resource policies, the caller and cross-account requests:
+// docs/evaluation.md section 1.
 //
 // Exit code: 0 whatever the decisions (simulate reports, it does not gate);
 // 2 for usage errors, unreadable or invalid policies, and (after every other
@@ -39,6 +42,7 @@
 #include "iam_audit/json.h"
 #include "iam_audit/policy.h"
 #include "iam_audit/policy_source.h"
+#include "iam_audit/principal.h"
 #include "iam_audit/source_file.h"
 #include "source_variables.h"
 
@@ -53,8 +57,11 @@ struct SimulateOptions {
   std::string boundary;
   std::vector<std::string> scps;
   std::string session_policy;
-  std::string resource_policy;
+  std::vector<std::string> resource_policies;  // "FILE" or "ARN=FILE"
+  std::vector<std::string> rcps;
   std::string principal;
+  std::string principal_arn;
+  std::string principal_account;
   std::vector<std::string> vars;  // CloudFormation parameters: NAME=VALUE
   std::string requests;
   std::string format = "text";
@@ -80,7 +87,8 @@ std::optional<Policy> LoadPolicy(const std::string& path, Context& ctx, Diagnost
 // caller's identity policies (and boundary, when the file gives one). A file
 // describing several principals needs --principal to say which is calling.
 void LoadIdentity(const SimulateOptions& o, const std::string& path, Context& ctx, PolicySet& set,
-                  std::optional<Policy>& file_boundary, Diagnostics* errors) {
+                  std::optional<Policy>& file_boundary, std::string* subject_arn,
+                  Diagnostics* errors) {
   try {
     const SourceFile file = ReadSourceFile(path, ctx.in, json::kMaxDocumentBytes);
     PolicySourceOptions options;
@@ -123,10 +131,19 @@ void LoadIdentity(const SimulateOptions& o, const std::string& path, Context& ct
     for (AuditSubject& s : source.subjects) {
       for (Policy& p : s.policies.identity) set.identity.push_back(std::move(p));
       if (s.policies.boundary) file_boundary = std::move(s.policies.boundary);
+      if (!s.arn.empty() && !o.principal.empty()) *subject_arn = s.arn;
     }
   } catch (const InputError& e) {
     errors->insert(errors->end(), e.diagnostics().begin(), e.diagnostics().end());
   }
+}
+
+// "--resource-policy ARN=FILE" -> {ARN, FILE}; a bare FILE is the policy of
+// whatever resource is requested -> {"", FILE}.
+std::pair<std::string, std::string> SplitResourcePolicyArgument(const std::string& arg) {
+  const std::size_t eq = arg.find('=');
+  if (!arg.starts_with("arn:") || eq == std::string::npos) return {"", arg};
+  return {arg.substr(0, eq), arg.substr(eq + 1)};
 }
 
 PolicySet LoadPolicies(const SimulateOptions& o, Context& ctx) {
@@ -134,8 +151,9 @@ PolicySet LoadPolicies(const SimulateOptions& o, Context& ctx) {
   PolicySet set;
   auto load = [&](const std::string& path) { return LoadPolicy(path, ctx, &errors); };
   std::optional<Policy> file_boundary;
+  std::string subject_arn;  // the ARN of the principal --principal picked in a file
   for (const std::string& path : o.policies)
-    LoadIdentity(o, path, ctx, set, file_boundary, &errors);
+    LoadIdentity(o, path, ctx, set, file_boundary, &subject_arn, &errors);
   if (!o.boundary.empty()) {
     set.boundary = load(o.boundary);
   } else {
@@ -145,8 +163,23 @@ PolicySet LoadPolicies(const SimulateOptions& o, Context& ctx) {
     if (auto p = load(path)) set.scps.push_back({std::move(*p)});
   }
   if (!o.session_policy.empty()) set.session = load(o.session_policy);
-  if (!o.resource_policy.empty()) set.resource = load(o.resource_policy);
-  set.principal = o.principal;
+  for (const std::string& arg : o.resource_policies) {
+    const auto [arn, path] = SplitResourcePolicyArgument(arg);
+    std::optional<Policy> p = load(path);
+    if (!p) continue;
+    if (arn.empty()) {
+      set.resource = std::move(p);
+    } else {
+      set.resource_policies.push_back({arn, "", std::move(*p)});
+    }
+  }
+  for (const std::string& path : o.rcps) {
+    if (auto p = load(path)) set.rcps.push_back({std::move(*p)});
+  }
+  set.principal = !o.principal_arn.empty() ? o.principal_arn
+                  : !subject_arn.empty()   ? subject_arn
+                                           : o.principal;
+  set.principal_account = o.principal_account;
   if (!errors.empty()) throw InputError(std::move(errors));
   return set;
 }
@@ -270,9 +303,20 @@ nlohmann::ordered_json DecisionJson(const Decision& d) {
   if (d.kind == Decision::kImplicitDeny) {
     nlohmann::ordered_json by;
     by["policy"] = PolicyKindName(d.denied_by);
-    if (d.denied_by == PolicyKind::kScp) by["level"] = d.denied_scp_level + 1;
+    if (d.denied_by == PolicyKind::kScp || d.denied_by == PolicyKind::kRcp) {
+      by["level"] = d.denied_scp_level + 1;
+    }
     out["denied_by"] = std::move(by);
   }
+  if (d.kind == Decision::kNeedsResourcePolicy) {
+    nlohmann::ordered_json needs;
+    needs["resource"] = d.needed_policy;
+    needs["policy"] = d.needed_policy_name;
+    needs["option"] = "--resource-policy " + d.needed_policy + "=FILE";
+    out["needs_resource_policy"] = std::move(needs);
+  }
+  if (d.cross_account) out["cross_account"] = true;
+  if (d.no_permission_needed) out["no_permission_needed"] = true;
   return out;
 }
 
@@ -280,7 +324,8 @@ nlohmann::ordered_json DecisionJson(const Decision& d) {
 std::string FilesOf(const Evaluator& ev, PolicyKind kind, int scp_level) {
   std::vector<std::string> files;
   for (const CompiledStatement& s : ev.statements()) {
-    if (s.kind() != kind || (kind == PolicyKind::kScp && s.scp_level() != scp_level)) continue;
+    const bool leveled = kind == PolicyKind::kScp || kind == PolicyKind::kRcp;
+    if (s.kind() != kind || (leveled && s.scp_level() != scp_level)) continue;
     if (std::find(files.begin(), files.end(), s.file()) == files.end()) files.push_back(s.file());
   }
   std::string out;
@@ -308,7 +353,11 @@ std::string DeniedByText(const Decision& d, const Evaluator& ev) {
       where = "the session policy";
       break;
     case PolicyKind::kResource:
-      where = "the resource policy";
+      where = d.cross_account ? "the resource policy (cross-account: both sides must allow)"
+                              : "the resource policy";
+      break;
+    case PolicyKind::kRcp:
+      where = "RCP level " + std::to_string(d.denied_scp_level + 1);
       break;
   }
   const std::string files = FilesOf(ev, d.denied_by, d.denied_scp_level);
@@ -324,12 +373,23 @@ void PrintText(std::ostream& out, const Request& r, const Decision& d, const Eva
     line += s.effect() == Effect::kAllow ? "Allow" : "Deny";
     line += s.has_sid() ? " " + Quoted(s.sid()) : " statement #" + std::to_string(s.index() + 1);
     line += " (" + std::string(PolicyKindName(s.kind())) + " policy";
-    if (s.kind() == PolicyKind::kScp) line += " level " + std::to_string(s.scp_level() + 1);
+    if (s.kind() == PolicyKind::kScp || s.kind() == PolicyKind::kRcp) {
+      line += " level " + std::to_string(s.scp_level() + 1);
+    }
     if (m.truth == Truth::kUnknown) line += ", conditional";
     line += ")";
     out << "  " << line << '\n';
   }
   if (d.kind == Decision::kImplicitDeny) out << "  " << DeniedByText(d, ev) << '\n';
+  if (d.kind == Decision::kNeedsResourcePolicy) {
+    if (d.matched.empty()) out << "  no applicable Allow in the identity policies\n";
+    out << "  the " << d.needed_policy_name << " of " << d.needed_policy
+        << " decides and was not given: pass it with --resource-policy " << d.needed_policy
+        << "=FILE\n";
+  }
+  if (d.cross_account)
+    out << "  cross-account: the identity side and the resource policy must both allow\n";
+  if (d.no_permission_needed) out << "  sts:GetCallerIdentity needs no permission\n";
   if (!d.missing_context.empty()) {
     out << (d.kind == Decision::kConditional ? "  depends on: " : "  missing context: ");
     for (std::size_t i = 0; i < d.missing_context.size(); ++i) {
@@ -363,7 +423,7 @@ bool ReadLine(std::streambuf* in, std::size_t max, std::string* line, bool* too_
 // One request line is at most this long (requests are small JSON objects).
 constexpr std::size_t kMaxRequestLine = std::size_t{1} << 20;
 
-int RunRequests(const SimulateOptions& o, const Evaluator& ev, Context& ctx) {
+int RunRequests(const SimulateOptions& o, const Evaluator& ev, const Caller& caller, Context& ctx) {
   const std::string name = SourceName(o.requests);
   std::ifstream file;
   std::istream* in = &ctx.in;
@@ -396,6 +456,7 @@ int RunRequests(const SimulateOptions& o, const Evaluator& ev, Context& ctx) {
       ctx.err << Diagnostic{name, {number, 1}, *warning}.ToString() << '\n';
     }
     request->missing_keys = mode;
+    AddCallerKeys(caller, &request->context);
     ev.Evaluate(*request, &decision);
     ctx.out << Dump(DecisionJson(decision)) << '\n';
     if (in == &ctx.in) ctx.out.flush();  // answer interactive callers line by line
@@ -412,18 +473,22 @@ int RunSimulate(const SimulateOptions& o, Context& ctx) {
   if (batch && (!o.resource.empty() || !o.context.empty())) {
     throw InputError("--resource and --context go with --action, not with --requests");
   }
-  if (!o.resource_policy.empty() && o.principal.empty()) {
-    throw InputError("--resource-policy needs --principal ARN (the caller)");
+  if (!o.resource_policies.empty() && o.principal.empty() && o.principal_arn.empty() &&
+      o.principal_account.empty()) {
+    throw InputError(
+        "--resource-policy needs --principal ARN|anonymous (the caller), --principal-arn ARN or "
+        "--principal-account ID");
   }
   int stdin_users = o.requests == "-";
-  for (const auto* list : {&o.policies, &o.scps}) {
+  for (const auto* list : {&o.policies, &o.scps, &o.rcps}) {
     stdin_users += static_cast<int>(std::count(list->begin(), list->end(), "-"));
   }
-  for (const std::string* p : {&o.boundary, &o.session_policy, &o.resource_policy}) {
-    stdin_users += *p == "-";
+  for (const std::string* p : {&o.boundary, &o.session_policy}) stdin_users += *p == "-";
+  for (const std::string& arg : o.resource_policies) {
+    stdin_users += SplitResourcePolicyArgument(arg).second == "-";
   }
   if (stdin_users > 1) throw InputError("only one input can be read from standard input ('-')");
-  if (o.policies.empty() && o.resource_policy.empty()) {
+  if (o.policies.empty() && o.resource_policies.empty()) {
     throw InputError("simulate needs at least one POLICY (or a --resource-policy)");
   }
 
@@ -441,8 +506,10 @@ int RunSimulate(const SimulateOptions& o, Context& ctx) {
   if (!compiled.evaluator) throw InputError(compiled.errors);
   const Evaluator& ev = *compiled.evaluator;
 
-  if (batch) return RunRequests(o, ev, ctx);
+  const Caller caller = Caller::Parse(policies.principal, policies.principal_account);
+  if (batch) return RunRequests(o, ev, caller, ctx);
   if (auto warning = UnknownActionWarning(request.action, ctx)) ctx.err << *warning << '\n';
+  AddCallerKeys(caller, &request.context);
   const Decision decision = ev.Evaluate(request);
   if (o.format == "json") {
     ctx.out << Dump(DecisionJson(decision), 2) << '\n';
@@ -472,10 +539,21 @@ void RegisterSimulateCommand(CLI::App& app, Context& ctx) {
                   "A service control policy; repeat for each level of the organization, root "
                   "first (every level must allow)");
   cmd->add_option("--session-policy", o->session_policy, "A session policy");
-  cmd->add_option("--resource-policy", o->resource_policy,
-                  "A resource-based policy of the requested resource (same account)");
+  cmd->add_option("--resource-policy", o->resource_policies,
+                  "ARN=FILE: the resource-based policy of that resource (a bucket ARN covers "
+                  "its objects; a KMS key; a role's trust policy; a Glue catalog ARN); repeat "
+                  "for each resource. A bare FILE is the requested resource's policy");
+  cmd->add_option("--rcp", o->rcps,
+                  "A resource control policy; repeat for each level of the organization, root "
+                  "first (their Deny statements apply)");
   cmd->add_option("--principal", o->principal,
-                  "The caller's ARN, matched against the resource policy's Principal");
+                  "The caller: its ARN (matched against resource policies' Principal), "
+                  "'anonymous' for an unauthenticated request, or the name of a principal of "
+                  "a POLICY file");
+  cmd->add_option("--principal-arn", o->principal_arn,
+                  "The caller's ARN, when --principal names a principal without one");
+  cmd->add_option("--principal-account", o->principal_account,
+                  "The caller's account, when its ARN does not say (cross-account decisions)");
   cmd->add_option("--var", o->vars,
                   "A CloudFormation parameter or pseudo parameter of a template, NAME=VALUE "
                   "(--var AWS::Region=eu-west-1)");

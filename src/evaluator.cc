@@ -8,6 +8,7 @@
 
 #include "ascii.h"
 #include "evaluator_internal.h"
+#include "iam_audit/resource_policy.h"
 
 namespace iam_audit {
 namespace {
@@ -53,132 +54,11 @@ std::uint64_t ServiceKey(std::string_view s) {
   return key | std::min<std::uint64_t>(s.size(), 255);
 }
 
-bool IsAccountId(std::string_view s) {
-  return s.size() == 12 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// The caller of a request, as far as resource-policy principals care.
-struct Caller {
-  enum Type { kNone, kOther, kRoot, kUser, kRole, kRoleSession, kFederatedUser } type = kNone;
-  std::string arn;
-  std::string account;
-  std::string role_name;  // kRole, kRoleSession: the role's name (no path)
-
-  static Caller Parse(std::string_view text) {
-    Caller c;
-    c.arn = std::string(text);
-    if (text.empty()) return c;
-    c.type = kOther;
-    if (IsAccountId(text)) {
-      c.type = kRoot;
-      c.account = std::string(text);
-      return c;
-    }
-    const auto arn = Arn::Parse(text);
-    if (!arn) return c;
-    c.account = std::string(arn->account);
-    const std::string_view r = arn->resource;
-    auto after = [&](std::string_view prefix) { return r.substr(prefix.size()); };
-    if (EqualsIgnoreCase(arn->service, "iam")) {
-      if (r == "root") {
-        c.type = kRoot;
-      } else if (r.starts_with("user/")) {
-        c.type = kUser;
-      } else if (r.starts_with("role/")) {
-        c.type = kRole;
-        const std::string_view path_name = after("role/");
-        c.role_name = std::string(path_name.substr(path_name.rfind('/') + 1));
-      }
-    } else if (EqualsIgnoreCase(arn->service, "sts")) {
-      if (r.starts_with("assumed-role/")) {
-        c.type = kRoleSession;
-        const std::string_view rest = after("assumed-role/");
-        c.role_name = std::string(rest.substr(0, rest.find('/')));
-      } else if (r.starts_with("federated-user/")) {
-        c.type = kFederatedUser;
-      }
-    }
-    return c;
-  }
-};
-
-// The account a Principal "AWS" value names as a whole ("123456789012" or
-// "arn:aws:iam::123456789012:root"), if it is one.
-std::optional<std::string_view> AccountPrincipal(std::string_view value) {
-  if (IsAccountId(value)) return value;
-  const auto arn = Arn::Parse(value);
-  if (arn && EqualsIgnoreCase(arn->service, "iam") && arn->resource == "root") return arn->account;
-  return std::nullopt;
-}
-
-PrincipalMatch ClassifyAwsValue(std::string_view v, const Caller& caller) {
-  if (v == "*") return PrincipalMatch::kDirect;
-  if (caller.type == Caller::kNone) return PrincipalMatch::kNone;
-  if (const auto account = AccountPrincipal(v)) {
-    if (*account != caller.account) return PrincipalMatch::kNone;
-    return caller.type == Caller::kRoot ? PrincipalMatch::kDirect : PrincipalMatch::kAccount;
-  }
-  if (EqualsIgnoreCase(v, caller.arn)) {
-    // "Resource-based policies that grant permissions to an IAM role ARN are
-    // limited by an implicit deny in a permissions boundary or session policy."
-    return caller.type == Caller::kRole ? PrincipalMatch::kRole : PrincipalMatch::kDirect;
-  }
-  if (caller.type == Caller::kRoleSession) {
-    const auto arn = Arn::Parse(v);
-    if (arn && EqualsIgnoreCase(arn->service, "iam") && arn->account == caller.account &&
-        arn->resource.starts_with("role/")) {
-      const std::string_view path_name = arn->resource.substr(5);
-      if (EqualsIgnoreCase(path_name.substr(path_name.rfind('/') + 1), caller.role_name)) {
-        return PrincipalMatch::kRole;
-      }
-    }
-  }
-  return PrincipalMatch::kNone;
-}
-
-PrincipalMatch Strongest(PrincipalMatch a, PrincipalMatch b) {
-  auto rank = [](PrincipalMatch m) {
-    switch (m) {
-      case PrincipalMatch::kDirect:
-        return 3;
-      case PrincipalMatch::kRole:
-        return 2;
-      case PrincipalMatch::kAccount:
-        return 1;
-      case PrincipalMatch::kNone:
-        break;
-    }
-    return 0;
-  };
-  return rank(a) >= rank(b) ? a : b;
-}
-
-PrincipalMatch ClassifyPrincipal(const Statement& s, const Caller& caller) {
-  if (!s.principal) return PrincipalMatch::kNone;
-  const PrincipalSpec& spec = *s.principal;
-  PrincipalMatch best = spec.wildcard ? PrincipalMatch::kDirect : PrincipalMatch::kNone;
-  for (const auto& [type, values] : spec.by_type) {
-    for (const LocatedString& v : values) {
-      if (type == "AWS") {
-        best = Strongest(best, ClassifyAwsValue(v.value, caller));
-      } else if (v.value == "*" ||
-                 (caller.type != Caller::kNone && EqualsIgnoreCase(v.value, caller.arn))) {
-        best = Strongest(best, PrincipalMatch::kDirect);
-      }
-    }
-  }
-  if (s.not_principal) {
-    // NotPrincipal: everyone except the listed principals.
-    return best == PrincipalMatch::kNone ? PrincipalMatch::kDirect : PrincipalMatch::kNone;
-  }
-  return best;
-}
-
 struct SourcePolicy {
   const Policy* policy;
   PolicyKind kind;
-  int scp_level;
+  int scp_level;             // kScp, kRcp: the level
+  int resource_policy = -1;  // kResource: index in resource_policies, -1 for `resource`
 };
 
 // The policies of `set` in the order their statements are compiled.
@@ -193,6 +73,15 @@ std::vector<SourcePolicy> CompileOrder(const PolicySet& set) {
   }
   if (set.session) sources.push_back({&*set.session, PolicyKind::kSession, 0});
   if (set.resource) sources.push_back({&*set.resource, PolicyKind::kResource, 0});
+  for (std::size_t i = 0; i < set.resource_policies.size(); ++i) {
+    sources.push_back(
+        {&set.resource_policies[i].policy, PolicyKind::kResource, 0, static_cast<int>(i)});
+  }
+  for (std::size_t level = 0; level < set.rcps.size(); ++level) {
+    for (const Policy& p : set.rcps[level]) {
+      sources.push_back({&p, PolicyKind::kRcp, static_cast<int>(level)});
+    }
+  }
   return sources;
 }
 
@@ -210,6 +99,8 @@ std::string_view PolicyKindName(PolicyKind kind) {
       return "session";
     case PolicyKind::kResource:
       return "resource";
+    case PolicyKind::kRcp:
+      return "rcp";
   }
   return "identity";
 }
@@ -224,6 +115,8 @@ std::string_view DecisionName(Decision::Kind kind) {
       return "implicit_deny";
     case Decision::kConditional:
       return "conditional";
+    case Decision::kNeedsResourcePolicy:
+      return "needs_resource_policy";
   }
   return "implicit_deny";
 }
@@ -462,7 +355,6 @@ Truth CompiledStatement::Matches(std::string_view action, std::string_view resou
 namespace internal {
 
 void EvaluatorImpl::CompileStatements(const PolicySet& set, Diagnostics* errors) {
-  const Caller caller = Caller::Parse(set.principal);
   for (const SourcePolicy& src : CompileOrder(set)) {
     const Policy& policy = *src.policy;
     const bool variables = policy.SupportsVariables();
@@ -493,8 +385,10 @@ void EvaluatorImpl::CompileStatements(const PolicySet& set, Diagnostics* errors)
       if (auto block = ConditionBlock::Compile(s.conditions, variables, policy.file, errors)) {
         c.conditions_ = std::move(*block);
       }
-      c.principal_ = src.kind == PolicyKind::kResource ? ClassifyPrincipal(s, caller)
-                                                       : PrincipalMatch::kDirect;
+      c.principal_ = src.kind == PolicyKind::kResource
+                         ? MatchPrincipal(s, caller, set.boundary.has_value())
+                         : PrincipalMatch::kDirect;
+      c.resource_policy_ = src.resource_policy;
       statements.push_back(std::move(c));
       this->code.push_back(std::move(code));
     }
@@ -515,7 +409,6 @@ void EvaluatorImpl::BuildIndex() {
     const CompiledStatement& s = statements[i];
     const StatementCode& c = code[i];
     if (s.principal() == PrincipalMatch::kNone) continue;  // never applies to this caller
-    if (s.effect() == Effect::kAllow && s.principal() == PrincipalMatch::kAccount) continue;
     const bool everywhere =
         c.not_action || std::any_of(c.matchers.begin(), c.matchers.end(),
                                     [](const auto& m) { return m.all || !m.literal_service; });
@@ -564,6 +457,7 @@ Evaluator::Evaluator(std::shared_ptr<const internal::EvaluatorImpl> impl)
 
 std::span<const CompiledStatement> Evaluator::statements() const { return impl_->statements; }
 std::size_t Evaluator::scp_levels() const { return impl_->scp_levels; }
+std::size_t Evaluator::rcp_levels() const { return impl_->rcp_levels; }
 bool Evaluator::has_boundary() const { return impl_->has_boundary; }
 bool Evaluator::has_session_policy() const { return impl_->has_session; }
 
@@ -571,10 +465,18 @@ Evaluator::CompileResult Evaluator::Compile(const PolicySet& set) {
   CompileResult result;
   auto impl = std::make_shared<internal::EvaluatorImpl>();
   impl->scp_levels = set.scps.size();
+  impl->rcp_levels = set.rcps.size();
   impl->has_boundary = set.boundary.has_value();
   impl->has_session = set.session.has_value();
-  if (impl->scp_levels > 64) {
-    result.errors.push_back(Diagnostic{"", {}, "at most 64 SCP levels are supported"});
+  impl->caller = Caller::Parse(set.principal, set.principal_account);
+  impl->has_unscoped_resource_policy = set.resource.has_value();
+  impl->resource_accounts = set.resource_accounts;
+  for (const ResourcePolicy& p : set.resource_policies) {
+    impl->resource_policies.push_back({p.arn, p.account});
+    if (p.arn.empty()) impl->has_unscoped_resource_policy = true;
+  }
+  if (impl->scp_levels > 64 || impl->rcp_levels > 64) {
+    result.errors.push_back(Diagnostic{"", {}, "at most 64 SCP (and 64 RCP) levels are supported"});
     return result;
   }
   impl->CompileStatements(set, &result.errors);
@@ -592,22 +494,204 @@ Decision Evaluator::Evaluate(const Request& request) const {
   return d;
 }
 
+namespace {
+
+// What the applicable statements of one request say, per policy kind.
+struct Tally {
+  Truth deny = Truth::kFalse, identity = Truth::kFalse, boundary = Truth::kFalse,
+        session = Truth::kFalse;
+  // Resource policy Allows by how their Principal names the caller.
+  Truth direct = Truth::kFalse, role = Truth::kFalse, account = Truth::kFalse;
+  std::bitset<64> scp_true, scp_unknown;
+
+  void Allow(const CompiledStatement& s, Truth t) {
+    const auto level = static_cast<std::size_t>(s.scp_level());
+    switch (s.kind()) {
+      case PolicyKind::kIdentity:
+        identity = TruthOr(identity, t);
+        break;
+      case PolicyKind::kBoundary:
+        boundary = TruthOr(boundary, t);
+        break;
+      case PolicyKind::kScp:
+        (t == Truth::kTrue ? scp_true : scp_unknown).set(level);
+        break;
+      case PolicyKind::kRcp:
+        // [RCP] "The RCPFullAWSAccess policy ... is automatically attached to
+        // the organization root, every OU, and every account ... You cannot
+        // detach this policy": every RCP level allows; RCPs only deny.
+        break;
+      case PolicyKind::kSession:
+        session = TruthOr(session, t);
+        break;
+      case PolicyKind::kResource:
+        Truth& slot = s.principal() == PrincipalMatch::kDirect ? direct
+                      : s.principal() == PrincipalMatch::kRole ? role
+                                                               : account;
+        slot = TruthOr(slot, t);
+        break;
+    }
+  }
+};
+
+// Every level must allow: the conjunction, and the first level without any
+// applicable Allow (-1 if none).
+Truth EveryLevel(std::size_t levels, const std::bitset<64>& yes, const std::bitset<64>& maybe,
+                 int* first_without) {
+  Truth all = Truth::kTrue;
+  *first_without = -1;
+  for (std::size_t level = 0; level < levels; ++level) {
+    const Truth t = yes[level] ? Truth::kTrue : maybe[level] ? Truth::kUnknown : Truth::kFalse;
+    if (t == Truth::kFalse && *first_without < 0) *first_without = static_cast<int>(level);
+    all = TruthAnd(all, t);
+  }
+  return all;
+}
+
+// Which evaluation logic applies to the request.
+struct Situation {
+  bool anonymous = false;
+  bool cross_account = false;  // caller and resource accounts known and different
+  bool must_allow = false;     // a KMS key or a role's trust: the resource policy must allow
+  bool has_policy = false;     // the requested resource's policy is in the set
+  int scope = -1;              // the ResourcePolicy that covers the resource, -1 none
+  bool NeedsPolicy() const { return !anonymous && !has_policy && (cross_account || must_allow); }
+};
+
+Situation Situate(const internal::EvaluatorImpl& impl, const Request& request) {
+  Situation s;
+  s.anonymous = impl.caller.anonymous();
+  for (std::size_t i = 0; i < impl.resource_policies.size() && s.scope < 0; ++i) {
+    const std::string& arn = impl.resource_policies[i].arn;
+    if (!arn.empty() && ResourcePolicyCovers(arn, request.resource)) s.scope = static_cast<int>(i);
+  }
+  s.has_policy = s.scope >= 0 || impl.has_unscoped_resource_policy;
+  if (impl.caller.known()) {
+    std::string account = ResourceAccount(request.resource, request.context);
+    if (account.empty() && s.scope >= 0) {
+      account = impl.resource_policies[static_cast<std::size_t>(s.scope)].account;
+    }
+    for (std::size_t i = 0; account.empty() && i < impl.resource_accounts.size(); ++i) {
+      if (ResourcePolicyCovers(impl.resource_accounts[i].first, request.resource)) {
+        account = impl.resource_accounts[i].second;
+      }
+    }
+    s.cross_account = !s.anonymous && !impl.caller.account.empty() && !account.empty() &&
+                      account != impl.caller.account;
+  }
+  s.must_allow = MustBeAllowedByResourcePolicy(request.action, request.resource);
+  return s;
+}
+
+// The decision from the tally, as the evaluation logic of the situation says
+// (docs/evaluation.md section 1).
+void Decide(const internal::EvaluatorImpl& impl, const Tally& t, const Situation& where,
+            const Request& request, Decision* d) {
+  int first_scp = -1;
+  // SCPs limit the organization's principals; the anonymous caller is none.
+  Truth scps = where.anonymous ? Truth::kTrue
+                               : EveryLevel(impl.scp_levels, t.scp_true, t.scp_unknown, &first_scp);
+  if (where.anonymous) first_scp = -1;
+  const Truth bounded = TruthAnd(impl.has_boundary ? t.boundary : Truth::kTrue,
+                                 impl.has_session ? t.session : Truth::kTrue);
+  const Truth caps = scps;
+  // What the resource policy grants, and what the principal's side grants.
+  Truth resource_side = Truth::kTrue, granted;
+  Truth allowed;
+  if (where.anonymous) {
+    resource_side = t.direct;
+    granted = t.direct;
+    allowed = t.direct;
+  } else if (where.cross_account) {
+    resource_side = TruthOr(t.direct, TruthOr(t.role, t.account));
+    granted = t.identity;
+    allowed = TruthAnd(caps, TruthAnd(TruthAnd(t.identity, bounded), resource_side));
+  } else if (where.must_allow) {
+    resource_side = TruthOr(t.direct, TruthOr(t.role, t.account));
+    granted = TruthOr(t.role, TruthAnd(t.account, t.identity));
+    allowed = TruthAnd(caps, TruthOr(t.direct, TruthAnd(granted, bounded)));
+  } else {
+    granted = TruthOr(t.identity, t.role);
+    allowed = TruthAnd(caps, TruthOr(t.direct, TruthAnd(granted, bounded)));
+  }
+
+  auto keep = [&](auto predicate) {
+    std::erase_if(d->matched, [&](const Decision::Match& m) { return !predicate(m); });
+  };
+  if (t.deny == Truth::kTrue) {
+    d->kind = Decision::kExplicitDeny;
+    keep([](const Decision::Match& m) {
+      return m.truth == Truth::kTrue && m.statement->effect() == Effect::kDeny;
+    });
+    return;
+  }
+  // A resource policy that is not given could still allow: say which, unless
+  // the principal's side alone already denies.
+  const Truth principal_side = TruthAnd(caps, TruthAnd(t.identity, bounded));
+  if (where.NeedsPolicy() && caps != Truth::kFalse &&
+      (where.must_allow || principal_side != Truth::kFalse)) {
+    d->kind = Decision::kNeedsResourcePolicy;
+    d->needed_policy = PolicyResourceOf(request.resource);
+    d->needed_policy_name = PolicyNameOf(KindOfPolicyResource(d->needed_policy));
+    return;
+  }
+  if (allowed == Truth::kFalse) {
+    d->kind = Decision::kImplicitDeny;
+    d->matched.clear();
+    if (first_scp >= 0) {
+      d->denied_by = PolicyKind::kScp;
+      d->denied_scp_level = first_scp;
+    } else if (where.anonymous ||
+               (where.must_allow && !where.cross_account && resource_side == Truth::kFalse)) {
+      d->denied_by = PolicyKind::kResource;
+    } else if (t.direct == Truth::kFalse && granted == Truth::kFalse) {
+      d->denied_by = PolicyKind::kIdentity;
+    } else if (impl.has_boundary && t.boundary == Truth::kFalse) {
+      d->denied_by = PolicyKind::kBoundary;
+    } else if (resource_side == Truth::kFalse) {
+      d->denied_by = PolicyKind::kResource;
+    } else {
+      d->denied_by = PolicyKind::kSession;
+    }
+    return;
+  }
+  if (t.deny == Truth::kFalse && allowed == Truth::kTrue) {
+    d->kind = Decision::kAllowed;
+    keep([](const Decision::Match& m) { return m.truth == Truth::kTrue; });
+    return;
+  }
+  d->kind = Decision::kConditional;
+}
+
+}  // namespace
+
 void Evaluator::Evaluate(const Request& request, Decision* d) const {
   d->matched.clear();
   d->missing_context.clear();
   d->denied_by = PolicyKind::kIdentity;
   d->denied_scp_level = 0;
+  d->needed_policy.clear();
+  d->needed_policy_name = {};
+  d->no_permission_needed = false;
 
+  const internal::EvaluatorImpl& impl = *impl_;
   const LowerAction action(request.action);
+  const Situation where = Situate(impl, request);
+  d->cross_account = where.cross_account;
+  if (!where.anonymous && action.service() == "sts" && action.name() == "getcalleridentity") {
+    // "No permissions are required to perform this operation. If an
+    // administrator attaches a policy to your identity that explicitly denies
+    // access to the sts:GetCallerIdentity action, you can still perform this
+    // operation."
+    d->kind = Decision::kAllowed;
+    d->no_permission_needed = true;
+    return;
+  }
   const bool unknown_mode = request.missing_keys == MissingKeys::kUnknown;
   const EvalContext env(request.context, request.missing_keys, &d->missing_context);
   std::optional<RequestResource> resource;  // parsed when a statement first needs it
+  Tally tally;
 
-  Truth deny = Truth::kFalse, identity = Truth::kFalse, boundary = Truth::kFalse,
-        session = Truth::kFalse, resource_direct = Truth::kFalse, resource_role = Truth::kFalse;
-  std::bitset<64> scp_true, scp_unknown;
-
-  const internal::EvaluatorImpl& impl = *impl_;
   const std::vector<internal::Candidate>& candidates = impl.Candidates(action.service());
   for (std::size_t k = 0; k < candidates.size();) {
     const internal::Candidate c = candidates[k++];
@@ -625,6 +709,16 @@ void Evaluator::Evaluate(const Request& request, Decision* d) const {
     }
     if (!applies) continue;
     const CompiledStatement& s = *code.statement;
+    if (s.kind() == PolicyKind::kResource) {
+      // Only the requested resource's own policy applies; an Allow naming the
+      // caller's account delegates to the identity policies, which decide on
+      // their own within the account unless the resource policy must allow.
+      if (s.resource_policy() >= 0 && s.resource_policy() != where.scope) continue;
+      if (s.effect() == Effect::kAllow && s.principal() == PrincipalMatch::kAccount &&
+          !where.cross_account && !where.must_allow) {
+        continue;
+      }
+    }
     const std::size_t mark = d->missing_context.size();
     if (!resource) resource.emplace(request.resource);
     const Truth t = code.MatchesAfterAction(*resource, env);
@@ -633,83 +727,13 @@ void Evaluator::Evaluate(const Request& request, Decision* d) const {
     if (t == Truth::kFalse) continue;
     d->matched.push_back({&s, t});
     if (s.effect() == Effect::kDeny) {
-      deny = TruthOr(deny, t);
-      continue;
-    }
-    switch (s.kind()) {
-      case PolicyKind::kIdentity:
-        identity = TruthOr(identity, t);
-        break;
-      case PolicyKind::kBoundary:
-        boundary = TruthOr(boundary, t);
-        break;
-      case PolicyKind::kScp:
-        (t == Truth::kTrue ? scp_true : scp_unknown).set(static_cast<std::size_t>(s.scp_level()));
-        break;
-      case PolicyKind::kSession:
-        session = TruthOr(session, t);
-        break;
-      case PolicyKind::kResource:
-        if (s.principal() == PrincipalMatch::kDirect) {
-          resource_direct = TruthOr(resource_direct, t);
-        } else {
-          resource_role = TruthOr(resource_role, t);
-        }
-        break;
-    }
-  }
-
-  // "Policy evaluation logic": SCPs (every level) -> resource-based policy ->
-  // identity-based policies -> permissions boundary -> session policy.
-  Truth scps = Truth::kTrue;
-  int first_scp_without_allow = -1;
-  for (std::size_t level = 0; level < impl.scp_levels; ++level) {
-    const Truth t = scp_true[level]      ? Truth::kTrue
-                    : scp_unknown[level] ? Truth::kUnknown
-                                         : Truth::kFalse;
-    if (t == Truth::kFalse && first_scp_without_allow < 0) {
-      first_scp_without_allow = static_cast<int>(level);
-    }
-    scps = TruthAnd(scps, t);
-  }
-  const Truth bounded = TruthAnd(impl.has_boundary ? boundary : Truth::kTrue,
-                                 impl.has_session ? session : Truth::kTrue);
-  const Truth granted = TruthOr(identity, resource_role);
-  const Truth allowed = TruthAnd(scps, TruthOr(resource_direct, TruthAnd(granted, bounded)));
-
-  auto keep = [&](auto predicate) {
-    if (std::all_of(d->matched.begin(), d->matched.end(), predicate)) return;
-    d->matched.erase(std::remove_if(d->matched.begin(), d->matched.end(),
-                                    [&](const Decision::Match& m) { return !predicate(m); }),
-                     d->matched.end());
-  };
-  bool definite = true;
-  if (deny == Truth::kTrue) {
-    d->kind = Decision::kExplicitDeny;
-    keep([](const Decision::Match& m) {
-      return m.truth == Truth::kTrue && m.statement->effect() == Effect::kDeny;
-    });
-  } else if (allowed == Truth::kFalse) {
-    d->kind = Decision::kImplicitDeny;
-    d->matched.clear();
-    if (first_scp_without_allow >= 0) {
-      d->denied_by = PolicyKind::kScp;
-      d->denied_scp_level = first_scp_without_allow;
-    } else if (resource_direct == Truth::kFalse && granted == Truth::kFalse) {
-      d->denied_by = PolicyKind::kIdentity;
-    } else if (impl.has_boundary && boundary == Truth::kFalse) {
-      d->denied_by = PolicyKind::kBoundary;
+      tally.deny = TruthOr(tally.deny, t);
     } else {
-      d->denied_by = PolicyKind::kSession;
+      tally.Allow(s, t);
     }
-  } else if (deny == Truth::kFalse && allowed == Truth::kTrue) {
-    d->kind = Decision::kAllowed;
-    keep([](const Decision::Match& m) { return m.truth == Truth::kTrue; });
-  } else {
-    d->kind = Decision::kConditional;
-    definite = false;
   }
-  if (unknown_mode && definite) d->missing_context.clear();
+  Decide(impl, tally, where, request, d);
+  if (unknown_mode && d->kind != Decision::kConditional) d->missing_context.clear();
 
   // De-duplicate the missing keys case-insensitively, keeping first-seen order.
   auto& keys = d->missing_context;

@@ -82,7 +82,7 @@ struct ServiceIndex {
 // Everything an Evaluator holds; immutable once built.
 struct EvaluatorImpl {
   // Builds statements and code for `policies`; appends errors.
-  void CompileStatements(const PolicySet& policies, Diagnostics* errors);
+  void CompileStatements(const PolicySet& policies, Diagnostics* errors);  // needs `caller`
   void BuildIndex();
   // `service` is lower-cased.
   const std::vector<Candidate>& Candidates(std::string_view service) const;
@@ -92,8 +92,17 @@ struct EvaluatorImpl {
   std::vector<ServiceIndex> by_service;   // sorted by service
   std::vector<Candidate> other_services;  // candidates for every service
   std::size_t scp_levels = 0;
+  std::size_t rcp_levels = 0;
   bool has_boundary = false;
   bool has_session = false;
+  Caller caller;
+  struct Scope {
+    std::string arn;      // ResourcePolicy::arn
+    std::string account;  // ResourcePolicy::account
+  };
+  std::vector<Scope> resource_policies;       // parallel to PolicySet::resource_policies
+  bool has_unscoped_resource_policy = false;  // PolicySet::resource, or an arn of ""
+  std::vector<std::pair<std::string, std::string>> resource_accounts;  // PolicySet's
 };
 
 }  // namespace iam_audit::internal

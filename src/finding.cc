@@ -15,7 +15,7 @@ namespace {
 using ascii::Lower;
 
 // The finding table. Append new kinds at the end; never rename an id.
-constexpr std::array<FindingRule, 45> kRules = {{
+constexpr std::array<FindingRule, 47> kRules = {{
     {FindingId::kMissingPermission, "missing-permission", "MissingPermission",
      FindingCategory::kAudit, Severity::kError, "Required permission not granted",
      "No Allow statement grants this action on the resource the profile requires (or a "
@@ -297,6 +297,23 @@ constexpr std::array<FindingRule, 45> kRules = {{
      "An Action entry \"service:*\" (or \"*\") allows every action of the service, including "
      "the ones AWS adds later, when the principal needs a few. It is an error for \"*\" and for "
      "iam, sts, kms and organizations (docs/risks.md). List the actions needed."},
+    {FindingId::kResourcePolicyDenied, "resource-policy-denied", "ResourcePolicyDenied",
+     FindingCategory::kAudit, Severity::kError, "Required permission denied on the resource side",
+     "The identity policies grant the permission, but the resource side does not: a bucket, key, "
+     "trust or Data Catalog policy (or an RCP) denies it explicitly, a KMS key policy neither "
+     "names the principal nor delegates to the account's IAM policies, or the resource is in "
+     "another account and its policy does not allow the principal (cross-account, both sides "
+     "must allow). The message names the policy; allow the principal there or narrow the Deny. "
+     "Conditions are decided with the profile's request context (dbt calls AWS over TLS, so "
+     "aws:SecureTransport is true)."},
+    {FindingId::kResourcePolicyNotGiven, "resource-policy-not-given", "ResourcePolicyNotGiven",
+     FindingCategory::kAudit, Severity::kNote,
+     "Required permission depends on a resource policy that was not given",
+     "AWS decides this request with a resource policy the audit did not see: a KMS key policy "
+     "(it must allow the principal or delegate to IAM), a role's trust policy, or the policy of "
+     "a resource in another account (cross-account, both sides must allow). The identity side "
+     "grants it; pass the policy with --resource-policy ARN=FILE, or audit a template or plan "
+     "that holds it, to decide it."},
 }};
 
 constexpr bool TableInIdOrder() {

@@ -317,6 +317,15 @@ int Collector::AddPolicy(std::string name, const json::Value& document, SourceLo
   return static_cast<int>(policies_.size() - 1);
 }
 
+void Collector::AddResourcePolicy(std::string name, std::string arn, const json::Value& document) {
+  PolicyParseResult parsed = PolicyFromJson(document, file_.name);
+  for (Diagnostic& e : parsed.errors) result_.errors.push_back(std::move(e));
+  for (Diagnostic& w : parsed.warnings) result_.warnings.push_back(std::move(w));
+  if (!parsed.policy) return;
+  result_.resource_policies.push_back(
+      {std::move(name), {std::move(arn), "", std::move(*parsed.policy)}});
+}
+
 void Collector::AddPrincipal(Principal principal) {
   std::vector<int> unique;
   for (int id : principal.identity) {
@@ -367,6 +376,9 @@ void Collector::Finish(bool standalone) {
       }
     }
     s.policies.principal = p.arn;
+    for (const NamedResourcePolicy& r : result_.resource_policies) {
+      s.policies.resource_policies.push_back(r.policy);
+    }
     result_.subjects.push_back(std::move(s));
   }
   std::stable_sort(policies_.begin(), policies_.end(), [](const Entry& a, const Entry& b) {

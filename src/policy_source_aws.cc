@@ -227,6 +227,9 @@ void AuthorizationDetails::Load() {
       groups_.emplace(std::string(StringMember(g, kGroups.name_key)), MakeGroup(&g));
     }
   }
+  if (const json::Value* roles = root_.Find(kRoles.list)) {
+    for (const json::Value& role : roles->Elements()) ReadRoleTrustPolicy(role, c_);
+  }
   std::size_t selected = 0;
   Principals(kRoles, &selected);
   Principals(kUsers, &selected);

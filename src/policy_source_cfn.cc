@@ -338,6 +338,8 @@ class Template {
   void ReadResources();
   std::optional<std::size_t> FindResource(std::string_view id) const;
   int ReadDocument(std::string name, const json::Value& raw, SourceLocation where = {});
+  std::optional<json::Value> ResolveDocument(const json::Value& raw);
+  void ReadResourcePolicies();
   void ReadInlinePolicies(Resource& r);
   // The template principal of `kind` a value designates ({"Ref": id} or its
   // resolved name), if any.
@@ -840,23 +842,30 @@ json::Value DropUnresolvedStatements(const json::Value& doc, json::Document& out
 }
 
 int Template::ReadDocument(std::string name, const json::Value& raw, SourceLocation where) {
+  std::optional<json::Value> document = ResolveDocument(raw);
+  if (!document) return -1;
+  return c_.AddPolicy(std::move(name), *document, where);
+}
+
+// A policy document property, resolved and parsed; nullopt after reporting.
+std::optional<json::Value> Template::ResolveDocument(const json::Value& raw) {
   const Resolved r = Resolve(raw);
-  if (r.no_value) return -1;
+  if (r.no_value) return std::nullopt;
   json::Value document = r.value;
   if (document.is_string()) {
     // A JSON string: exact columns only when it is the literal of the file.
     const bool literal = raw.is_string();
     std::optional<json::Value> parsed =
         c_.ParseEmbedded(document, literal, "the PolicyDocument string");
-    if (!parsed) return -1;
+    if (!parsed) return std::nullopt;
     document = *parsed;
   }
   if (!document.is_object()) {
     c_.Error(raw.where(), "PolicyDocument must be an object, found " +
                               std::string(json::TypeName(document.type())));
-    return -1;
+    return std::nullopt;
   }
-  return c_.AddPolicy(std::move(name), DropUnresolvedStatements(document, out_, c_), where);
+  return DropUnresolvedStatements(document, out_, c_);
 }
 
 void Template::ReadInlinePolicies(Resource& r) {
@@ -924,6 +933,42 @@ void Template::ReadResources() {
         break;
       case IamKind::kNone:
         break;
+    }
+  }
+}
+
+// Bucket, key and trust policies (docs/input-formats.md, "Resource
+// policies"): given to every principal's audit, never audited as identity
+// policies. A resource whose ARN the template does not determine (a key's ARN
+// is known once deployed) cannot be matched to a request and is left out.
+void Template::ReadResourcePolicies() {
+  struct Holder {
+    std::string_view type, property;
+  };
+  static constexpr Holder kHolders[] = {{"AWS::S3::BucketPolicy", "PolicyDocument"},
+                                        {"AWS::KMS::Key", "KeyPolicy"},
+                                        {"AWS::IAM::Role", "AssumeRolePolicyDocument"}};
+  for (const Resource& r : resources_) {
+    const auto holder = std::find_if(std::begin(kHolders), std::end(kHolders),
+                                     [&](const Holder& h) { return h.type == r.type; });
+    if (holder == std::end(kHolders)) continue;
+    const json::Value* document = r.properties.Find(holder->property);
+    if (document == nullptr) continue;
+    ++quiet_;  // the ARN is resolved only to match requests
+    Resolved arn;
+    if (holder->property == "PolicyDocument") {
+      const json::Value* bucket = r.properties.Find("Bucket");
+      if (bucket != nullptr) arn = Resolve(*bucket);
+      if (std::optional<std::string> name = Text(arn))
+        arn.value = out_.MakeString("arn:aws:s3:::" + *name, r.where);
+    } else {
+      arn = ResourceValue(r, "Arn", r.where);
+    }
+    --quiet_;
+    const std::optional<std::string> text = Text(arn);
+    if (!text || arn.unknown || ContainsUnresolved(*text)) continue;
+    if (std::optional<json::Value> doc = ResolveDocument(*document)) {
+      c_.AddResourcePolicy(NameOf(r), *text, *doc);
     }
   }
 }
@@ -1089,6 +1134,7 @@ void Template::Load() {
     if (IsPseudoParameter(name) || parameters_.count(name) > 0) c_.UsedVariable(name);
   }
   ReadResources();
+  ReadResourcePolicies();
   Attach();
   AddPrincipals();
 }

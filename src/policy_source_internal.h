@@ -110,6 +110,11 @@ class Collector {
   };
   void AddPrincipal(Principal principal);
 
+  // Adds the resource-based policy of resource `arn` (a bucket policy, a key
+  // policy, a role's trust policy...): not audited as an identity policy,
+  // but given to every subject's audit (PolicySet::resource_policies).
+  void AddResourcePolicy(std::string name, std::string arn, const json::Value& document);
+
   // Fills the result. With `standalone`, every policy no principal uses
   // becomes a subject of its own, named like the policy.
   void Finish(bool standalone);
@@ -147,6 +152,15 @@ void LoadAuthorizationDetails(const json::Value& root, const PolicySourceOptions
                               Collector& c);
 void LoadCloudFormation(const json::Value& root, const PolicySourceOptions& options, Collector& c);
 void LoadTerraform(const json::Value& root, Collector& c);
+
+// Resource-based policies where teams keep them (policy_source_resource.cc).
+// A Terraform resource (aws_s3_bucket_policy, aws_kms_key, aws_iam_role,
+// aws_glue_resource_policy) with its attribute values; other types are
+// ignored.
+void ReadTerraformResourcePolicy(std::string_view type, const std::string& address,
+                                 const json::Value& values, SourceLocation where, Collector& c);
+// A role of account authorization details: its AssumeRolePolicyDocument.
+void ReadRoleTrustPolicy(const json::Value& role, Collector& c);
 
 // YAML text as located JSON values (CloudFormation short-form tags become
 // their long forms: `!Ref X` is {"Ref": "X"}, `!Sub s` is {"Fn::Sub": s}).

@@ -578,6 +578,10 @@ void State::Load() {
       if (owner) owner->identity.push_back(id);
     }
   }
+  // Bucket, key, trust and Data Catalog policies (policy_source_resource.cc).
+  for (const TfResource& r : resources_) {
+    if (!r.data) ReadTerraformResourcePolicy(r.type, r.address, r.values, r.where, c_);
+  }
   // Data sources not used verbatim by a resource above.
   for (const TfResource& r : resources_) {
     if (!r.data || r.type != "aws_iam_policy_document") continue;

@@ -233,5 +233,121 @@ TEST(CmdSimulateTest, UsageErrors) {
   }
 }
 
+// --- resource policies, the caller, RCPs (docs/evaluation.md section 1.3) ------------------
+
+namespace resource_side {
+
+constexpr char kKeyArn[] = "arn:aws:kms:eu-west-1:111122223333:key/k1";
+constexpr char kCaller[] = "arn:aws:sts::111122223333:assumed-role/dbt/s1";
+
+struct Files {
+  testing::TempDir dir;
+  Files() {
+    testing::WriteFile(dir.File("decrypt.json"), R"({"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": ["kms:Decrypt", "s3:GetObject"], "Resource": "*"}]})");
+    testing::WriteFile(dir.File("key-delegates.json"), R"({"Version": "2012-10-17", "Statement": [
+      {"Sid": "EnableIAM", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+       "Action": "kms:*", "Resource": "*"}]})");
+    testing::WriteFile(dir.File("public.json"), R"({"Version": "2012-10-17", "Statement": [
+      {"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+       "Resource": "arn:aws:s3:::site/*"}]})");
+    testing::WriteFile(dir.File("rcp.json"), R"({"Version": "2012-10-17", "Statement": [
+      {"Sid": "NoKms", "Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*"}]})");
+  }
+  std::string operator()(const std::string& name) const { return dir.File(name); }
+};
+
+TEST(CmdSimulateResourceTest, KeyPolicyNotGivenIsNamed) {
+  const Files f;
+  const CommandResult r = RunIamAudit({"simulate", f("decrypt.json"), "--principal", kCaller,
+                                       "--action", "kms:Decrypt", "--resource", kKeyArn});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, std::string("needs_resource_policy: kms:Decrypt on ") + kKeyArn + "\n  " +
+                       f("decrypt.json") + ":2:7: Allow statement #1 (identity policy)" +
+                       "\n  the key policy of " + kKeyArn +
+                       " decides and was not given: pass it with --resource-policy " + kKeyArn +
+                       "=FILE\n");
+}
+
+TEST(CmdSimulateResourceTest, KeyPolicyDelegatingToIam) {
+  const Files f;
+  CommandResult r =
+      RunIamAudit({"simulate", f("decrypt.json"), "--principal", kCaller, "--resource-policy",
+                   std::string(kKeyArn) + "=" + f("key-delegates.json"), "--action", "kms:Decrypt",
+                   "--resource", kKeyArn, "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["decision"], "allowed");
+  ASSERT_EQ(j["matched"].size(), 2u);
+  EXPECT_EQ(j["matched"][1]["policy"], "resource");
+  // The key policy alone does not allow: the identity policies must too.
+  r = RunIamAudit({"simulate", "--principal", kCaller, "--resource-policy",
+                   std::string(kKeyArn) + "=" + f("key-delegates.json"), "--action", "kms:Decrypt",
+                   "--resource", kKeyArn});
+  EXPECT_THAT(r.out, HasSubstr("implicit_deny"));
+}
+
+TEST(CmdSimulateResourceTest, AnonymousCallerAgainstPublicAndPrivateObjects) {
+  const Files f;
+  const std::string policy = "arn:aws:s3:::site=" + f("public.json");
+  CommandResult r =
+      RunIamAudit({"simulate", "--principal", "anonymous", "--resource-policy", policy, "--action",
+                   "s3:GetObject", "--resource", "arn:aws:s3:::site/index.html"});
+  EXPECT_THAT(r.out, HasSubstr("allowed: s3:GetObject"));
+  r = RunIamAudit({"simulate", "--principal", "anonymous", "--resource-policy", policy, "--action",
+                   "s3:PutObject", "--resource", "arn:aws:s3:::site/index.html"});
+  EXPECT_THAT(r.out, HasSubstr("implicit_deny"));
+}
+
+TEST(CmdSimulateResourceTest, CrossAccountNeedsBothSides) {
+  const Files f;
+  CommandResult r =
+      RunIamAudit({"simulate", f("decrypt.json"), "--principal", kCaller, "--action",
+                   "s3:GetObject", "--resource", "arn:aws:s3:::partner/x", "--context",
+                   "aws:ResourceAccount=444455556666", "--format", "json"});
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["decision"], "needs_resource_policy");
+  EXPECT_EQ(j["needs_resource_policy"]["policy"], "bucket policy");
+  EXPECT_EQ(j["needs_resource_policy"]["resource"], "arn:aws:s3:::partner");
+  EXPECT_EQ(j["cross_account"], true);
+  // Same account: the identity policy suffices.
+  r = RunIamAudit({"simulate", f("decrypt.json"), "--principal", kCaller, "--action",
+                   "s3:GetObject", "--resource", "arn:aws:s3:::partner/x", "--context",
+                   "aws:ResourceAccount=111122223333"});
+  EXPECT_THAT(r.out, HasSubstr("allowed: s3:GetObject"));
+}
+
+TEST(CmdSimulateResourceTest, RcpDenies) {
+  const Files f;
+  CommandResult r = RunIamAudit({"simulate", f("decrypt.json"), "--rcp", f("rcp.json"), "--action",
+                                 "s3:GetObject", "--resource", "arn:aws:s3:::b/k"});
+  EXPECT_THAT(r.out, HasSubstr("allowed"));
+  r = RunIamAudit({"simulate", f("decrypt.json"), "--principal", kCaller, "--rcp", f("rcp.json"),
+                   "--resource-policy", std::string(kKeyArn) + "=" + f("key-delegates.json"),
+                   "--action", "kms:Decrypt", "--resource", kKeyArn});
+  EXPECT_THAT(r.out, HasSubstr("explicit_deny"));
+  EXPECT_THAT(r.out, HasSubstr("Deny 'NoKms' (rcp policy level 1)"));
+}
+
+TEST(CmdSimulateResourceTest, GetCallerIdentityNeedsNoPermission) {
+  const Files f;
+  const CommandResult r = RunIamAudit(
+      {"simulate", f("decrypt.json"), "--action", "sts:GetCallerIdentity", "--resource", "*"});
+  EXPECT_EQ(r.out,
+            "allowed: sts:GetCallerIdentity on *\n  sts:GetCallerIdentity needs no "
+            "permission\n");
+}
+
+TEST(CmdSimulateResourceTest, ResourcePolicyNeedsACaller) {
+  const Files f;
+  const CommandResult r = RunIamAudit({"simulate", "--resource-policy",
+                                       std::string(kKeyArn) + "=" + f("key-delegates.json"),
+                                       "--action", "kms:Decrypt", "--resource", kKeyArn});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--principal-arn"));
+}
+
+}  // namespace resource_side
+
 }  // namespace
 }  // namespace iam_audit

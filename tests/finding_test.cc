@@ -67,6 +67,8 @@ TEST(FindingTest, TableHasStableIdsAndDefaults) {
       {"data-destruction", Severity::kError},
       {"data-exfiltration", Severity::kWarning},
       {"service-wildcard", Severity::kWarning},
+      {"resource-policy-denied", Severity::kError},
+      {"resource-policy-not-given", Severity::kNote},
   };
   ASSERT_EQ(FindingRules().size(), expected.size());
   std::set<std::string_view> sarif_names;

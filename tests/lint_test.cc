@@ -291,7 +291,10 @@ TEST(LintTest, TheAuditReportsTheLintFindings) {
 
 TEST(LintTest, LintFindingKinds) {
   for (const FindingRule& r : FindingRules()) {
-    const bool lint = r.id == FindingId::kUnknownAction || r.id >= FindingId::kAllowAllActions;
+    const bool resource_side =
+        r.id == FindingId::kResourcePolicyDenied || r.id == FindingId::kResourcePolicyNotGiven;
+    const bool lint = r.id == FindingId::kUnknownAction ||
+                      (r.id >= FindingId::kAllowAllActions && !resource_side);
     EXPECT_EQ(IsLintFinding(r.id), lint) << r.name;
   }
 }

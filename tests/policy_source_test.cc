@@ -363,10 +363,11 @@ TEST(PolicySourceTest, CloudFormationYamlResolvesWhatTheTemplateSays) {
 TEST(PolicySourceTest, CloudFormationUnknownValuesMatchNothing) {
   const PolicySourceResult r = Load(Fixture("cloudformation.yaml"));
   const AuditSubject& role = Subject(r, "AWS::IAM::Role DbtRunnerRole");
-  // The statement on !GetAtt DataKey.Arn grants nothing on any real key...
+  // The statement on !GetAtt DataKey.Arn grants nothing on any real key (the
+  // key policy, not given, could still allow the role itself)...
   EXPECT_EQ(Decide(role.policies, "kms:GenerateDataKey",
                    "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
-            Decision::kImplicitDeny);
+            Decision::kNeedsResourcePolicy);
   // ...nor on any object of the bucket whose name CloudFormation picks.
   EXPECT_EQ(Decide(role.policies, "s3:GetObject", "arn:aws:s3:::stack-rawbucket-1x2y3z/key"),
             Decision::kImplicitDeny);

@@ -15,17 +15,30 @@
 // matched against the caller. Evaluate() then only matches; with a reused
 // Decision it does not allocate on the common paths.
 //
-// The algorithm is AWS's "Policy evaluation logic" for a request within one
-// account (docs/evaluation.md quotes the pages):
-//   1. an applicable Deny in any policy -> explicit deny;
-//   2. every SCP level must have an applicable Allow;
-//   3. an Allow in the resource-based policy for the caller decides (a role
-//      ARN principal still needs the boundary and session policy);
-//   4. otherwise the identity policies must allow, and then the permissions
-//      boundary and the session policy (when given) must allow too;
-//   5. else implicit deny.
-// Cross-account access, RCPs, VPC endpoint policies and service-specific
-// authorizers (KMS key policies, role trust policies) are out of scope.
+// The algorithm is AWS's "Policy evaluation logic" (docs/evaluation.md quotes
+// the pages):
+//   0. sts:GetCallerIdentity needs no permission: allowed for any signed caller;
+//   1. an applicable Deny in any policy -> explicit deny (a resource policy's
+//      statements apply when their Principal covers the caller, and only the
+//      policy of the requested resource applies);
+//   2. every SCP level (not for the anonymous caller) and every RCP level must
+//      have an applicable Allow;
+//   3. same account: an Allow in the resource-based policy for the caller
+//      decides (a role ARN principal still needs the boundary and session
+//      policy); otherwise the identity policies must allow, and then the
+//      permissions boundary and the session policy (when given) too;
+//   4. KMS key policies and role trust policies must allow explicitly: an
+//      Allow naming the caller (or its role), or one naming its account, which
+//      delegates to the identity policies;
+//   5. cross-account (the caller's account differs from the resource's, from
+//      its ARN, the ResourcePolicy's account or aws:ResourceAccount): the
+//      identity side (identity, boundary, session, SCPs) and the resource
+//      policy must both allow;
+//   6. the anonymous caller: only a resource policy Allow to "*" grants;
+//   7. else implicit deny.
+// When 4 or 5 needs a resource policy that is not in the PolicySet, the
+// decision is kNeedsResourcePolicy (naming it) unless a Deny or the identity
+// side already decides.
 //
 // Three-valued mode (Request::missing_keys = MissingKeys::kUnknown): a
 // statement whose condition (or policy variable) needs a key the request does
@@ -44,6 +57,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "iam_audit/action_pattern.h"
@@ -52,6 +66,7 @@
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/policy.h"
 #include "iam_audit/policy_variable.h"
+#include "iam_audit/principal.h"
 
 namespace iam_audit {
 
@@ -60,27 +75,39 @@ enum class PolicyKind : std::uint8_t {
   kBoundary,  // permissions boundary
   kScp,       // service control policy (one level of the organization)
   kSession,   // session policy
-  kResource,  // resource-based policy
+  kResource,  // resource-based policy (bucket, key, trust, Data Catalog policy...)
+  kRcp,       // resource control policy (one level of the organization)
 };
 std::string_view PolicyKindName(PolicyKind kind);  // "identity", "boundary", "scp", ...
 
-// The policies that apply to one principal's requests.
-struct PolicySet {
-  std::vector<Policy> identity;           // all of the principal's identity policies
-  std::optional<Policy> boundary;         // permissions boundary
-  std::vector<std::vector<Policy>> scps;  // SCP levels, root first; each level must allow
-  std::optional<Policy> session;          // session policy
-  std::optional<Policy> resource;         // resource-based policy (same account)
-  std::string principal;                  // the caller's ARN, for the resource policy
+// A resource-based policy and the resource it is attached to.
+struct ResourcePolicy {
+  // The resource: a bucket ARN (covers its objects), a KMS key ARN, a role ARN
+  // (its trust policy), a Glue catalog ARN (every Glue resource of the
+  // catalog)... (resource_policy.h). "" = whatever resource is requested.
+  std::string arn;
+  // The resource's account when its ARN has none (S3 buckets); "" = unknown.
+  std::string account;
+  Policy policy;
 };
 
-// How a resource-based policy statement's Principal relates to the caller.
-enum class PrincipalMatch : std::uint8_t {
-  kNone,     // not the caller: the statement does not apply
-  kDirect,   // the caller itself (user, role session, federated user) or "*"
-  kRole,     // the caller's role ARN (or the caller is a role): still limited
-             // by the permissions boundary and the session policy
-  kAccount,  // the caller's account: delegates to the identity policies
+// The policies that apply to one principal's requests.
+struct PolicySet {
+  std::vector<Policy> identity;                   // all of the principal's identity policies
+  std::optional<Policy> boundary;                 // permissions boundary
+  std::vector<std::vector<Policy>> scps;          // SCP levels, root first; each level must allow
+  std::optional<Policy> session;                  // session policy
+  std::optional<Policy> resource;                 // the requested resource's policy, whatever it is
+  std::vector<ResourcePolicy> resource_policies;  // policies of named resources
+  std::vector<std::vector<Policy>> rcps;          // RCP levels, root first (they only deny)
+  // The accounts of resources whose ARNs do not say (S3 buckets): resource
+  // ARN (a bucket covers its objects) -> 12-digit account.
+  std::vector<std::pair<std::string, std::string>> resource_accounts;
+  // The caller (principal.h): an ARN, an account id, a service principal or
+  // "anonymous"; "" = not known. `principal_account` gives the caller's
+  // account when `principal` does not.
+  std::string principal;
+  std::string principal_account;
 };
 
 // A request's resource, parsed once for all the patterns it meets. Immutable
@@ -135,7 +162,7 @@ class CompiledStatement {
  public:
   const Statement& source() const { return *source_; }
   PolicyKind kind() const { return kind_; }
-  int scp_level() const { return scp_level_; }  // 0-based, kScp only
+  int scp_level() const { return scp_level_; }  // 0-based level, kScp and kRcp
   const std::string& file() const { return *file_; }
   bool has_sid() const { return source_->sid.has_value(); }
   const std::string& sid() const;  // "" when the statement has no Sid
@@ -159,6 +186,9 @@ class CompiledStatement {
 
   const ConditionBlock& conditions() const { return conditions_; }
   PrincipalMatch principal() const { return principal_; }  // kResource only
+  // kResource: the index in PolicySet::resource_policies of its policy; -1
+  // for PolicySet::resource.
+  int resource_policy() const { return resource_policy_; }
 
   // Action, resource, principal and condition together.
   Truth Matches(std::string_view action, std::string_view resource, const EvalContext& env) const;
@@ -171,6 +201,7 @@ class CompiledStatement {
   PolicyKind kind_ = PolicyKind::kIdentity;
   int scp_level_ = 0;
   PrincipalMatch principal_ = PrincipalMatch::kDirect;
+  int resource_policy_ = -1;
   std::vector<ActionPattern> actions_;
   std::vector<ResourceTemplate> resources_;
   ConditionBlock conditions_;
@@ -189,6 +220,9 @@ struct Decision {
     kExplicitDeny,
     kImplicitDeny,
     kConditional,  // kUnknown mode only: allowed or denied depending on missing keys
+    // Decided by a resource-based policy that was not given (a cross-account
+    // resource, a KMS key, a role to assume): `needed_policy` names it.
+    kNeedsResourcePolicy,
   };
   Kind kind = kImplicitDeny;
 
@@ -206,13 +240,26 @@ struct Decision {
   // case-insensitively. kUnknown mode: only those the outcome depends on.
   std::vector<std::string_view> missing_context;
 
-  // For an implicit deny: the first stage without an applicable Allow.
+  // For an implicit deny: the first stage without an applicable Allow
+  // (kScp and kRcp with their level; kResource when the resource side of a
+  // cross-account request, a key policy or a trust policy does not allow).
   PolicyKind denied_by = PolicyKind::kIdentity;
   int denied_scp_level = 0;
 
+  // kNeedsResourcePolicy: the resource whose policy decides (a bucket, key or
+  // role ARN) and what AWS calls that policy ("key policy").
+  std::string needed_policy;
+  std::string_view needed_policy_name;
+  // The caller's account differs from the resource's: both sides must allow.
+  bool cross_account = false;
+  // sts:GetCallerIdentity: "No permissions are required to perform this
+  // operation" (allowed whatever the policies say).
+  bool no_permission_needed = false;
+
   bool allowed() const { return kind == kAllowed; }
 };
-std::string_view DecisionName(Decision::Kind kind);  // "allowed", "explicit_deny", ...
+// "allowed", "explicit_deny", "implicit_deny", "conditional", "needs_resource_policy".
+std::string_view DecisionName(Decision::Kind kind);
 
 struct EvaluatorCompileResult;
 
@@ -234,6 +281,7 @@ class Evaluator {
   // SCP levels, session policy, resource policy).
   std::span<const CompiledStatement> statements() const;
   std::size_t scp_levels() const;
+  std::size_t rcp_levels() const;
   bool has_boundary() const;
   bool has_session_policy() const;
 

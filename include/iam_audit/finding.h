@@ -84,6 +84,9 @@ enum class FindingId : std::uint8_t {
   kDataDestruction,
   kDataExfiltration,
   kServiceWildcard,
+  // Resource side (resource policies, RCPs, cross-account, KMS keys, trust).
+  kResourcePolicyDenied,
+  kResourcePolicyNotGiven,
 };
 
 // What produces a kind of finding. Lint rules run with or without a profile;

@@ -19,9 +19,11 @@
 //   4. Patterns   glob.h, action_pattern.h, action_set.h, arn_pattern.h
 //                 IAM wildcards over actions and ARNs: matching, and the set
 //                 questions the audit needs (does A cover B? do A and B overlap?).
-//   5. Evaluate   condition.h, evaluator.h
+//   5. Evaluate   condition.h, principal.h, resource_policy.h, evaluator.h
 //                 AWS's policy evaluation logic (explicit deny, allow,
-//                 boundaries, SCPs, conditions against a request context).
+//                 boundaries, SCPs, conditions against a request context; the
+//                 caller, resource policies, cross-account, KMS keys, trust
+//                 policies, RCPs).
 //   6. Profile    severity.h, profile.h, policy_generator.h
 //                 What a tool needs, as data (rules/*.yaml), bound to one
 //                 deployment's variables; and the least-privilege policy for it.
@@ -54,7 +56,9 @@
 #include "iam_audit/policy_generator.h"
 #include "iam_audit/policy_source.h"
 #include "iam_audit/policy_variable.h"
+#include "iam_audit/principal.h"
 #include "iam_audit/profile.h"
 #include "iam_audit/report.h"
+#include "iam_audit/resource_policy.h"
 #include "iam_audit/severity.h"
 #include "iam_audit/source_file.h"

@@ -131,6 +131,13 @@ struct AuditSubject {
   bool complete = true;
 };
 
+// A resource-based policy the file holds (a bucket, key, trust or Data
+// Catalog policy), with the resource it is attached to.
+struct NamedResourcePolicy {
+  std::string name;  // "aws_s3_bucket_policy.data", "AWS::S3::BucketPolicy DataPolicy"
+  ResourcePolicy policy;
+};
+
 // A suppression a template carries for its own findings, in a CloudFormation
 // resource's Metadata (`iam-audit: {skip: [{id, reason, expires}]}`; the
 // rules are .iam-audit.yaml's, docs/configuration.md). It covers the part of
@@ -152,6 +159,8 @@ struct PolicySourceResult {
   InputFormat format = InputFormat::kAuto;  // as detected (or forced)
   std::vector<SourcePolicy> policies;       // in file order
   std::vector<AuditSubject> subjects;       // in file order
+  // Resource-based policies (also in every subject's policies.resource_policies).
+  std::vector<NamedResourcePolicy> resource_policies;
   Diagnostics errors;    // invalid documents (syntax, policy grammar): exit code 2
   Diagnostics warnings;  // policy warnings; policies the audit cannot see
   Diagnostics notes;     // unresolved values, and what was skipped and why
@@ -165,6 +174,10 @@ struct PolicySourceResult {
 
   bool ok() const { return errors.empty(); }
 };
+
+// Adds what `subject` brings to the resource side of its audit to `set`: the
+// file's resource policies, and its ARN as the caller unless `set` names one.
+void AddSubjectResourceSide(AuditSubject& subject, PolicySet& set);
 
 // Reads `file` (see above). Throws InputError when the format cannot be
 // recognized (the message lists the formats iam-audit reads), when a forced

@@ -1,0 +1,53 @@
+// Resource policy: which resource-based policy governs a requested resource,
+// what AWS calls it, and whether it must allow on its own.
+//
+//   ResourcePolicyCovers("arn:aws:s3:::data", "arn:aws:s3:::data/k")  -> true
+//   KindOfPolicyResource("arn:aws:kms:eu-west-1:111122223333:key/abc") -> kKey
+//   MustBeAllowedByResourcePolicy("kms:Decrypt", "arn:aws:kms:...:key/abc") -> true
+//
+// Rules (docs/evaluation.md section 1.3 quotes the pages):
+//   - a bucket's policy covers the bucket and its objects; a Glue Data
+//     Catalog's policy (arn:aws:glue:REGION:ACCOUNT:catalog) covers every Glue
+//     resource of that catalog; any other policy covers its own ARN;
+//   - "IAM role trust policies and KMS key policies are exceptions ... they
+//     must explicitly allow access for principals": a KMS key request and
+//     sts:AssumeRole* / sts:TagSession / sts:SetSourceIdentity on a role.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "iam_audit/condition.h"
+
+namespace iam_audit {
+
+enum class PolicyResourceKind : std::uint8_t {
+  kOther,        // "resource policy"
+  kBucket,       // "bucket policy"
+  kKey,          // "key policy"
+  kRole,         // "trust policy"
+  kGlueCatalog,  // "Data Catalog resource policy"
+};
+
+// The kind of resource `arn` names, for the name of its policy.
+PolicyResourceKind KindOfPolicyResource(std::string_view arn);
+// "bucket policy", "key policy", "trust policy", ...
+std::string_view PolicyNameOf(PolicyResourceKind kind);
+
+// The resource whose policy governs `resource`: an object's bucket, a Glue
+// resource's catalog, else `resource` itself.
+std::string PolicyResourceOf(std::string_view resource);
+
+// Does the policy of resource `policy_arn` govern a request on `resource`?
+bool ResourcePolicyCovers(std::string_view policy_arn, std::string_view resource);
+
+// Is (action, resource) one of the requests whose resource policy must allow
+// explicitly (KMS keys, role trust)?
+bool MustBeAllowedByResourcePolicy(std::string_view action, std::string_view resource);
+
+// The account that owns `resource`: its ARN's account field, else the
+// request's aws:ResourceAccount value; "" when neither says.
+std::string ResourceAccount(std::string_view resource, const RequestContext& context);
+
+}  // namespace iam_audit

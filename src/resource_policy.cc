@@ -1,0 +1,116 @@
+#include "iam_audit/resource_policy.h"
+
+#include "ascii.h"
+#include "iam_audit/arn_pattern.h"
+
+namespace iam_audit {
+namespace {
+
+using ascii::EqualsIgnoreCase;
+
+bool SameArnPrefix(const Arn& a, const Arn& b) {
+  return EqualsIgnoreCase(a.partition, b.partition) && EqualsIgnoreCase(a.service, b.service) &&
+         EqualsIgnoreCase(a.region, b.region) && a.account == b.account;
+}
+
+// The sts actions a role's trust policy decides ("IAM role trust policies").
+constexpr std::string_view kTrustActions[] = {
+    "sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity",
+    "sts:tagsession", "sts:setsourceidentity",  "sts:setcontext",
+};
+
+}  // namespace
+
+PolicyResourceKind KindOfPolicyResource(std::string_view text) {
+  const auto arn = Arn::Parse(text);
+  if (!arn) return PolicyResourceKind::kOther;
+  if (EqualsIgnoreCase(arn->service, "s3") && arn->account.empty() &&
+      arn->resource.find('/') == std::string_view::npos) {
+    return PolicyResourceKind::kBucket;
+  }
+  if (EqualsIgnoreCase(arn->service, "kms") && arn->resource.starts_with("key/")) {
+    return PolicyResourceKind::kKey;
+  }
+  if (EqualsIgnoreCase(arn->service, "iam") && arn->resource.starts_with("role/")) {
+    return PolicyResourceKind::kRole;
+  }
+  if (EqualsIgnoreCase(arn->service, "glue") && arn->resource == "catalog") {
+    return PolicyResourceKind::kGlueCatalog;
+  }
+  return PolicyResourceKind::kOther;
+}
+
+std::string_view PolicyNameOf(PolicyResourceKind kind) {
+  switch (kind) {
+    case PolicyResourceKind::kBucket:
+      return "bucket policy";
+    case PolicyResourceKind::kKey:
+      return "key policy";
+    case PolicyResourceKind::kRole:
+      return "trust policy";
+    case PolicyResourceKind::kGlueCatalog:
+      return "Data Catalog resource policy";
+    case PolicyResourceKind::kOther:
+      break;
+  }
+  return "resource policy";
+}
+
+bool ResourcePolicyCovers(std::string_view policy_arn, std::string_view resource) {
+  if (policy_arn == resource) return true;
+  const auto owner = Arn::Parse(policy_arn);
+  const auto target = Arn::Parse(resource);
+  if (!owner || !target || !SameArnPrefix(*owner, *target)) return false;
+  switch (KindOfPolicyResource(policy_arn)) {
+    case PolicyResourceKind::kBucket:  // the bucket and its objects
+      return target->resource == owner->resource ||
+             (target->resource.size() > owner->resource.size() &&
+              target->resource.starts_with(owner->resource) &&
+              target->resource[owner->resource.size()] == '/');
+    case PolicyResourceKind::kGlueCatalog:  // every resource of the catalog
+      return true;
+    default:
+      return target->resource == owner->resource;
+  }
+}
+
+bool MustBeAllowedByResourcePolicy(std::string_view action, std::string_view resource) {
+  // Cheap tests of the action first: this runs for every request evaluated.
+  if (action.size() > 4 && EqualsIgnoreCase(action.substr(0, 4), "kms:")) {
+    return KindOfPolicyResource(resource) == PolicyResourceKind::kKey;
+  }
+  for (const std::string_view a : kTrustActions) {
+    if (EqualsIgnoreCase(action, a))
+      return KindOfPolicyResource(resource) == PolicyResourceKind::kRole;
+  }
+  return false;
+}
+
+std::string PolicyResourceOf(std::string_view resource) {
+  const auto arn = Arn::Parse(resource);
+  if (!arn) return std::string(resource);
+  if (EqualsIgnoreCase(arn->service, "s3") && arn->account.empty()) {
+    const std::size_t slash = resource.find('/');
+    return std::string(resource.substr(0, slash));
+  }
+  if (EqualsIgnoreCase(arn->service, "glue") && arn->resource != "catalog") {
+    return "arn:" + std::string(arn->partition) + ":glue:" + std::string(arn->region) + ":" +
+           std::string(arn->account) + ":catalog";
+  }
+  return std::string(resource);
+}
+
+// A 12-digit account id (a pattern such as "*" says nothing).
+bool IsAccount(std::string_view s) {
+  return s.size() == 12 && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+std::string ResourceAccount(std::string_view resource, const RequestContext& context) {
+  if (const auto arn = Arn::Parse(resource); arn && !arn->account.empty()) {
+    return IsAccount(arn->account) ? std::string(arn->account) : std::string();
+  }
+  const std::vector<std::string>* given = context.Find("aws:ResourceAccount");
+  return given && given->size() == 1 ? given->front() : std::string();
+}
+
+}  // namespace iam_audit
