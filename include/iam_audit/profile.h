@@ -74,8 +74,10 @@ struct ProfileVariable {
   VariableType type = VariableType::kString;
   VariableType item_type = VariableType::kString;  // kList only: kString or kS3Location
   bool required = false;
-  // Default value templates (one for scalars, any number for lists); may use
-  // other variables. nullopt: no default (the variable is unset unless given).
+  // Default value templates; may use other variables. Lists: the items (the
+  // default is unset if one uses an unset variable). Scalars: alternatives,
+  // the first whose variables are all set wins (unset if none); usually one.
+  // nullopt: no default (the variable is unset unless given).
   std::optional<std::vector<std::string>> default_value;
   std::string description;
   std::string from;                     // where the tool takes it from (free text)
@@ -105,9 +107,12 @@ struct VariableInput {
 // A `when` condition, parsed:
 //   expr := or ; or := and ('or' and)* ; and := not ('and' not)*
 //   not  := 'not' not | test ; test := '(' expr ')' | 'true' | 'false' | VAR [op LITERAL]
+//                                      | 'lower' '(' VAR ')' op LITERAL
 //   op   := '==' | '!=' | 'matches'   (LITERAL: 'quoted', "quoted", true, false)
 // A bare VAR is true when it is set and non-empty (a non-empty list, a true
 // bool, a non-empty string). `matches` compares with an IAM-style glob (* ?).
+// lower(VAR) compares the value lower-cased (the literal must be lower case).
+// Parentheses nest at most 100 deep (an error beyond); runs of 'not' fold.
 struct WhenCondition {
   enum class Kind : unsigned char {
     kConstant,
@@ -123,6 +128,7 @@ struct WhenCondition {
   bool constant = true;                 // kConstant
   std::string variable;                 // kVariable, kEquals, kNotEquals, kMatches
   std::string literal;                  // kEquals, kNotEquals, kMatches
+  bool ignore_case = false;             // lower(VAR): compare the value lower-cased
   std::vector<WhenCondition> operands;  // kNot: one; kAnd, kOr: two or more
   std::string text;                     // as written ("" for an omitted `when`: always)
 
@@ -224,6 +230,15 @@ struct Requirement {
   SourceLocation where;  // the group in the profile file
 };
 
+// A configuration the profile cannot audit truthfully (say, ARNs it does not
+// model): Requirements() refuses it with `message` instead of a verdict on
+// the wrong resources.
+struct ProfileRefusal {
+  WhenCondition when;
+  std::string message;
+  SourceLocation where;
+};
+
 struct ProfileLoadResult;
 
 class Profile {
@@ -242,6 +257,7 @@ class Profile {
   const std::vector<ProfileSource>& sources() const { return sources_; }
   const std::vector<ProfileVariable>& variables() const { return variables_; }
   const std::vector<ProfileGroup>& groups() const { return groups_; }
+  const std::vector<ProfileRefusal>& unsupported() const { return unsupported_; }
   const ProfileVariable* FindVariable(std::string_view name) const;
 
   // Types the inputs (later inputs for the same variable override earlier
@@ -253,7 +269,8 @@ class Profile {
 
   // The concrete requirements of the groups enabled by `bindings`, in profile
   // order (groups, then checks), without duplicates within a group. Throws
-  // InputError when an enabled group uses an unset variable, or when a value
+  // InputError with the message of every `unsupported` entry whose condition
+  // holds, when an enabled group uses an unset variable, or when a value
   // does not fit the resource type it stands for (e.g. a kms_key_arns entry
   // that is not a KMS key ARN).
   std::vector<Requirement> Requirements(const Bindings& bindings) const;
@@ -270,6 +287,7 @@ class Profile {
   std::vector<ProfileVariable> variables_;
   std::vector<std::size_t> default_order_;  // variable indexes, defaults' dependencies first
   std::vector<ProfileGroup> groups_;
+  std::vector<ProfileRefusal> unsupported_;
 };
 
 struct ProfileLoadResult {
