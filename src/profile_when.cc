@@ -193,14 +193,14 @@ class ConditionParser {
       Fail(lower.offset, "'lower(" + var.text + ")' must be compared: ==, != or matches");
       return std::nullopt;
     }
-    std::optional<WhenCondition> node = ParseComparison(var, /*ignore_case=*/true);
-    if (!node) return std::nullopt;
     if (const ProfileVariable* v = lookup_(var.text);
         v && v->type != VariableType::kString && v->type != VariableType::kS3Location) {
       Fail(lower.offset, "'lower' applies to string variables; '" + var.text + "' is a " +
                              std::string(VariableTypeName(v->type)));
       return std::nullopt;
     }
+    std::optional<WhenCondition> node = ParseComparison(var, /*ignore_case=*/true);
+    if (!node) return std::nullopt;
     if (std::any_of(node->literal.begin(), node->literal.end(),
                     [](char c) { return c >= 'A' && c <= 'Z'; })) {
       Fail(op.offset, "'lower(" + var.text + ")' is compared with '" + node->literal +
