@@ -12,6 +12,9 @@
 //                                  templates using ${variables}, a `when`
 //                                  condition, severity, origin, and the request
 //                                  context the tool's calls carry
+//   unsupported                    {when, message}: configurations refused
+//                                  (Requirements() throws) rather than audited
+//                                  on resources the profile does not model
 //
 // Loading validates everything and reports every problem (not only the first)
 // as FILE:LINE:COLUMN diagnostics: unknown keys, wrong types, undefined
@@ -179,7 +182,9 @@ struct ProfileResource {
 struct ProfileContextEntry {
   std::string key;  // "aws:SecureTransport"
   SourceLocation where;
-  std::vector<ValueTemplate> values;  // one or more; list variables add one value each
+  // List variables add one value each. None (`key: []`): the requests are
+  // known not to carry the key (RequestContext::DeclaresAbsent).
+  std::vector<ValueTemplate> values;
 };
 
 // One (action, resource) pair to check, computed at load.
