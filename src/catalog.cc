@@ -258,37 +258,37 @@ void Catalog::Impl::Load(Verify check) {
 }
 
 namespace {
-void Require(bool ok, const char* what) {
+void Check(bool ok, const char* what) {
   if (!ok) throw BadBlob(what);
 }
 }  // namespace
 
 void Catalog::Impl::CheckString(fmt::Section s, std::size_t i, std::uint32_t f) const {
   const std::uint64_t off = U(s, i, f), len = U(s, i, f + 1);
-  Require(off + len <= count[fmt::kStrings], "string out of bounds");
+  Check(off + len <= count[fmt::kStrings], "string out of bounds");
 }
 
 void Catalog::Impl::CheckList(fmt::Section s, std::size_t i, std::uint32_t f,
                               fmt::Section target) const {
   const std::uint64_t first = U(s, i, f), n = U(s, i, f + 1);
-  Require(first + n <= count[target], "list out of bounds");
+  Check(first + n <= count[target], "list out of bounds");
 }
 
 void Catalog::Impl::CheckLower(fmt::Section s, std::size_t i, std::uint32_t f,
                                std::uint32_t lower_f) const {
   const std::string_view a = Str(s, i, f), l = Str(s, i, lower_f);
-  Require(a.size() == l.size() && CompareFolded(l, a) == 0, "lower-case name mismatch");
+  Check(a.size() == l.size() && CompareFolded(l, a) == 0, "lower-case name mismatch");
 }
 
 // Checks every reference so that no accessor can read outside the blob, and
 // the sort orders the binary searches rely on.
 void Catalog::Impl::Validate() const {
-  Require(count[fmt::kMeta] == 1, "missing metadata");
+  Check(count[fmt::kMeta] == 1, "missing metadata");
   for (std::uint32_t f : {fmt::meta::kPackage, fmt::meta::kVersion, fmt::meta::kDate}) {
     CheckString(fmt::kMeta, 0, f);
   }
   for (std::size_t k = 0; k < count[fmt::kKeyLists]; ++k) {
-    Require(U(fmt::kKeyLists, k, 0) < count[fmt::kConditionKeys], "condition key out of bounds");
+    Check(U(fmt::kKeyLists, k, 0) < count[fmt::kConditionKeys], "condition key out of bounds");
   }
 
   ValidateServices();
@@ -306,67 +306,67 @@ void Catalog::Impl::ValidateServices() const {
     for (std::uint32_t f : {sv::kPrefix, sv::kLowerPrefix, sv::kName})
       CheckString(fmt::kServices, s, f);
     CheckLower(fmt::kServices, s, sv::kPrefix, sv::kLowerPrefix);
-    Require(!ServicePrefix(s).empty() && ServicePrefix(s).find(':') == std::string_view::npos,
-            "bad service prefix");
+    Check(!ServicePrefix(s).empty() && ServicePrefix(s).find(':') == std::string_view::npos,
+          "bad service prefix");
     if (s > 0) {
-      Require(fmt::CompareAsPrefix(Str(fmt::kServices, s - 1, sv::kLowerPrefix),
-                                   Str(fmt::kServices, s, sv::kLowerPrefix)) < 0,
-              "services out of order");
+      Check(fmt::CompareAsPrefix(Str(fmt::kServices, s - 1, sv::kLowerPrefix),
+                                 Str(fmt::kServices, s, sv::kLowerPrefix)) < 0,
+            "services out of order");
     }
     // Each service's ranges continue where the previous one's ended.
-    Require(U(fmt::kServices, s, sv::kActionBegin) == next_action &&
-                U(fmt::kServices, s, sv::kResourceTypeBegin) == next_rtype &&
-                U(fmt::kServices, s, sv::kConditionKeyBegin) == next_ckey,
-            "service ranges not contiguous");
+    Check(U(fmt::kServices, s, sv::kActionBegin) == next_action &&
+              U(fmt::kServices, s, sv::kResourceTypeBegin) == next_rtype &&
+              U(fmt::kServices, s, sv::kConditionKeyBegin) == next_ckey,
+          "service ranges not contiguous");
     next_action = U(fmt::kServices, s, sv::kActionEnd);
     next_rtype = U(fmt::kServices, s, sv::kResourceTypeEnd);
     next_ckey = U(fmt::kServices, s, sv::kConditionKeyEnd);
-    Require(next_action >= U(fmt::kServices, s, sv::kActionBegin) &&
-                next_rtype >= U(fmt::kServices, s, sv::kResourceTypeBegin) &&
-                next_ckey >= U(fmt::kServices, s, sv::kConditionKeyBegin) &&
-                next_action <= count[fmt::kActions] && next_rtype <= count[fmt::kResourceTypes] &&
-                next_ckey <= count[fmt::kConditionKeys],
-            "service ranges out of bounds");
+    Check(next_action >= U(fmt::kServices, s, sv::kActionBegin) &&
+              next_rtype >= U(fmt::kServices, s, sv::kResourceTypeBegin) &&
+              next_ckey >= U(fmt::kServices, s, sv::kConditionKeyBegin) &&
+              next_action <= count[fmt::kActions] && next_rtype <= count[fmt::kResourceTypes] &&
+              next_ckey <= count[fmt::kConditionKeys],
+          "service ranges out of bounds");
     // Records in the ranges name this service.
     for (std::uint32_t a = U(fmt::kServices, s, sv::kActionBegin); a < next_action; ++a) {
-      Require(U(fmt::kActions, a, fmt::action::kService) == s, "action in the wrong service");
+      Check(U(fmt::kActions, a, fmt::action::kService) == s, "action in the wrong service");
     }
     for (std::uint32_t r = U(fmt::kServices, s, sv::kResourceTypeBegin); r < next_rtype; ++r) {
-      Require(U(fmt::kResourceTypes, r, fmt::resource_type::kService) == s,
-              "resource type in the wrong service");
+      Check(U(fmt::kResourceTypes, r, fmt::resource_type::kService) == s,
+            "resource type in the wrong service");
     }
     for (std::uint32_t k = U(fmt::kServices, s, sv::kConditionKeyBegin); k < next_ckey; ++k) {
-      Require(U(fmt::kConditionKeys, k, fmt::condition_key::kService) == s,
-              "condition key in the wrong service");
+      Check(U(fmt::kConditionKeys, k, fmt::condition_key::kService) == s,
+            "condition key in the wrong service");
     }
   }
-  Require(next_action == count[fmt::kActions] && next_rtype == count[fmt::kResourceTypes] &&
-              next_ckey == count[fmt::kConditionKeys],
-          "records outside every service");
+  Check(next_action == count[fmt::kActions] && next_rtype == count[fmt::kResourceTypes] &&
+            next_ckey == count[fmt::kConditionKeys],
+        "records outside every service");
 }
 
 void Catalog::Impl::ValidateActions() const {
   namespace ac = fmt::action;
   std::uint64_t next_resource = 0;  // resource lists are consecutive, in action order
   for (std::size_t a = 0; a < count[fmt::kActions]; ++a) {
-    Require(U(fmt::kActions, a, ac::kResources) == next_resource, "resource lists out of order");
+    Check(U(fmt::kActions, a, ac::kResources) == next_resource, "resource lists out of order");
     next_resource += U(fmt::kActions, a, ac::kResources + 1);
     CheckString(fmt::kActions, a, ac::kName);
     CheckString(fmt::kActions, a, ac::kLowerName);
     CheckLower(fmt::kActions, a, ac::kName, ac::kLowerName);
-    Require(U(fmt::kActions, a, ac::kAccess) < 32, "bad access level");
+    Check(U(fmt::kActions, a, ac::kAccess) < 32, "bad access level");
     CheckList(fmt::kActions, a, ac::kResources, fmt::kActionResources);
     CheckList(fmt::kActions, a, ac::kConditionKeys, fmt::kKeyLists);
     if (a > 0 && U(fmt::kActions, a - 1, ac::kService) == U(fmt::kActions, a, ac::kService)) {
-      Require(Str(fmt::kActions, a - 1, ac::kLowerName) < Str(fmt::kActions, a, ac::kLowerName),
-              "actions out of order");
+      Check(Str(fmt::kActions, a - 1, ac::kLowerName) < Str(fmt::kActions, a, ac::kLowerName),
+            "actions out of order");
     }
   }
-  Require(next_resource == count[fmt::kActionResources], "unreferenced action resources");
+  Check(next_resource == count[fmt::kActionResources], "unreferenced action resources");
   namespace ar = fmt::action_resource;
   for (std::size_t r = 0; r < count[fmt::kActionResources]; ++r) {
-    Require(U(fmt::kActionResources, r, ar::kResourceType) < count[fmt::kResourceTypes],
-            "resource type out of bounds");
+    Check(U(fmt::kActionResources, r, ar::kResourceType) < count[fmt::kResourceTypes],
+          "resource type out of bounds");
     CheckList(fmt::kActionResources, r, ar::kConditionKeys, fmt::kKeyLists);
   }
 }
@@ -380,9 +380,9 @@ void Catalog::Impl::ValidateResourceTypes() const {
     CheckList(fmt::kResourceTypes, r, rt::kConditionKeys, fmt::kKeyLists);
     if (r > 0 &&
         U(fmt::kResourceTypes, r - 1, rt::kService) == U(fmt::kResourceTypes, r, rt::kService)) {
-      Require(Str(fmt::kResourceTypes, r - 1, rt::kLowerName) <
-                  Str(fmt::kResourceTypes, r, rt::kLowerName),
-              "resource types out of order");
+      Check(Str(fmt::kResourceTypes, r - 1, rt::kLowerName) <
+                Str(fmt::kResourceTypes, r, rt::kLowerName),
+            "resource types out of order");
     }
   }
 }
@@ -395,21 +395,21 @@ void Catalog::Impl::ValidateConditionKeys() const {
     CheckLower(fmt::kConditionKeys, k, ck::kKey, ck::kLowerKey);
     if (k > 0 &&
         U(fmt::kConditionKeys, k - 1, ck::kService) == U(fmt::kConditionKeys, k, ck::kService)) {
-      Require(Str(fmt::kConditionKeys, k - 1, ck::kLowerKey) <
-                  Str(fmt::kConditionKeys, k, ck::kLowerKey),
-              "condition keys out of order");
+      Check(Str(fmt::kConditionKeys, k - 1, ck::kLowerKey) <
+                Str(fmt::kConditionKeys, k, ck::kLowerKey),
+            "condition keys out of order");
     }
   }
-  Require(count[fmt::kConditionKeyOrder] == count[fmt::kConditionKeys],
-          "condition key index has the wrong size");
+  Check(count[fmt::kConditionKeyOrder] == count[fmt::kConditionKeys],
+        "condition key index has the wrong size");
   for (std::size_t i = 0; i < count[fmt::kConditionKeyOrder]; ++i) {
     const std::uint32_t k = U(fmt::kConditionKeyOrder, i, 0);
-    Require(k < count[fmt::kConditionKeys], "condition key index out of bounds");
+    Check(k < count[fmt::kConditionKeys], "condition key index out of bounds");
     if (i > 0) {
       const std::uint32_t prev = U(fmt::kConditionKeyOrder, i - 1, 0);
       const std::string_view a = Str(fmt::kConditionKeys, prev, ck::kLowerKey);
       const std::string_view b = Str(fmt::kConditionKeys, k, ck::kLowerKey);
-      Require(a < b || (a == b && prev < k), "condition key index out of order");
+      Check(a < b || (a == b && prev < k), "condition key index out of order");
     }
   }
 }
