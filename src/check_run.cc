@@ -128,6 +128,7 @@ struct AuditGroup {
   ResolvedSettings settings;
   Report report;
   AuditOptions audit_options;
+  LintOptions lint_options;
 };
 
 // The profile, variables and context of a group: its report's requirements
@@ -173,6 +174,7 @@ std::vector<AuditGroup> PlanGroups(const CheckRequest& request, const Config& co
     AuditGroup group;
     group.settings = ResolveSettings(settings, request.settings);
     if (request.lint_only) group.settings.profile.clear();
+    group.lint_options.policy_type = request.policy_type;
     for (const std::string& f : g.files) {
       group.files.push_back(files.size());
       files.push_back(f);
@@ -257,7 +259,10 @@ void PlanGroupRuns(std::size_t g, const AuditGroup& group, const std::vector<std
     if (group.report.lint()) {
       PolicySet set;
       for (SourcePolicy& p : source.policies) {
-        if (p.kind == PolicyKind::kIdentity) set.identity.push_back(std::move(p.policy));
+        // Resource policies too: lint detects each document's type (lint.h).
+        if (p.kind == PolicyKind::kIdentity || p.kind == PolicyKind::kResource) {
+          set.identity.push_back(std::move(p.policy));
+        }
       }
       runs.push_back({g, {files[i]}, "", {}, std::move(set), {}});
       continue;
@@ -285,7 +290,7 @@ void PlanGroupRuns(std::size_t g, const AuditGroup& group, const std::vector<std
 // Lints or audits one run.
 void ExecuteRun(PendingRun& run, const AuditGroup& group, const Catalog& catalog) {
   if (group.report.lint()) {
-    LintResult lint = Lint(catalog, run.set);
+    LintResult lint = Lint(catalog, run.set, group.lint_options);
     run.result.errors = std::move(lint.errors);
     run.result.findings = std::move(lint.findings);
     return;

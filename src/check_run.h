@@ -20,11 +20,13 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli.h"
 #include "config.h"
+#include "iam_audit/lint.h"
 #include "iam_audit/policy_source.h"
 #include "iam_audit/report.h"
 #include "suppression.h"
@@ -33,13 +35,14 @@ namespace iam_audit::cli {
 
 // What the command line asks for.
 struct CheckRequest {
-  std::vector<std::string> policies;  // files and directories; "-" is standard input
-  CommandLineSettings settings;       // --profile, --var..., --context, --each
-  std::string boundary;               // --boundary FILE
-  std::vector<std::string> scps;      // --scp FILE..., root first
-  bool lint_only = false;             // ignore any profile
-  bool skip_non_iam = false;          // named files plainly not IAM are skipped
-  bool verbose = false;               // say on ctx.err how many files were checked
+  std::vector<std::string> policies;          // files and directories; "-" is standard input
+  CommandLineSettings settings;               // --profile, --var..., --context, --each
+  std::string boundary;                       // --boundary FILE
+  std::vector<std::string> scps;              // --scp FILE..., root first
+  bool lint_only = false;                     // ignore any profile
+  std::optional<LintPolicyType> policy_type;  // --policy-type: lint every document as this
+  bool skip_non_iam = false;                  // named files plainly not IAM are skipped
+  bool verbose = false;                       // say on ctx.err how many files were checked
   InputFormat input_format = InputFormat::kAuto;
   std::string principal;  // only this principal of files that describe several
   unsigned jobs = 0;      // threads (0: one per core)

@@ -51,6 +51,7 @@
 #include "cli.h"
 #include "config.h"
 #include "iam_audit/diagnostic.h"
+#include "iam_audit/lint.h"
 #include "iam_audit/policy_source.h"
 #include "iam_audit/report.h"
 #include "output_format.h"
@@ -78,6 +79,7 @@ struct CheckOptions {
   std::string config;
   bool no_config = false;
   bool lint_only = false;
+  std::string policy_type;  // --policy-type: "" detects each document's type (lint.h)
   bool skip_non_iam = false;
   std::string baseline;
   bool no_baseline = false;
@@ -104,6 +106,7 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   request.boundary = options.boundary;
   request.scps = options.scps;
   request.lint_only = options.lint_only;
+  request.policy_type = ParseLintPolicyType(options.policy_type);
   request.skip_non_iam = options.skip_non_iam;
   request.verbose = options.verbose;
   request.input_format = *input_format;
@@ -206,6 +209,10 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
                 "Only validate and lint the policies, even when the configuration names a "
                 "profile")
       ->excludes("--profile");
+  cmd->add_option("--policy-type", options->policy_type,
+                  "Lint every policy as this type instead of detecting it (docs/lint.md)")
+      ->check(CLI::IsMember(
+          std::vector<std::string>(LintPolicyTypeNames().begin(), LintPolicyTypeNames().end())));
   cmd->add_flag("--skip-non-iam", options->skip_non_iam,
                 "Skip named files that are plainly not IAM (as directory scans do), e.g. the "
                 "package.json a pre-commit hook passes");

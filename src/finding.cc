@@ -15,7 +15,7 @@ namespace {
 using ascii::Lower;
 
 // The finding table. Append new kinds at the end; never rename an id.
-constexpr std::array<FindingRule, 12> kRules = {{
+constexpr std::array<FindingRule, 39> kRules = {{
     {FindingId::kMissingPermission, "missing-permission", "MissingPermission",
      FindingCategory::kAudit, Severity::kError, "Required permission not granted",
      "No Allow statement grants this action on the resource the profile requires (or a "
@@ -100,6 +100,164 @@ constexpr std::array<FindingRule, 12> kRules = {{
      "a Lambda function, a Glue job) and act with that role's permissions: a privilege "
      "escalation path. List the roles it must pass (arn:aws:iam::111122223333:role/dbt-*) and "
      "name the services with the iam:PassedToService condition key."},
+    {FindingId::kAllowNotResource, "allow-not-resource", "AllowNotResource", FindingCategory::kLint,
+     Severity::kWarning, "Allow statement uses NotResource",
+     "An Allow statement of an identity policy with NotResource allows its actions on every "
+     "resource that is not listed, including resources created later and resources of other "
+     "accounts whose resource policies let the principal in. List the resources with Resource "
+     "instead. A statement whose only action is iam:PassRole is left to pass-role-wildcard, and "
+     "allow-all-actions already reports `*` with NotResource."},
+    {FindingId::kRedundantAction, "redundant-action", "RedundantAction", FindingCategory::kLint,
+     Severity::kNote, "Action already matched by another entry",
+     "An Action entry matches only actions that another entry of the same statement already "
+     "matches (s3:GetObject beside s3:Get*, or the same action twice). It changes nothing; remove "
+     "it, or narrow the wildcard if the specific entry was the intent."},
+    {FindingId::kUnknownConditionKey, "unknown-condition-key", "UnknownConditionKey",
+     FindingCategory::kLint, Severity::kError, "Condition key does not exist",
+     "A Condition uses a key that is neither an AWS global condition key nor a key of the catalog "
+     "(a typo such as aws:SourceIpp, or a key of another service). No request carries it, so the "
+     "clause never holds (or, with a negated operator or IfExists, always holds): a Deny guarded "
+     "by it is switched off. Fix the name (the message suggests close ones). An unknown aws: key "
+     "is an error; an unknown service key a warning, as the catalog may be older than the key."},
+    {FindingId::kConditionTypeMismatch, "condition-type-mismatch", "ConditionTypeMismatch",
+     FindingCategory::kLint, Severity::kWarning, "Condition operator does not fit the key's type",
+     "The operator compares values of one type (Date, Numeric, IpAddress, Bool, Arn, String) and "
+     "the key holds another (StringEquals on aws:SourceIp, DateLessThan on a numeric key). The "
+     "comparison does not do what it seems to. Use an operator of the key's type. String operators "
+     "on ARN keys compare the text and are not reported."},
+    {FindingId::kSetOperatorOnSingleValuedKey, "set-operator-on-single-valued-key",
+     "SetOperatorOnSingleValuedKey", FindingCategory::kLint, Severity::kWarning,
+     "ForAllValues/ForAnyValue on a single-valued key",
+     "ForAllValues and ForAnyValue are for multivalued keys (aws:TagKeys, aws:CalledVia). On a "
+     "single-valued key, ForAllValues is also true when the key is absent from the request, so an "
+     "Allow grants requests that do not carry the key at all (warning); ForAnyValue works like the "
+     "plain operator (note). Use the operator without the qualifier."},
+    {FindingId::kMultivaluedKeyWithoutSetOperator, "multivalued-key-without-set-operator",
+     "MultivaluedKeyWithoutSetOperator", FindingCategory::kLint, Severity::kWarning,
+     "Multivalued key without ForAnyValue/ForAllValues",
+     "A multivalued key (aws:TagKeys, aws:CalledVia, aws:PrincipalOrgPaths, or a service key of "
+     "type ArrayOf...) is compared with a plain operator. Requests carry a set of values; say how "
+     "the set must match: ForAnyValue: (at least one value) or ForAllValues: (every value)."},
+    {FindingId::kMfaBoolFalse, "mfa-bool-false", "MfaBoolFalse", FindingCategory::kLint,
+     Severity::kWarning, "MFA condition that does not check MFA",
+     "{\"Bool\": {\"aws:MultiFactorAuthPresent\": \"false\"}} does not match requests signed with "
+     "long-term access keys, which do not carry the key: a Deny with it does not apply to them. "
+     "Use BoolIfExists in a Deny, or require {\"Bool\": {\"aws:MultiFactorAuthPresent\": "
+     "\"true\"}} in an Allow. {\"Null\": {\"aws:MultiFactorAuthPresent\": \"false\"}} in an Allow "
+     "only tests that temporary credentials are used, not MFA."},
+    {FindingId::kWildcardWithoutLike, "wildcard-without-like", "WildcardWithoutLike",
+     FindingCategory::kLint, Severity::kWarning,
+     "Wildcard in a value of an operator without wildcards",
+     "A value of StringEquals, StringNotEquals or their IgnoreCase forms contains '*' or '?', "
+     "which these operators compare literally. Use StringLike or StringNotLike to match a pattern "
+     "(ArnEquals and ArnLike both take wildcards and are not reported)."},
+    {FindingId::kPrivateSourceIp, "private-source-ip", "PrivateSourceIp", FindingCategory::kLint,
+     Severity::kWarning, "aws:SourceIp with a private address range",
+     "aws:SourceIp holds the public IP address a request comes from; requests through a VPC "
+     "endpoint carry no aws:SourceIp. A private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, "
+     "100.64.0.0/10, loopback, link-local, fc00::/7) never matches it. Use aws:VpcSourceIp with "
+     "aws:SourceVpc or aws:SourceVpce for private addresses."},
+    {FindingId::kConditionValueNeverMatches, "condition-value-never-matches",
+     "ConditionValueNeverMatches", FindingCategory::kLint, Severity::kWarning,
+     "Condition value that never matches",
+     "A Bool value other than true or false (\"yes\", \"1\"): IAM accepts the policy, but the "
+     "value matches no request, so the clause never holds. Write true or false."},
+    {FindingId::kConditionKeyNotForAction, "condition-key-not-for-action",
+     "ConditionKeyNotForAction", FindingCategory::kLint, Severity::kNote,
+     "Condition key applies to none of the statement's actions",
+     "A service condition key that the catalog lists for none of the statement's actions "
+     "(s3:prefix with s3:GetObject): their requests do not carry it, so the clause never holds (or "
+     "always, with a negated operator or IfExists). A note, as the catalog's per-action lists are "
+     "not always complete. Global aws: keys and cross-service keys are not checked."},
+    {FindingId::kInvalidArn, "invalid-arn", "InvalidArn", FindingCategory::kLint, Severity::kError,
+     "Malformed ARN in Resource",
+     "A Resource entry is not a well-formed ARN: fewer than six fields, an unknown partition, an "
+     "upper-case service, a region or account ID of the wrong form, or an S3 bucket or object ARN "
+     "with a region or account (they have neither). It matches no resource. Write "
+     "arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE."},
+    {FindingId::kResourceTypeMismatch, "resource-type-mismatch", "ResourceTypeMismatch",
+     FindingCategory::kLint, Severity::kWarning, "Action allowed on resources it does not act on",
+     "An Allow statement lists an action and Resource entries none of which matches a resource "
+     "type of that action (s3:ListBucket on arn:aws:s3:::bucket/*, s3:GetObject on the bucket ARN, "
+     "or an action that supports only Resource \"*\" on a specific ARN). It grants nothing for "
+     "that action. The message gives the ARN form the action needs."},
+    {FindingId::kMissingResource, "missing-resource", "MissingResource", FindingCategory::kLint,
+     Severity::kError, "Statement without Resource",
+     "A statement of an identity policy has neither Resource nor NotResource: IAM rejects the "
+     "policy. Add \"Resource\" (resource-based policies, which name a Principal, imply the "
+     "resource; trust policies have none)."},
+    {FindingId::kPublicPrincipal, "public-principal", "PublicPrincipal", FindingCategory::kLint,
+     Severity::kError, "Resource policy allows any principal",
+     "An Allow statement with Principal \"*\" (or {\"AWS\": \"*\"}) and no Condition that "
+     "restricts the caller grants its actions to everyone, anonymous callers and every AWS account "
+     "included: a public bucket, a role anyone can assume. Name the principals, or add a Condition "
+     "on aws:PrincipalAccount, aws:PrincipalOrgID, aws:SourceArn, aws:SourceVpce... "
+     "(aws:SecureTransport, aws:CurrentTime, aws:RequestedRegion and aws:UserAgent do not restrict "
+     "who calls)."},
+    {FindingId::kAllowNotPrincipal, "allow-not-principal", "AllowNotPrincipal",
+     FindingCategory::kLint, Severity::kWarning, "Allow statement uses NotPrincipal",
+     "An Allow statement with NotPrincipal allows every principal that is not listed, anonymous "
+     "callers included. AWS advises against it. Name the principals with Principal."},
+    {FindingId::kInvalidPrincipal, "invalid-principal", "InvalidPrincipal", FindingCategory::kLint,
+     Severity::kError, "Malformed principal",
+     "A Principal value IAM rejects or that names nobody: a wildcard inside an ARN or account ID "
+     "(arn:aws:iam::*:role/x; use a Condition on aws:PrincipalArn with ArnLike), an account ID "
+     "that is not 12 digits, a service principal with a wildcard or upper case, a Federated value "
+     "that is no provider ARN."},
+    {FindingId::kFederatedPrincipalWithoutCondition, "federated-principal-without-condition",
+     "FederatedPrincipalWithoutCondition", FindingCategory::kLint, Severity::kWarning,
+     "OIDC trust without audience or subject condition",
+     "A trust policy lets an OIDC provider's identities assume the role without a Condition on the "
+     "provider's :aud or :sub key (for GitHub Actions, token.actions.githubusercontent.com:sub): "
+     "any repository's workflow, or any application of the provider, can assume the role. Restrict "
+     "the subject (repo:ORG/REPO:ref:refs/heads/main) and the audience."},
+    {FindingId::kServicePrincipalWithoutSource, "service-principal-without-source",
+     "ServicePrincipalWithoutSource", FindingCategory::kLint, Severity::kNote,
+     "Service principal without aws:SourceArn/aws:SourceAccount",
+     "A resource policy allows an AWS service principal without a Condition on aws:SourceArn, "
+     "aws:SourceAccount, aws:SourceOrgID or aws:SourceOrgPaths: the service may act on it for any "
+     "account's resource (the confused deputy problem). Add the Condition with your account or "
+     "resource."},
+    {FindingId::kElementNotAllowedForPolicyType, "element-not-allowed-for-policy-type",
+     "ElementNotAllowedForPolicyType", FindingCategory::kLint, Severity::kError,
+     "Element not allowed in this policy type",
+     "The statement breaks its policy type's grammar: a Principal in an identity policy, boundary "
+     "or SCP; no Principal in a resource policy or trust policy; a Resource or NotPrincipal in a "
+     "role trust policy. IAM rejects the policy. The type is detected (a Principal makes a "
+     "resource policy) or given with --policy-type."},
+    {FindingId::kMissingVersion, "missing-version", "MissingVersion", FindingCategory::kLint,
+     Severity::kNote, "Policy has no Version",
+     "Without a Version element IAM reads the policy as Version 2008-10-17, where policy variables "
+     "are plain text. Add \"Version\": \"2012-10-17\"."},
+    {FindingId::kOldVersion, "old-version", "OldVersion", FindingCategory::kLint, Severity::kNote,
+     "Policy uses Version 2008-10-17",
+     "Version 2008-10-17 is the old policy language, without policy variables. Use "
+     "\"2012-10-17\"."},
+    {FindingId::kVariableWithoutVersion, "variable-without-version", "VariableWithoutVersion",
+     FindingCategory::kLint, Severity::kError, "Policy variable without Version 2012-10-17",
+     "A Resource or Condition value uses a policy variable (${aws:username}) in a policy whose "
+     "Version is 2008-10-17 or missing: IAM reads '${...}' as plain text, so the value matches "
+     "only that literal text. Set \"Version\": \"2012-10-17\"."},
+    {FindingId::kMalformedVariable, "malformed-variable", "MalformedVariable",
+     FindingCategory::kLint, Severity::kError, "Malformed policy variable",
+     "A '${' without its closing '}', an empty '${}', or spaces inside the braces: IAM does not "
+     "read a variable there. Write ${key} or ${key, 'default'}."},
+    {FindingId::kPolicySizeExceedsQuota, "policy-size-exceeds-quota", "PolicySizeExceedsQuota",
+     FindingCategory::kLint, Severity::kError, "Policy larger than its type's quota",
+     "The policy is over the size quota of its type, counted as IAM counts it (characters, "
+     "whitespace not counted): 6,144 for a managed policy or permissions boundary, 10,240 for a "
+     "role's inline policies, 2,048 for a trust policy unless raised, 5,120 for an SCP or RCP. IAM "
+     "rejects it. An identity policy between 6,144 and 10,240 characters is a warning (it fits "
+     "only as a role inline policy). Split the policy."},
+    {FindingId::kDuplicateStatement, "duplicate-statement", "DuplicateStatement",
+     FindingCategory::kLint, Severity::kNote, "Statement repeats another",
+     "Two statements of a policy have the same effect, principal, actions, resources and "
+     "conditions (Sids aside): one of them is redundant. Remove it."},
+    {FindingId::kStatementShadowedByDeny, "statement-shadowed-by-deny", "StatementShadowedByDeny",
+     FindingCategory::kLint, Severity::kNote, "Allow statement cancelled by a Deny",
+     "An Allow statement without conditions grants nothing because an unconditional Deny statement "
+     "of the same policy denies every action it allows on every resource it names. Remove the "
+     "Allow, or narrow the Deny."},
 }};
 
 constexpr bool TableInIdOrder() {

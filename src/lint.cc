@@ -1,193 +1,242 @@
 #include "iam_audit/lint.h"
 
 #include <algorithm>
-#include <optional>
+#include <array>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
-#include "iam_audit/action_set.h"
-#include "iam_audit/arn_pattern.h"
+#include "ascii.h"
 #include "iam_audit/catalog.h"
 #include "iam_audit/policy.h"
-#include "suggest.h"
+#include "lint_internal.h"
 
 namespace iam_audit {
+namespace lint {
 namespace {
 
-// "a, b, c" of the values written in an element.
+// One lint rule: the finding it reports and the function that looks for it,
+// on each statement or on each document. Rules run in table order. The risk
+// model (risk.h) adds its rows here.
+struct Rule {
+  FindingId id;
+  StatementCheck statement = nullptr;
+  DocumentCheck document = nullptr;
+};
+
+constexpr Rule kRules[] = {
+    // What a statement grants
+    {FindingId::kAllowAllActions, AllowAllActions},
+    {FindingId::kAllowNotAction, AllowNotAction},
+    {FindingId::kPassRoleWildcard, PassRoleWildcard},
+    {FindingId::kAllowNotResource, AllowNotResource},
+    {FindingId::kUnknownAction, UnknownActions},
+    {FindingId::kRedundantAction, RedundantActions},
+    // Conditions
+    {FindingId::kUnknownConditionKey, UnknownConditionKeys},
+    {FindingId::kConditionTypeMismatch, ConditionTypeMismatch},
+    {FindingId::kSetOperatorOnSingleValuedKey, SetOperatorOnSingleValuedKey},
+    {FindingId::kMultivaluedKeyWithoutSetOperator, MultivaluedKeyWithoutSetOperator},
+    {FindingId::kMfaBoolFalse, MfaBoolFalse},
+    {FindingId::kWildcardWithoutLike, WildcardWithoutLike},
+    {FindingId::kPrivateSourceIp, PrivateSourceIp},
+    {FindingId::kConditionValueNeverMatches, ConditionValueNeverMatches},
+    {FindingId::kConditionKeyNotForAction, ConditionKeyNotForAction},
+    // Resources
+    {FindingId::kInvalidArn, InvalidArns},
+    {FindingId::kResourceTypeMismatch, ResourceTypeMismatch},
+    {FindingId::kMissingResource, MissingResource},
+    // Principals and policy types
+    {FindingId::kPublicPrincipal, PublicPrincipal},
+    {FindingId::kAllowNotPrincipal, AllowNotPrincipal},
+    {FindingId::kInvalidPrincipal, InvalidPrincipals},
+    {FindingId::kFederatedPrincipalWithoutCondition, FederatedPrincipalWithoutCondition},
+    {FindingId::kServicePrincipalWithoutSource, ServicePrincipalWithoutSource},
+    {FindingId::kElementNotAllowedForPolicyType, ElementNotAllowedForType},
+    // Documents
+    {FindingId::kMissingVersion, nullptr, MissingVersion},
+    {FindingId::kOldVersion, nullptr, OldVersion},
+    {FindingId::kVariableWithoutVersion, nullptr, VariableWithoutVersion},
+    {FindingId::kMalformedVariable, nullptr, MalformedVariables},
+    {FindingId::kPolicySizeExceedsQuota, nullptr, PolicySizeQuota},
+    {FindingId::kDuplicateStatement, nullptr, DuplicateStatements},
+    {FindingId::kStatementShadowedByDeny, nullptr, StatementsShadowedByDeny},
+};
+
+constexpr bool EveryRowIsLint() {
+  for (const Rule& r : kRules) {
+    if ((r.statement == nullptr) == (r.document == nullptr)) return false;
+  }
+  return true;
+}
+static_assert(EveryRowIsLint(), "each lint rule checks statements or documents, not both");
+
+constexpr std::array<LintRuleInfo, std::size(kRules)> MakeInfo() {
+  std::array<LintRuleInfo, std::size(kRules)> out{};
+  for (std::size_t i = 0; i < std::size(kRules); ++i) {
+    out[i] = {kRules[i].id, kRules[i].statement != nullptr};
+  }
+  return out;
+}
+constexpr std::array<LintRuleInfo, std::size(kRules)> kRuleInfo = MakeInfo();
+
+// sts actions a role trust policy allows (AWS "Role trust policies").
+bool IsTrustAction(std::string_view action) {
+  using ascii::EqualsIgnoreCase;
+  const std::string lower = ascii::Lower(action);
+  return lower.starts_with("sts:assumerole") || lower == "sts:tagsession" ||
+         lower == "sts:setsourceidentity" || lower == "sts:setcontext";
+}
+
+// The type of one document (lint.h).
+LintPolicyType DetectType(const Policy& policy) {
+  bool principal = false, trust_actions = true;
+  for (const Statement& s : policy.statements) {
+    principal = principal || s.principal.has_value();
+    for (const LocatedString& a : s.actions)
+      trust_actions = trust_actions && IsTrustAction(a.value);
+    if (s.not_action || s.actions.empty()) trust_actions = false;
+  }
+  if (!principal) return LintPolicyType::kIdentity;
+  return trust_actions ? LintPolicyType::kTrust : LintPolicyType::kResource;
+}
+
+struct Document {
+  const Policy* policy;
+  LintPolicyType type;
+  std::vector<LintStatement> statements;
+};
+
+// The documents of the set, each with its statements paired with their
+// compiled form (Evaluator::statements() follows StatementsInCompileOrder).
+std::vector<Document> Documents(const PolicySet& set, const Evaluator& ev,
+                                const LintOptions& options) {
+  std::vector<std::pair<const Policy*, LintPolicyType>> order;
+  for (const Policy& p : set.identity) order.emplace_back(&p, DetectType(p));
+  if (set.boundary) order.emplace_back(&*set.boundary, LintPolicyType::kBoundary);
+  for (const std::vector<Policy>& level : set.scps) {
+    for (const Policy& p : level) order.emplace_back(&p, LintPolicyType::kScp);
+  }
+  if (set.session) order.emplace_back(&*set.session, LintPolicyType::kIdentity);
+  if (set.resource) {
+    const LintPolicyType t = DetectType(*set.resource);
+    order.emplace_back(&*set.resource,
+                       t == LintPolicyType::kIdentity ? LintPolicyType::kResource : t);
+  }
+  // Pair statements with their compiled form (which refers to its source).
+  const std::span<const CompiledStatement> compiled = ev.statements();
+  std::unordered_map<const Statement*, std::size_t> position;
+  for (std::size_t i = 0; i < compiled.size(); ++i) position[&compiled[i].source()] = i;
+  std::vector<Document> docs;
+  for (const auto& [policy, detected] : order) {
+    Document d{policy, options.policy_type.value_or(detected), {}};
+    for (const Statement& s : policy->statements) {
+      const auto it = position.find(&s);
+      if (it == position.end()) continue;
+      d.statements.push_back(LintStatement{s, compiled[it->second], *policy, d.type});
+    }
+    docs.push_back(std::move(d));
+  }
+  return docs;
+}
+
+}  // namespace
+
+std::string LintStatement::Describe() const {
+  return source.sid && !source.sid->value.empty()
+             ? "statement '" + source.sid->value + "'"
+             : "statement #" + std::to_string(source.index + 1);
+}
+
+Finding& LintContext::Add(FindingId id, const LintStatement& s, SourceLocation where) {
+  Finding f = MakeFinding(id, s.policy.file, where);
+  f.sid = s.source.sid ? s.source.sid->value : "";
+  findings_.push_back(std::move(f));
+  keys_.push_back(StatementKey(s.source));
+  return findings_.back();
+}
+
+Finding& LintContext::AddDocument(FindingId id, const Policy& policy, SourceLocation where) {
+  findings_.push_back(MakeFinding(id, policy.file, where));
+  keys_.emplace_back();
+  return findings_.back();
+}
+
+std::vector<Finding> LintContext::Take() {
+  for (std::size_t f = 0; f < findings_.size(); ++f) {
+    findings_[f].fingerprint = Fingerprint(findings_[f], keys_[f]);
+  }
+  keys_.clear();
+  return std::move(findings_);
+}
+
+std::string_view PolicyTypeNoun(LintPolicyType type) {
+  static constexpr std::string_view kNouns[] = {
+      "an identity policy",    "a resource policy", "a trust policy", "an SCP", "an RCP",
+      "a permissions boundary"};
+  return kNouns[static_cast<std::size_t>(type)];
+}
+
 std::string Listed(const std::vector<LocatedString>& items) {
   std::string out;
   for (const LocatedString& item : items) out += (out.empty() ? "" : ", ") + item.value;
   return out;
 }
 
-// Does `p` match every role of an account? `*`, `arn:aws:iam::*:role/*`,
-// `arn:aws:iam::123456789012:role/*`, `arn:aws:iam::123456789012:*`: it covers
-// the role/* pattern of its own partition and account.
-bool CoversEveryRole(const ArnPattern& p) {
-  if (p.MatchesEverything()) return true;
-  std::string partition = "aws", account = "*";
-  if (const std::optional<Arn> arn = Arn::Parse(p.text())) {
-    partition = arn->partition;
-    account = arn->account;
-  }
-  return p.Covers(ArnPattern::Compile("arn:" + partition + ":iam::" + account + ":role/*"));
+std::string UnderCondition(const Statement& stmt) {
+  return stmt.conditions.empty() ? ""
+                                 : " (when its Condition holds: the Condition limits when, "
+                                   "not what)";
 }
 
-class Linter {
- public:
-  Linter(const Catalog& catalog, const Evaluator& ev)
-      : catalog_(catalog), stmts_(ev.statements()) {}
+}  // namespace lint
 
-  // Every rule on every statement; the findings in statement order.
-  std::vector<Finding> Run() {
-    for (const CompiledStatement& s : stmts_) {
-      const Statement& stmt = s.source();
-      if (s.kind() == PolicyKind::kIdentity && s.effect() == Effect::kAllow && !stmt.principal &&
-          stmt.has_resource) {
-        const bool admin = AllowAllActions(s, stmt);
-        if (stmt.not_action) AllowNotAction(s, stmt);
-        if (!admin) PassRoleWildcard(s, stmt);
+std::string_view LintPolicyTypeName(LintPolicyType type) {
+  return LintPolicyTypeNames()[static_cast<std::size_t>(type)];
+}
+
+std::span<const std::string_view> LintPolicyTypeNames() {
+  static constexpr std::string_view kNames[] = {"identity", "resource", "trust",
+                                                "scp",      "rcp",      "boundary"};
+  return kNames;
+}
+
+std::optional<LintPolicyType> ParseLintPolicyType(std::string_view name) {
+  const std::span<const std::string_view> names = LintPolicyTypeNames();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return static_cast<LintPolicyType>(i);
+  }
+  return std::nullopt;
+}
+
+std::span<const LintRuleInfo> LintRules() { return lint::kRuleInfo; }
+
+std::vector<Finding> Lint(const Catalog& catalog, const PolicySet& policies,
+                          const Evaluator& evaluator, const LintOptions& options) {
+  lint::LintContext ctx(catalog);
+  const std::vector<lint::Document> docs = lint::Documents(policies, evaluator, options);
+  for (const lint::Document& d : docs) {
+    for (const lint::LintStatement& s : d.statements) {
+      for (const lint::Rule& rule : lint::kRules) {
+        if (rule.statement) rule.statement(ctx, s);
       }
-      UnknownActions(s, stmt);
     }
-    for (std::size_t f = 0; f < findings_.size(); ++f) {
-      findings_[f].fingerprint = Fingerprint(findings_[f], keys_[f]);
+    const lint::LintDocument doc{*d.policy, d.type, d.statements};
+    for (const lint::Rule& rule : lint::kRules) {
+      if (rule.document) rule.document(ctx, doc);
     }
-    return std::move(findings_);
   }
-
- private:
-  static std::string Describe(const CompiledStatement& s) {
-    return s.has_sid() ? "statement '" + s.sid() + "'"
-                       : "statement #" + std::to_string(s.index() + 1);
-  }
-  static std::string UnderCondition(const Statement& stmt) {
-    return stmt.conditions.empty() ? ""
-                                   : " (when its Condition holds: the Condition limits when, "
-                                     "not what)";
-  }
-  Finding& Add(FindingId id, const CompiledStatement& s, const Statement& stmt,
-               SourceLocation where) {
-    Finding f = MakeFinding(id, s.file(), where);
-    f.sid = s.sid();
-    findings_.push_back(std::move(f));
-    keys_.push_back(StatementKey(stmt));
-    return findings_.back();
-  }
-
-  bool AllowAllActions(const CompiledStatement& s, const Statement& stmt);
-  void AllowNotAction(const CompiledStatement& s, const Statement& stmt);
-  void PassRoleWildcard(const CompiledStatement& s, const Statement& stmt);
-  void UnknownActions(const CompiledStatement& s, const Statement& stmt);
-
-  const Catalog& catalog_;
-  std::span<const CompiledStatement> stmts_;
-  std::vector<Finding> findings_;
-  std::vector<std::string> keys_;  // StatementKey per finding, for the fingerprints
-};
-
-bool Linter::AllowAllActions(const CompiledStatement& s, const Statement& stmt) {
-  if (s.not_action()) return false;
-  const std::vector<ActionPattern>& actions = s.actions();
-  const auto all = std::find_if(actions.begin(), actions.end(),
-                                [](const ActionPattern& a) { return a.MatchesAllActions(); });
-  if (all == actions.end()) return false;
-  const auto every = [](const ResourceTemplate& r) {
-    return r.static_pattern() && r.static_pattern()->MatchesEverything();
-  };
-  const bool star = std::any_of(s.resources().begin(), s.resources().end(), every);
-  // Resource: an entry "*". NotResource: every resource but those listed,
-  // unless one of them is "*" (which excludes everything).
-  const bool every_resource = s.not_resource() ? !star : star;
-  if (!every_resource) return false;
-  const LocatedString& entry = stmt.actions[static_cast<std::size_t>(all - actions.begin())];
-  Finding& f = Add(FindingId::kAllowAllActions, s, stmt, entry.where);
-  f.action = entry.value;
-  f.resource = s.not_resource() ? "NotResource " + Listed(stmt.resources) : "*";
-  f.message =
-      Describe(s) + " allows every action (" + Quoted(entry.value) + ") on " +
-      (s.not_resource() ? "every resource but " + Listed(stmt.resources) : "every resource") +
-      UnderCondition(stmt) + ": full administrator access";
-  return true;
+  return ctx.Take();
 }
 
-void Linter::AllowNotAction(const CompiledStatement& s, const Statement& stmt) {
-  Finding& f = Add(FindingId::kAllowNotAction, s, stmt, stmt.actions_where);
-  f.action = Listed(stmt.actions);
-  f.message = Describe(s) + " allows every action except " + f.action +
-              " (Allow with NotAction), in every service, including actions AWS adds later; "
-              "list the actions needed with Action instead";
-}
-
-void Linter::PassRoleWildcard(const CompiledStatement& s, const Statement& stmt) {
-  if (!s.MatchesAction("iam:PassRole")) return;
-  const std::string tail =
-      UnderCondition(stmt) +
-      ": the principal can pass any role (an administrator role included) to a "
-      "service and act with that role's permissions; list the roles it must "
-      "pass";
-  const std::vector<ResourceTemplate>& resources = s.resources();
-  if (s.not_resource()) {
-    const bool excludes_roles =
-        std::any_of(resources.begin(), resources.end(), [](const ResourceTemplate& r) {
-          return r.static_pattern() && CoversEveryRole(*r.static_pattern());
-        });
-    if (excludes_roles) return;
-    Finding& f = Add(FindingId::kPassRoleWildcard, s, stmt, stmt.resources_where);
-    f.action = "iam:PassRole";
-    f.resource = "NotResource " + Listed(stmt.resources);
-    f.message =
-        Describe(s) + " allows iam:PassRole on every role but " + Listed(stmt.resources) + tail;
-    return;
-  }
-  for (std::size_t e = 0; e < resources.size() && e < stmt.resources.size(); ++e) {
-    const ArnPattern* p = resources[e].static_pattern();
-    if (!p || !CoversEveryRole(*p)) continue;
-    const LocatedString& entry = stmt.resources[e];
-    Finding& f = Add(FindingId::kPassRoleWildcard, s, stmt, entry.where);
-    f.action = "iam:PassRole";
-    f.resource = entry.value;
-    f.message = "Resource " + Quoted(entry.value) + " of " + Describe(s) +
-                " allows iam:PassRole on every role" + tail;
-  }
-}
-
-void Linter::UnknownActions(const CompiledStatement& s, const Statement& stmt) {
-  ActionSet scratch(catalog_.action_count());
-  const std::vector<ActionPattern>& patterns = s.actions();
-  for (std::size_t a = 0; a < patterns.size() && a < stmt.actions.size(); ++a) {
-    scratch.clear();
-    ExpandActionsInto(catalog_, patterns[a], scratch);
-    if (!scratch.empty()) continue;
-    const LocatedString& written = stmt.actions[a];
-    Finding& f = Add(FindingId::kUnknownAction, s, stmt, written.where);
-    f.action = written.value;
-    f.message = "action " + Quoted(written.value) + " matches no action in the catalog";
-    std::string hints;
-    for (const std::string& h : SuggestActions(catalog_, written.value, 3)) {
-      hints += (hints.empty() ? "" : ", ") + h;
-    }
-    if (!hints.empty()) f.message += " (did you mean " + hints + "?)";
-    f.message += "; IAM ignores it";
-  }
-}
-
-}  // namespace
-
-std::vector<Finding> Lint(const Catalog& catalog, const PolicySet& /*policies*/,
-                          const Evaluator& evaluator) {
-  return Linter(catalog, evaluator).Run();
-}
-
-LintResult Lint(const Catalog& catalog, const PolicySet& policies) {
+LintResult Lint(const Catalog& catalog, const PolicySet& policies, const LintOptions& options) {
   LintResult out;
   Evaluator::CompileResult compiled = Evaluator::Compile(policies);
   if (!compiled.errors.empty()) {
     out.errors = std::move(compiled.errors);
     return out;
   }
-  out.findings = Lint(catalog, policies, *compiled.evaluator);
+  out.findings = Lint(catalog, policies, *compiled.evaluator, options);
   SortFindings(out.findings);
   return out;
 }

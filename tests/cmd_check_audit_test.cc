@@ -239,10 +239,13 @@ TEST(CmdCheckAuditTest, InputAndProfileErrorsExitTwo) {
 
 TEST(CmdCheckAuditTest, EachAuditsFilesOnTheirOwn) {
   const std::vector<std::string> files = {Example("least-privilege.json"), Example("gaps.json")};
-  // Together, the least-privilege policy fills every gap.
+  // Together, the least-privilege policy fills every gap; what remains is
+  // the lint warning that gaps.json's S3List statement grants nothing.
   const CommandResult together = RunCli(Args(files, {"--format", "json"}));
   EXPECT_EQ(together.exit_code, 0) << together.out;
-  EXPECT_THAT(ParseJson(together)["findings"], IsEmpty());
+  for (const auto& f : ParseJson(together)["findings"]) {
+    EXPECT_EQ(f["id"], "resource-type-mismatch") << f;
+  }
   const CommandResult each = RunCli(Args(files, {"--format", "json", "--each"}));
   EXPECT_EQ(each.exit_code, 1);
   const nlohmann::json doc = ParseJson(each);

@@ -201,7 +201,7 @@ TEST(ConfigTest, SuppressionsAreValidated) {
                                     "is not one (to skip whole files, use 'exclude')")));
   EXPECT_THAT(Errors("suppressions:\n  - {id: missing-permision, paths: a, reason: r}\n"),
               ElementsAre(HasSubstr("unknown finding id 'missing-permision' (did you mean "
-                                    "'missing-permission'?)")));
+                                    "'missing-permission'")));
   EXPECT_THAT(Errors("suppressions:\n  - {id: unknown-action, paths: a, reason: '  '}\n"),
               ElementsAre(HasSubstr(":2:44: reason must say why the finding is accepted")));
   EXPECT_THAT(

@@ -61,9 +61,11 @@ std::vector<std::string> IdsOf(const std::string& statement) {
 // --- allow-all-actions -------------------------------------------------------------
 
 TEST(LintTest, AllowAllActionsOnEveryResource) {
-  const std::vector<Finding> f = LintOf(Doc(
+  std::vector<Finding> f = LintOf(Doc(
       {R"({"Sid": "Admin", "Effect": "Allow", "Action": ["s3:GetObject", "*"], "Resource": "*"})"}));
-  ASSERT_THAT(Ids(f), ElementsAre("allow-all-actions"));
+  // s3:GetObject beside "*" is also redundant (a note, at its own entry).
+  ASSERT_THAT(Ids(f), ElementsAre("redundant-action", "allow-all-actions"));
+  f.erase(f.begin());
   EXPECT_EQ(f[0].severity, Severity::kError);
   EXPECT_EQ(f[0].file, "policy.json");
   EXPECT_EQ(f[0].where.line, 2);
@@ -190,10 +192,10 @@ TEST(LintTest, PassRoleNearMisses) {
   EXPECT_THAT(IdsOf(R"({"Effect": "Allow", "Action": "iam:PassRole",
       "Resource": "arn:aws:iam::123456789012:role/dbt-*"})"),
               IsEmpty());
-  // Every user, not every role.
+  // Every user, not every role (which grants nothing: resource-type-mismatch says so).
   EXPECT_THAT(IdsOf(R"({"Effect": "Allow", "Action": "iam:PassRole",
       "Resource": "arn:aws:iam::123456789012:user/*"})"),
-              IsEmpty());
+              ElementsAre("resource-type-mismatch"));
   // Actions that do not include iam:PassRole.
   EXPECT_THAT(IdsOf(R"({"Effect": "Allow", "Action": ["iam:Get*", "iam:List*"], "Resource": "*"})"),
               IsEmpty());
@@ -241,9 +243,9 @@ TEST(LintTest, UnknownActionsInEveryPolicy) {
 TEST(LintTest, FingerprintsSurviveReformattingAndTellStatementsApart) {
   const std::vector<Finding> a = LintOf(Doc(
       {R"({"Sid": "A", "Effect": "Allow", "NotAction": "s3:*", "Resource": "arn:aws:s3:::b"})"}));
-  const std::vector<Finding> moved =
-      LintOf(Doc({R"({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b"})",
-                  R"({"Sid": "A",
+  const std::vector<Finding> moved = LintOf(
+      Doc({R"({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"})",
+           R"({"Sid": "A",
                "Effect": "Allow", "NotAction": "s3:*", "Resource": "arn:aws:s3:::b"})"}));
   const std::vector<Finding> other = LintOf(Doc(
       {R"({"Sid": "B", "Effect": "Allow", "NotAction": "s3:*", "Resource": "arn:aws:s3:::b"})"}));
@@ -282,10 +284,30 @@ TEST(LintTest, TheAuditReportsTheLintFindings) {
 
 TEST(LintTest, LintFindingKinds) {
   for (const FindingRule& r : FindingRules()) {
-    const bool lint = r.id == FindingId::kUnknownAction || r.id == FindingId::kAllowAllActions ||
-                      r.id == FindingId::kAllowNotAction || r.id == FindingId::kPassRoleWildcard;
+    const bool lint = r.id == FindingId::kUnknownAction || r.id >= FindingId::kAllowAllActions;
     EXPECT_EQ(IsLintFinding(r.id), lint) << r.name;
   }
+}
+
+}  // namespace
+}  // namespace iam_audit
+
+namespace iam_audit {
+namespace {
+
+// --policy-type forces the type lint checks a document as (cmd_check.cc).
+TEST(LintCliTest, PolicyTypeForcesTheGrammar) {
+  const std::string bucket =
+      R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": )"
+      R"("111122223333"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]})";
+  const testing::CommandResult detected = testing::RunIamAudit({"-"}, bucket);
+  EXPECT_EQ(detected.exit_code, 0) << detected.out;
+  const testing::CommandResult scp = testing::RunIamAudit({"-", "--policy-type", "scp"}, bucket);
+  EXPECT_EQ(scp.exit_code, 1);
+  EXPECT_THAT(scp.out, HasSubstr("of an SCP has Principal"));
+  const testing::CommandResult bad = testing::RunIamAudit({"-", "--policy-type", "bucket"}, bucket);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--policy-type"));
 }
 
 }  // namespace

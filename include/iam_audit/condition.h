@@ -20,7 +20,10 @@
 //   - `ForAllValues:`/`ForAnyValue:` apply the operator to every value of a
 //     multi-valued key; a plain operator given a key with several values
 //     compares nothing (positive: false, negated: true);
-//   - condition keys compare case-insensitively, values as the operator says.
+//   - condition keys compare case-insensitively, values as the operator says;
+//   - a Bool value other than "true"/"false" (any case) is accepted, as IAM
+//     accepts it, and never matches (lint: condition-value-never-matches).
+//     Malformed Numeric, Date, IpAddress, Binary and Null values are errors.
 //
 // Three-valued evaluation: with MissingKeys::kUnknown a key (or a policy
 // variable) that the context does not supply is "unknown" rather than
@@ -38,6 +41,7 @@
 #include <vector>
 
 #include "iam_audit/arn_pattern.h"
+#include "iam_audit/condition_value.h"
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/policy.h"
 #include "iam_audit/policy_variable.h"
@@ -186,6 +190,8 @@ struct ParsedOperator {
 
   ConditionCategory category() const;
   bool negated() const;           // StringNotEquals, NotIpAddress, ArnNotLike, ...
+  bool wildcards() const;         // `*`/`?` in values are wildcards: StringLike, Arn operators
+  bool ignore_case() const;       // values compare ignoring case: *IgnoreCase, Bool
   std::string_view name() const;  // the base operator's canonical name
   std::string ToString() const;   // canonical spelling, qualifier and IfExists included
 };
@@ -204,13 +210,6 @@ struct ConditionTextValue {
   std::optional<Glob> static_glob;       // without variables: the pattern
   std::optional<ArnPattern> static_arn;  // Arn operators without variables
 };
-// One policy value of an IpAddress/NotIpAddress clause.
-struct Cidr {
-  bool v6 = false;
-  std::uint8_t prefix = 0;  // bits
-  std::uint8_t bytes[16] = {};
-};
-
 class CompiledCondition {
  public:
   // Compiles one clause. `variables`: the policy's Version supports policy
@@ -291,16 +290,5 @@ std::optional<Glob> InstantiateTemplate(const PolicyTemplate& tmpl,
                                         bool text_wildcards, Glob::Case c, const EvalContext& env,
                                         bool* unknown);
 std::vector<std::string> LowerVariableKeys(const PolicyTemplate& tmpl);
-
-// Value parsers used for policy values and request values alike.
-std::optional<double> ParseConditionNumber(std::string_view text);
-// ISO 8601 (the W3C profiles: YYYY-MM-DD, YYYY-MM-DDThh:mm[:ss[.s]]TZD...) or
-// epoch seconds (an all-digit value, optionally with a fraction). Returns
-// microseconds since 1970-01-01T00:00:00Z.
-std::optional<std::int64_t> ParseConditionDate(std::string_view text);
-// "203.0.113.0/24", "2001:DB8::/32", or an address alone (/32 or /128).
-std::optional<Cidr> ParseCidr(std::string_view text);
-bool CidrContains(const Cidr& range, const Cidr& address);
-std::optional<std::string> DecodeBase64(std::string_view text);
 
 }  // namespace iam_audit

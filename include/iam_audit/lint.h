@@ -6,31 +6,30 @@
 //   LintResult r = Lint(catalog, set);
 //   // r.findings: sorted (SortFindings), each with its fingerprint
 //
-// The rules (their ids, severities and help text live in the finding table,
-// finding.h). "Identity statements" are the statements of PolicySet::identity
-// without Principal/NotPrincipal (a bucket or trust policy checked as a file
-// has one): boundaries and SCPs allow broadly by design.
-//   - allow-all-actions (error): an identity Allow statement with an Action
-//     entry matching every action ("*", "*:*") and a Resource entry that is
-//     "*" (ArnPattern::MatchesEverything), or a NotResource none of whose
-//     entries is "*": administrator access. Reported at that Action entry,
-//     with a Condition too (the message says so).
-//   - allow-not-action (warning): an identity Allow statement with NotAction:
-//     it allows every action not listed, in every service, including actions
-//     AWS adds later. Reported at the NotAction key.
-//   - pass-role-wildcard (warning): an identity Allow statement whose Action or
-//     NotAction allows iam:PassRole (CompiledStatement::MatchesAction: "*",
-//     "iam:*", "iam:Pass*"...) on a Resource entry that covers every role of an
-//     account ("*", "arn:aws:iam::*:role/*", "arn:aws:iam::123456789012:*";
-//     ArnPattern::Covers), or with a NotResource that does not exclude every
-//     role. Reported at the Resource entry (the NotResource key). Not reported
-//     for a statement that is already allow-all-actions.
-//   - unknown-action (warning): an Action/NotAction entry of any policy of the
-//     set that matches no action of the catalog (ExpandActions): IAM ignores it.
-//     The message suggests close names.
+// Rules are rows of one table (LintRules(), src/lint.cc): each row names the
+// finding it reports (its id, severity and help text live in the finding
+// table, finding.h, with FindingCategory::kLint) and the function that checks
+// one statement or one document. docs/lint.md describes every rule and maps
+// Parliament's and Access Analyzer's checks to them.
+//
+// Policy types. Each document is linted as what it is (LintPolicyType): the
+// policies of PolicySet::identity are identity policies, unless a statement
+// has a Principal (then a resource policy, or a role trust policy when every
+// action is an sts:Assume* action); PolicySet::boundary is a permissions
+// boundary, PolicySet::scps are SCPs, PolicySet::resource is a resource
+// policy. LintOptions::policy_type (`--policy-type`) forces the type of every
+// document. Each type has its own grammar and size quota.
+//
+// "Identity statements" are the statements of identity policies without
+// Principal/NotPrincipal: boundaries and SCPs allow broadly by design, so the
+// rules about what a statement grants (allow-all-actions, allow-not-action,
+// pass-role-wildcard, allow-not-resource) look only at those.
 // Resource entries with policy variables are never "every resource".
 #pragma once
 
+#include <optional>
+#include <span>
+#include <string_view>
 #include <vector>
 
 #include "iam_audit/diagnostic.h"
@@ -41,17 +40,43 @@ namespace iam_audit {
 
 class Catalog;
 
+// What a policy document is, for its grammar and quotas.
+enum class LintPolicyType : unsigned char {
+  kIdentity,  // managed or inline policy of a user, group or role
+  kResource,  // resource-based policy (S3 bucket, KMS key, SQS, SNS, Lambda...)
+  kTrust,     // role trust policy (AssumeRolePolicyDocument)
+  kScp,       // service control policy
+  kRcp,       // resource control policy
+  kBoundary,  // permissions boundary
+};
+std::string_view LintPolicyTypeName(LintPolicyType type);  // "identity", "resource", ...
+// By name ("identity", "resource", "trust", "scp", "rcp", "boundary"); nullopt if unknown.
+std::optional<LintPolicyType> ParseLintPolicyType(std::string_view name);
+std::span<const std::string_view> LintPolicyTypeNames();
+
+struct LintOptions {
+  // --policy-type: the type of every document; nullopt detects it (above).
+  std::optional<LintPolicyType> policy_type;
+};
+
 struct LintResult {
   Diagnostics errors;  // policies that cannot be compiled (Evaluator::Compile); no findings then
   std::vector<Finding> findings;  // sorted (SortFindings)
 };
 
-LintResult Lint(const Catalog& catalog, const PolicySet& policies);
+LintResult Lint(const Catalog& catalog, const PolicySet& policies, const LintOptions& options = {});
 
 // The same for policies already compiled: `evaluator` is the result of
 // Evaluator::Compile(policies). Findings in statement order (unsorted).
 std::vector<Finding> Lint(const Catalog& catalog, const PolicySet& policies,
-                          const Evaluator& evaluator);
+                          const Evaluator& evaluator, const LintOptions& options = {});
+
+// The rule table: one row per lint rule, in the order rules run.
+struct LintRuleInfo {
+  FindingId id;
+  bool per_statement;  // false: the rule checks whole documents
+};
+std::span<const LintRuleInfo> LintRules();
 
 // Is `id` one of the kinds Lint() reports?
 bool IsLintFinding(FindingId id);

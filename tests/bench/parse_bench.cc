@@ -8,7 +8,9 @@
 //   build/release/tests/bench/parse_bench --benchmark_min_time=2
 //
 // Each benchmark parses the whole set once per iteration; "bytes_per_second"
-// is the throughput. "LargeDocument" variants parse the same policies joined
+// is the throughput. BM_ParseAndLint is `iam-audit POLICY` without a profile
+// (parse, compile, every lint rule; docs/lint.md): its goal is within 2x of
+// BM_NlohmannParse, side by side here. "LargeDocument" variants parse the same policies joined
 // into one JSON array (one 9 MB document).
 #include <benchmark/benchmark.h>
 
@@ -21,7 +23,9 @@
 #include <string>
 #include <vector>
 
+#include "iam_audit/catalog.h"
 #include "iam_audit/json.h"
+#include "iam_audit/lint.h"
 #include "iam_audit/policy.h"
 
 namespace {
@@ -146,6 +150,27 @@ void BM_ParsePolicy(benchmark::State& state) {
   Report(state, c.bytes);
 }
 BENCHMARK(BM_ParsePolicy)->Unit(benchmark::kMillisecond);
+
+// Parse and lint every policy, each on its own (as `iam-audit DIR` does).
+void BM_ParseAndLint(benchmark::State& state) {
+  const Corpus& c = TheCorpus();
+  const iam_audit::Catalog catalog = iam_audit::Catalog::Embedded();
+  std::size_t findings = 0;
+  for (auto _ : state) {
+    findings = 0;
+    for (std::size_t i = 0; i < c.texts.size(); ++i) {
+      iam_audit::PolicyParseResult r = iam_audit::ParsePolicy(c.texts[i], c.names[i]);
+      if (!r.policy) state.SkipWithError("policy error in the corpus");
+      iam_audit::PolicySet set;
+      set.identity.push_back(std::move(*r.policy));
+      findings += iam_audit::Lint(catalog, set).findings.size();
+    }
+    benchmark::DoNotOptimize(findings);
+  }
+  state.counters["findings"] = static_cast<double>(findings);
+  Report(state, c.bytes);
+}
+BENCHMARK(BM_ParseAndLint)->Unit(benchmark::kMillisecond);
 
 void BM_NlohmannParseLargeDocument(benchmark::State& state) {
   const Corpus& c = TheCorpus();

@@ -1,0 +1,223 @@
+// Lint rules about what a statement grants: administrator access, NotAction
+// and NotResource in Allow statements, iam:PassRole on every role, actions
+// the catalog does not know, and actions listed twice.
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ascii.h"
+#include "iam_audit/action_set.h"
+#include "iam_audit/arn_pattern.h"
+#include "iam_audit/catalog.h"
+#include "lint_internal.h"
+#include "suggest.h"
+
+namespace iam_audit::lint {
+namespace {
+
+// Does `p` match every role of an account? `*`, `arn:aws:iam::*:role/*`,
+// `arn:aws:iam::123456789012:role/*`, `arn:aws:iam::123456789012:*`: it covers
+// the role/* pattern of its own partition and account.
+bool CoversEveryRole(const ArnPattern& p) {
+  if (p.MatchesEverything()) return true;
+  std::string partition = "aws", account = "*";
+  if (const std::optional<Arn> arn = Arn::Parse(p.text())) {
+    partition = arn->partition;
+    account = arn->account;
+  }
+  return p.Covers(ArnPattern::Compile("arn:" + partition + ":iam::" + account + ":role/*"));
+}
+
+// The index of the first Action entry matching every action, if any.
+std::optional<std::size_t> EveryActionEntry(const CompiledStatement& s) {
+  if (s.not_action()) return std::nullopt;
+  const std::vector<ActionPattern>& actions = s.actions();
+  const auto all = std::find_if(actions.begin(), actions.end(),
+                                [](const ActionPattern& a) { return a.MatchesAllActions(); });
+  if (all == actions.end()) return std::nullopt;
+  return static_cast<std::size_t>(all - actions.begin());
+}
+
+bool EveryResource(const CompiledStatement& s) {
+  const auto every = [](const ResourceTemplate& r) {
+    return r.static_pattern() && r.static_pattern()->MatchesEverything();
+  };
+  const bool star = std::any_of(s.resources().begin(), s.resources().end(), every);
+  // Resource: an entry "*". NotResource: every resource but those listed,
+  // unless one of them is "*" (which excludes everything).
+  return s.not_resource() ? !star : star;
+}
+
+}  // namespace
+
+bool AllowsEveryActionOnEveryResource(const LintStatement& s) {
+  return s.IsIdentityAllow() && EveryActionEntry(s.compiled) && EveryResource(s.compiled);
+}
+
+void AllowAllActions(LintContext& ctx, const LintStatement& s) {
+  if (!AllowsEveryActionOnEveryResource(s)) return;
+  const LocatedString& entry = s.source.actions[*EveryActionEntry(s.compiled)];
+  const Statement& stmt = s.source;
+  Finding& f = ctx.Add(FindingId::kAllowAllActions, s, entry.where);
+  f.action = entry.value;
+  f.resource = stmt.not_resource ? "NotResource " + Listed(stmt.resources) : "*";
+  f.message =
+      s.Describe() + " allows every action (" + Quoted(entry.value) + ") on " +
+      (stmt.not_resource ? "every resource but " + Listed(stmt.resources) : "every resource") +
+      UnderCondition(stmt) + ": full administrator access";
+}
+
+void AllowNotAction(LintContext& ctx, const LintStatement& s) {
+  if (!s.IsIdentityAllow() || !s.source.not_action) return;
+  Finding& f = ctx.Add(FindingId::kAllowNotAction, s, s.source.actions_where);
+  f.action = Listed(s.source.actions);
+  f.message = s.Describe() + " allows every action except " + f.action +
+              " (Allow with NotAction), in every service, including actions AWS adds later; "
+              "list the actions needed with Action instead";
+}
+
+void PassRoleWildcard(LintContext& ctx, const LintStatement& s) {
+  if (!s.IsIdentityAllow() || AllowsEveryActionOnEveryResource(s)) return;
+  if (!s.compiled.MatchesAction("iam:PassRole")) return;
+  const Statement& stmt = s.source;
+  const std::string tail =
+      UnderCondition(stmt) +
+      ": the principal can pass any role (an administrator role included) to a "
+      "service and act with that role's permissions; list the roles it must "
+      "pass";
+  const std::vector<ResourceTemplate>& resources = s.compiled.resources();
+  if (s.compiled.not_resource()) {
+    const bool excludes_roles =
+        std::any_of(resources.begin(), resources.end(), [](const ResourceTemplate& r) {
+          return r.static_pattern() && CoversEveryRole(*r.static_pattern());
+        });
+    if (excludes_roles) return;
+    Finding& f = ctx.Add(FindingId::kPassRoleWildcard, s, stmt.resources_where);
+    f.action = "iam:PassRole";
+    f.resource = "NotResource " + Listed(stmt.resources);
+    f.message =
+        s.Describe() + " allows iam:PassRole on every role but " + Listed(stmt.resources) + tail;
+    return;
+  }
+  for (std::size_t e = 0; e < resources.size() && e < stmt.resources.size(); ++e) {
+    const ArnPattern* p = resources[e].static_pattern();
+    if (!p || !CoversEveryRole(*p)) continue;
+    const LocatedString& entry = stmt.resources[e];
+    Finding& f = ctx.Add(FindingId::kPassRoleWildcard, s, entry.where);
+    f.action = "iam:PassRole";
+    f.resource = entry.value;
+    f.message = "Resource " + Quoted(entry.value) + " of " + s.Describe() +
+                " allows iam:PassRole on every role" + tail;
+  }
+}
+
+// AWS "NotResource": an Allow with NotResource grants every resource not
+// listed, including ones created later. Not reported when allow-all-actions
+// already is, nor for a statement whose only action is iam:PassRole (the
+// pass-role-wildcard rule judges that one).
+void AllowNotResource(LintContext& ctx, const LintStatement& s) {
+  if (!s.IsIdentityAllow() || !s.source.not_resource) return;
+  const auto star = [](const LocatedString& r) { return r.value == "*"; };
+  if (std::any_of(s.source.resources.begin(), s.source.resources.end(), star)) return;  // nothing
+  if (AllowsEveryActionOnEveryResource(s)) return;  // allow-all-actions says it
+  const auto pass_role = [](const LocatedString& a) {
+    return ascii::EqualsIgnoreCase(a.value, "iam:PassRole");
+  };
+  if (!s.source.not_action &&
+      std::all_of(s.source.actions.begin(), s.source.actions.end(), pass_role)) {
+    return;
+  }
+  Finding& f = ctx.Add(FindingId::kAllowNotResource, s, s.source.resources_where);
+  f.action = Listed(s.source.actions);
+  f.resource = "NotResource " + Listed(s.source.resources);
+  f.message = s.Describe() + " allows its actions on every resource except " +
+              Listed(s.source.resources) +
+              " (Allow with NotResource), including resources created later and in other "
+              "accounts where a resource policy lets it in; list the resources with Resource";
+}
+
+void UnknownActions(LintContext& ctx, const LintStatement& s) {
+  const Catalog& catalog = ctx.catalog();
+  ActionSet scratch(catalog.action_count());
+  const std::vector<ActionPattern>& patterns = s.compiled.actions();
+  for (std::size_t a = 0; a < patterns.size() && a < s.source.actions.size(); ++a) {
+    const std::string& text = s.source.actions[a].value;
+    if (text.find_first_of("*?") == std::string::npos && catalog.FindAction(text)) continue;
+    scratch.clear();
+    ExpandActionsInto(catalog, patterns[a], scratch);
+    if (!scratch.empty()) continue;
+    const LocatedString& written = s.source.actions[a];
+    Finding& f = ctx.Add(FindingId::kUnknownAction, s, written.where);
+    f.action = written.value;
+    f.message = "action " + Quoted(written.value) + " matches no action in the catalog";
+    std::string hints;
+    for (const std::string& h : SuggestActions(catalog, written.value, 3)) {
+      hints += (hints.empty() ? "" : ", ") + h;
+    }
+    if (!hints.empty()) f.message += " (did you mean " + hints + "?)";
+    f.message += "; IAM ignores it";
+  }
+}
+
+// An Action entry every action of which another entry of the same element
+// already matches (s3:GetObject beside s3:Get*; a repeated entry). Reported
+// at the redundant entry, naming the entry that covers it.
+void RedundantActions(LintContext& ctx, const LintStatement& s) {
+  const std::vector<ActionPattern>& patterns = s.compiled.actions();
+  const std::size_t n = std::min(patterns.size(), s.source.actions.size());
+  if (n < 2) return;
+  // Only an entry with the same name, or a wildcard entry of the same (or a
+  // wildcard) service, can cover an entry: index those, compare no others.
+  std::unordered_map<std::string, std::size_t> first_by_name;
+  std::unordered_map<std::string, std::vector<std::size_t>> wildcards_by_service;
+  std::vector<std::size_t> any_service;  // "*", "s3*:Get*"...
+  std::vector<std::string> lower(n);
+  for (std::size_t a = 0; a < n; ++a) {
+    lower[a] = ascii::Lower(s.source.actions[a].value);
+    first_by_name.emplace(lower[a], a);
+    if (lower[a].find_first_of("*?") == std::string::npos) continue;
+    const std::string service = lower[a].substr(0, lower[a].find(':'));
+    if (service.find_first_of("*?") != std::string::npos || service == lower[a]) {
+      any_service.push_back(a);
+    } else {
+      wildcards_by_service[service].push_back(a);
+    }
+  }
+  if (first_by_name.size() == n && wildcards_by_service.empty() && any_service.empty()) return;
+  const Catalog& catalog = ctx.catalog();
+  std::vector<std::optional<ActionSet>> sets(n);
+  const auto set = [&](std::size_t i) -> const ActionSet& {
+    if (!sets[i]) sets[i] = ExpandActions(catalog, patterns[i]);
+    return *sets[i];
+  };
+  const auto report = [&](std::size_t a, std::size_t b) {
+    const LocatedString& entry = s.source.actions[a];
+    Finding& f = ctx.Add(FindingId::kRedundantAction, s, entry.where);
+    f.action = entry.value;
+    f.message = "action " + Quoted(entry.value) + " of " + s.Describe() +
+                " is already matched by " + Quoted(s.source.actions[b].value) +
+                "; remove it (or narrow the wildcard)";
+  };
+  for (std::size_t a = 0; a < n; ++a) {
+    const std::size_t first = first_by_name.at(lower[a]);
+    if (first != a) {  // the same entry again
+      report(a, first);
+      continue;
+    }
+    std::vector<std::size_t> candidates = any_service;
+    const auto it = wildcards_by_service.find(lower[a].substr(0, lower[a].find(':')));
+    if (it != wildcards_by_service.end()) {
+      candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    }
+    for (const std::size_t b : candidates) {
+      if (b == a || set(a).empty() || !set(a).IsSubsetOf(set(b))) continue;
+      if (b > a && set(b).IsSubsetOf(set(a))) continue;  // equal sets: report the later one
+      report(a, b);
+      break;
+    }
+  }
+}
+
+}  // namespace iam_audit::lint

@@ -1,0 +1,133 @@
+// The lint rules' shared machinery (src/lint*.cc): what a rule sees, how it
+// reports, and the declarations of every rule function. The rule table that
+// runs them is in lint.cc. Adding a rule: a FindingId and its row in
+// finding.cc, the function here and in the lint_*.cc of its family, a row in
+// lint.cc's table, its tests and its entry in docs/lint.md.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "iam_audit/arn_pattern.h"
+
+#include "iam_audit/catalog.h"
+#include "iam_audit/evaluator.h"
+#include "iam_audit/finding.h"
+#include "iam_audit/lint.h"
+#include "iam_audit/policy.h"
+
+namespace iam_audit::lint {
+
+// One statement, as written and as compiled, with its document's type.
+struct LintStatement {
+  const Statement& source;
+  const CompiledStatement& compiled;
+  const Policy& policy;
+  LintPolicyType type;
+
+  // An Allow statement of an identity policy without Principal: what it
+  // grants is what the principal can do.
+  bool IsIdentityAllow() const {
+    return type == LintPolicyType::kIdentity && source.effect == Effect::kAllow &&
+           !source.principal && source.has_resource;
+  }
+  // "statement 'Sid'" or "statement #3".
+  std::string Describe() const;
+};
+
+// One document and its statements, in order.
+struct LintDocument {
+  const Policy& policy;
+  LintPolicyType type;
+  std::span<const LintStatement> statements;
+};
+
+// Collects findings; one per rule and place.
+class LintContext {
+ public:
+  explicit LintContext(const Catalog& catalog) : catalog_(catalog) {}
+  const Catalog& catalog() const { return catalog_; }
+
+  // A finding of kind `id` at `where` in the statement's file.
+  Finding& Add(FindingId id, const LintStatement& s, SourceLocation where);
+  // A finding about a whole document (no statement).
+  Finding& AddDocument(FindingId id, const Policy& policy, SourceLocation where);
+
+  // The findings with their fingerprints, in the order reported.
+  std::vector<Finding> Take();
+
+  // Compiled patterns of catalog ARN templates, kept for the whole run
+  // (templates point into the catalog, which outlives the context).
+  std::unordered_map<std::string_view, ArnPattern>& template_patterns() { return patterns_; }
+
+ private:
+  std::unordered_map<std::string_view, ArnPattern> patterns_;
+  const Catalog& catalog_;
+  std::vector<Finding> findings_;
+  std::vector<std::string> keys_;  // StatementKey per finding ("" for a document)
+};
+
+using StatementCheck = void (*)(LintContext&, const LintStatement&);
+using DocumentCheck = void (*)(LintContext&, const LintDocument&);
+
+// "an identity policy", "a resource policy", "a trust policy", "an SCP",
+// "an RCP", "a permissions boundary".
+std::string_view PolicyTypeNoun(LintPolicyType type);
+
+// "a, b, c" of the values written in an element.
+std::string Listed(const std::vector<LocatedString>& items);
+// " (when its Condition holds: ...)" for a statement with a Condition, else "".
+std::string UnderCondition(const Statement& stmt);
+// Does the statement's Action list match every action ("*", "*:*")?
+bool AllowsEveryActionOnEveryResource(const LintStatement& s);
+
+// --- rules: grants (lint_grants.cc) -----------------------------------------
+void AllowAllActions(LintContext&, const LintStatement&);
+void AllowNotAction(LintContext&, const LintStatement&);
+void PassRoleWildcard(LintContext&, const LintStatement&);
+void UnknownActions(LintContext&, const LintStatement&);
+void AllowNotResource(LintContext&, const LintStatement&);
+void RedundantActions(LintContext&, const LintStatement&);
+
+// --- rules: conditions (lint_conditions.cc) --------------------------------
+void UnknownConditionKeys(LintContext&, const LintStatement&);
+void ConditionTypeMismatch(LintContext&, const LintStatement&);
+void SetOperatorOnSingleValuedKey(LintContext&, const LintStatement&);
+void MultivaluedKeyWithoutSetOperator(LintContext&, const LintStatement&);
+void MfaBoolFalse(LintContext&, const LintStatement&);
+void WildcardWithoutLike(LintContext&, const LintStatement&);
+void PrivateSourceIp(LintContext&, const LintStatement&);
+void ConditionValueNeverMatches(LintContext&, const LintStatement&);
+void ConditionKeyNotForAction(LintContext&, const LintStatement&);
+
+// --- rules: resources (lint_resources.cc) ----------------------------------
+void InvalidArns(LintContext&, const LintStatement&);
+void ResourceTypeMismatch(LintContext&, const LintStatement&);
+void MissingResource(LintContext&, const LintStatement&);
+
+// --- rules: principals and policy types (lint_principals.cc) ---------------
+void PublicPrincipal(LintContext&, const LintStatement&);
+void AllowNotPrincipal(LintContext&, const LintStatement&);
+void InvalidPrincipals(LintContext&, const LintStatement&);
+void FederatedPrincipalWithoutCondition(LintContext&, const LintStatement&);
+void ServicePrincipalWithoutSource(LintContext&, const LintStatement&);
+void ElementNotAllowedForType(LintContext&, const LintStatement&);
+
+// --- rules: documents (lint_document.cc) -----------------------------------
+void MissingVersion(LintContext&, const LintDocument&);
+void OldVersion(LintContext&, const LintDocument&);
+void VariableWithoutVersion(LintContext&, const LintDocument&);
+void MalformedVariables(LintContext&, const LintDocument&);
+void PolicySizeQuota(LintContext&, const LintDocument&);
+void DuplicateStatements(LintContext&, const LintDocument&);
+void StatementsShadowedByDeny(LintContext&, const LintDocument&);
+
+// The size IAM counts for `policy` (characters, whitespace not counted), as
+// the shortest JSON that writes it: a lower bound of the file's own count.
+std::size_t PolicySizeWithoutWhitespace(const Policy& policy);
+
+}  // namespace iam_audit::lint

@@ -1,0 +1,310 @@
+// Lint rules about Resource elements: ARN syntax, resources that match none
+// of an action's resource types, and statements with no Resource at all
+// (AWS "IAM JSON policy elements: Resource", "IAM identifiers: ARNs", the
+// Service Authorization Reference's resource types; docs/lint.md).
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ascii.h"
+#include "iam_audit/arn_pattern.h"
+#include "iam_audit/catalog.h"
+#include "lint_internal.h"
+
+namespace iam_audit::lint {
+namespace {
+
+bool HasPattern(std::string_view s) {
+  return s.find_first_of("*?") != std::string_view::npos || s.find("${") != std::string_view::npos;
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "us-east-1", "us-gov-west-1", "cn-north-1", "eu-isoe-west-1", "us-isob-east-1".
+bool IsRegion(std::string_view r) {
+  const std::size_t last = r.rfind('-');
+  if (last == std::string_view::npos || !AllDigits(r.substr(last + 1))) return false;
+  const std::string_view head = r.substr(0, last);
+  return head.size() >= 4 &&
+         std::all_of(head.begin(), head.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || c == '-'; }) &&
+         head[2] == '-';
+}
+
+bool IsPartition(std::string_view p) {
+  static constexpr std::string_view kPartitions[] = {
+      "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"};
+  return std::find(std::begin(kPartitions), std::end(kPartitions), p) != std::end(kPartitions);
+}
+
+// The first word of an ARN's resource part: "accesspoint" of "accesspoint/x".
+std::string_view FirstWord(std::string_view resource) {
+  return resource.substr(0, resource.find_first_of("/:"));
+}
+
+// Why `arn` (an ARN without wildcards or variables in the checked field) is
+// malformed, or "" (AWS "IAM identifiers": arn:partition:service:region:
+// account-id:resource).
+std::string ArnProblem(const Catalog& catalog, std::string_view arn) {
+  std::vector<std::string_view> f;
+  std::size_t start = 0;
+  for (int i = 0; i < 5; ++i) {
+    const std::size_t colon = arn.find(':', start);
+    if (colon == std::string_view::npos) break;
+    f.push_back(arn.substr(start, colon - start));
+    start = colon + 1;
+  }
+  // A wildcard may stand for several fields ("arn:*", "arn:aws:s3*").
+  if (f.size() < 5 && arn.find('*') != std::string_view::npos) return "";
+  if (f.size() < 5) {
+    return "has " + std::to_string(f.size() + 1) +
+           " of the 6 ARN fields (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)";
+  }
+  const std::string_view partition = f[1], service = f[2], region = f[3], account = f[4];
+  const std::string_view resource = arn.substr(start);
+  if (!HasPattern(partition) && !IsPartition(partition)) {
+    return "has partition " + Quoted(partition) +
+           " (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc)";
+  }
+  if (service.empty()) return "has no service";
+  if (!HasPattern(service) && ascii::Lower(service) != service) {
+    return "has service " + Quoted(service) + ": service prefixes are lower case";
+  }
+  if (!region.empty() && !HasPattern(region) && !IsRegion(region)) {
+    return "has region " + Quoted(region) + ", which is not a region code (us-east-1)";
+  }
+  if (!account.empty() && !HasPattern(account) && !(AllDigits(account) && account.size() == 12) &&
+      account != "aws" && account != "cloudfront") {
+    return "has account " + Quoted(account) + ": an account ID is 12 digits";
+  }
+  if (resource.empty()) return "has an empty resource part";
+  if (service == "s3" && (!region.empty() || !account.empty()) &&
+      !HasPattern(FirstWord(resource))) {
+    // Bucket and object ARNs have neither; access points, jobs... have both.
+    const std::string_view word = FirstWord(resource);
+    for (const ResourceTypeInfo& t : catalog.ResourceTypes("s3")) {
+      const std::string_view tmpl = t.arn_template;
+      const std::size_t pos = tmpl.find(":${Account}:");
+      if (pos != std::string_view::npos && FirstWord(tmpl.substr(pos + 12)) == word) return "";
+    }
+    return "is an S3 bucket or object ARN with a region or account: bucket and object ARNs "
+           "have neither (arn:aws:s3:::bucket/key)";
+  }
+  return "";
+}
+
+// The pattern of a resource type, coarse on purpose: service, region and
+// account as the template has them, and the resource part reduced to its
+// first word (the type: "stack/" of "stack/${StackName}/${Id}") followed by
+// anything. A Resource entry that misses even that names another type. S3
+// bucket names hold no '/', so a bucket ARN never matches "bucket/...".
+ArnPattern TypePattern(std::string_view tmpl) {
+  std::string out;
+  int colons = 0;
+  for (std::size_t i = 0; i < tmpl.size(); ++i) {
+    if (colons == 5) {  // the resource part
+      const std::string_view rest = tmpl.substr(i);
+      const std::size_t var = rest.find("${");
+      const std::size_t sep = rest.find_first_of("/:");
+      if (var == 0) {  // "${BucketName}/${ObjectName}": the shape, '/' included
+        for (std::size_t j = 0; j < rest.size(); ++j) {
+          const std::size_t close = rest.compare(j, 2, "${") == 0 ? rest.find('}', j) : rest.npos;
+          out += close != std::string_view::npos ? '*' : rest[j];
+          if (close != std::string_view::npos) j = close;
+        }
+        return ArnPattern::Compile(out);
+      }
+      if (sep != std::string_view::npos && (var == std::string_view::npos || sep < var)) {
+        return ArnPattern::Compile(out + std::string(rest.substr(0, sep + 1)) + "*");
+      }
+      return ArnPattern::Compile(out + std::string(rest));  // a fixed resource part
+    }
+    if (tmpl.compare(i, 2, "${") == 0) {
+      const std::size_t close = tmpl.find('}', i);
+      if (close != std::string_view::npos) {
+        out += '*';
+        i = close;
+        continue;
+      }
+    }
+    if (tmpl[i] == ':') ++colons;
+    out += tmpl[i];
+  }
+  return ArnPattern::Compile(out);
+}
+
+// "s3" of "arn:aws:s3:::b" ("" when not an ARN).
+std::string_view ServiceOf(std::string_view arn) {
+  std::size_t start = 0;
+  for (int i = 0; i < 2; ++i) {
+    start = arn.find(':', start);
+    if (start == std::string_view::npos) return "";
+    ++start;
+  }
+  const std::size_t end = arn.find(':', start);
+  return end == std::string_view::npos ? "" : arn.substr(start, end - start);
+}
+
+bool IsS3BucketTemplate(std::string_view tmpl) {
+  return tmpl.find(":s3:::") != std::string_view::npos && tmpl.find('/') == std::string_view::npos;
+}
+
+bool Literal(std::string_view s) { return s.find_first_of("*?$") == std::string_view::npos; }
+
+// The service and resource type word of an ARN or ARN template ("s3",
+// "accesspoint" of arn:aws:s3:us-east-1:1:accesspoint/x), without allocating.
+struct TypeWord {
+  std::string_view service, word;
+  bool valid = false, has_sep = false;
+};
+TypeWord WordOf(std::string_view arn) {
+  TypeWord w;
+  std::size_t start = 0, field = 0, service_start = 0;
+  for (; field < 5; ++field) {
+    const std::size_t colon = arn.find(':', start);
+    if (colon == std::string_view::npos) return w;
+    if (field == 2) w.service = arn.substr(service_start, colon - service_start);
+    start = colon + 1;
+    if (field == 1) service_start = start;
+  }
+  const std::string_view resource = arn.substr(start);
+  const std::size_t sep = resource.find_first_of("/:");
+  w.word = resource.substr(0, sep);
+  w.has_sep = sep != std::string_view::npos;
+  w.valid = true;
+  return w;
+}
+
+// A fast "certainly not": the service or the resource type word differ as
+// plain text (most entries and templates are literal there).
+bool CertainlyOtherType(std::string_view entry, std::string_view tmpl) {
+  const TypeWord e = WordOf(entry), t = WordOf(tmpl);
+  if (!e.valid || !t.valid) return false;
+  if (Literal(e.service) && Literal(t.service) && !ascii::EqualsIgnoreCase(e.service, t.service)) {
+    return true;
+  }
+  if (!Literal(t.word) || !Literal(e.word)) return false;
+  if (!t.has_sep) return !e.has_sep && e.word != t.word;
+  return e.word != t.word;
+}
+
+// Can `entry` (a Resource pattern) name a resource of the type `tmpl`?
+bool EntryFits(const ArnPattern& entry, std::string_view tmpl,
+               std::unordered_map<std::string_view, ArnPattern>& cache) {
+  if (CertainlyOtherType(entry.text(), tmpl)) return false;
+  auto it = cache.find(tmpl);
+  if (it == cache.end()) it = cache.emplace(tmpl, TypePattern(tmpl)).first;
+  if (!entry.Overlaps(it->second)) return false;
+  if (IsS3BucketTemplate(tmpl)) {
+    const std::string_view text = entry.text();
+    const std::size_t pos = text.find(":::");
+    return pos == std::string_view::npos || text.find('/', pos) == std::string_view::npos;
+  }
+  return true;
+}
+
+// `text` with each ${...} (a policy variable, a CloudFormation ${AWS::Region})
+// and each {unresolved.X} (a value a template does not determine,
+// policy_source.h) replaced by '*': what it stands for is unknown.
+std::string WithoutVariables(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool open = text.compare(i, 2, "${") == 0 || text.compare(i, 12, "{unresolved.") == 0;
+    const std::size_t close = open ? text.find('}', i) : text.npos;
+    if (close != std::string_view::npos) {
+      out += '*';
+      i = close;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void InvalidArns(LintContext& ctx, const LintStatement& s) {
+  for (const LocatedString& r : s.source.resources) {
+    if (r.value == "*" || !r.value.starts_with("arn:")) continue;
+    const std::string problem = ArnProblem(ctx.catalog(), WithoutVariables(r.value));
+    if (problem.empty()) continue;
+    Finding& f = ctx.Add(FindingId::kInvalidArn, s, r.where);
+    f.resource = r.value;
+    f.message = "Resource " + Quoted(r.value) + " " + problem + ": it matches no resource";
+  }
+}
+
+// AWS: "If the action does not support a resource type, the Resource must be
+// '*'"; a resource of another type grants nothing for that action. Checked
+// for Allow statements with Resource (Deny statements often list resources
+// of several actions at once) and action entries without wildcards.
+void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
+  const Statement& st = s.source;
+  if (st.effect != Effect::kAllow || !st.has_resource || st.not_resource || st.not_action) return;
+  const std::vector<ResourceTemplate>& resources = s.compiled.resources();
+  if (resources.empty()) return;  // an empty list: the parser warns
+  std::vector<const ArnPattern*> entries;
+  for (const ResourceTemplate& r : resources) {
+    if (!r.static_pattern()) return;  // a variable: could be anything
+    if (r.static_pattern()->MatchesEverything()) return;
+    entries.push_back(r.static_pattern());
+  }
+  const Catalog& catalog = ctx.catalog();
+  std::unordered_map<std::string_view, ArnPattern>& cache = ctx.template_patterns();
+  std::map<std::string_view, bool> known_by_service;
+  for (const LocatedString& a : st.actions) {
+    if (a.value.find_first_of("*?") != std::string::npos) continue;
+    const std::optional<ActionId> id = catalog.FindAction(a.value);
+    if (!id) continue;  // unknown-action says it
+    const ActionInfo info = catalog.action(*id);
+    // An entry of this service naming a resource type the catalog does not
+    // know (a type newer than the catalog): no verdict. Once per service.
+    auto known = known_by_service.find(info.service);
+    if (known == known_by_service.end()) {
+      const std::vector<ResourceTypeInfo> types = catalog.ResourceTypes(info.service);
+      const bool all = std::all_of(entries.begin(), entries.end(), [&](const ArnPattern* e) {
+        if (!ascii::EqualsIgnoreCase(ServiceOf(e->text()), info.service)) return true;
+        return std::any_of(types.begin(), types.end(), [&](const ResourceTypeInfo& t) {
+          return EntryFits(*e, t.arn_template, cache);
+        });
+      });
+      known = known_by_service.emplace(info.service, all).first;
+    }
+    if (!known->second) continue;
+    std::string needs;
+    bool fits = false;
+    for (const ActionResource& t : info.resource_types) {
+      needs += (needs.empty() ? "" : ", ") + std::string(t.arn_template);
+      fits = fits || std::any_of(entries.begin(), entries.end(), [&](const ArnPattern* e) {
+               return EntryFits(*e, t.arn_template, cache);
+             });
+    }
+    if (fits) continue;
+    Finding& f = ctx.Add(FindingId::kResourceTypeMismatch, s, a.where);
+    // An action of no resource type: AWS says to use "*"; a note, as the
+    // reference's resource lists are not always complete.
+    if (info.resource_types.empty()) f.severity = Severity::kNote;
+    f.action = a.value;
+    f.resource = Listed(st.resources);
+    f.message =
+        Quoted(a.value) + " in " + s.Describe() + " is allowed on " + Listed(st.resources) +
+        ", which matches no resource it acts on, so it grants " + "nothing: " +
+        (info.resource_types.empty() ? "it supports only Resource '*'" : "it needs " + needs);
+  }
+}
+
+void MissingResource(LintContext& ctx, const LintStatement& s) {
+  const Statement& st = s.source;
+  if (st.has_resource || st.principal || s.type == LintPolicyType::kTrust) return;
+  Finding& f = ctx.Add(FindingId::kMissingResource, s, st.where);
+  f.message = s.Describe() +
+              " has neither Resource nor NotResource (nor a Principal, as in a resource "
+              "policy, where the resource is implied): IAM rejects it; add \"Resource\"";
+}
+
+}  // namespace iam_audit::lint

@@ -1,0 +1,128 @@
+// The Condition lint rules (src/lint_conditions.cc): each on the case it is
+// for and on its near misses. Sources: AWS "AWS global condition context
+// keys", "Condition operators", "Single-valued vs. multivalued context keys".
+#include <gtest/gtest.h>
+
+#include "lint_test_util.h"
+
+namespace iam_audit::testing {
+namespace {
+
+std::string WithCondition(const std::string& condition, const std::string& effect = "Allow",
+                          const std::string& action = "s3:GetObject") {
+  return R"({"Effect": ")" + effect + R"(", "Action": ")" + action +
+         R"(", "Resource": "arn:aws:s3:::b/*", "Condition": )" + condition + "}";
+}
+
+class LintConditionsTest : public LintRuleTest {};
+TEST_P(LintConditionsTest, Reports) { CheckLintCase(GetParam()); }
+
+// clang-format off
+INSTANTIATE_TEST_SUITE_P(Rules, LintConditionsTest, ::testing::Values(
+    // unknown-condition-key
+    LintCase{"typo_in_global_key", "unknown-condition-key",
+             WithCondition(R"({"IpAddress": {"aws:SourceIpp": "203.0.113.0/24"}})", "Deny"), true,
+             std::nullopt, "did you mean 'aws:SourceIp'"},
+    LintCase{"typo_says_deny_switched_off", "unknown-condition-key",
+             WithCondition(R"({"NotIpAddress": {"aws:SourceIpp": "203.0.113.0/24"}})", "Deny"), true,
+             std::nullopt, "always holds"},
+    LintCase{"unknown_service_key", "unknown-condition-key",
+             WithCondition(R"({"StringEquals": {"s3:prefixx": "home/"}})"), true},
+    LintCase{"global_key_any_case", "unknown-condition-key",
+             WithCondition(R"({"IpAddress": {"AWS:sourceip": "203.0.113.0/24"}})"), false},
+    LintCase{"tag_key_template", "unknown-condition-key",
+             WithCondition(R"({"StringEquals": {"aws:ResourceTag/team": "a"}})"), false},
+    LintCase{"catalog_key", "unknown-condition-key",
+             WithCondition(R"({"StringEquals": {"s3:x-amz-acl": "private"}})", "Allow", "s3:PutObject"), false},
+    LintCase{"catalog_tag_key_placeholder", "unknown-condition-key",
+             WithCondition(R"({"StringEquals": {"s3:ExistingObjectTag/team": "a"}})"), false},
+    LintCase{"oidc_provider_key", "unknown-condition-key",
+             WithCondition(R"({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}})"), false},
+    LintCase{"saml_key", "unknown-condition-key",
+             WithCondition(R"({"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}})"), false},
+    // condition-type-mismatch
+    LintCase{"string_operator_on_ip_key", "condition-type-mismatch",
+             WithCondition(R"({"StringEquals": {"aws:SourceIp": "203.0.113.1"}})"), true},
+    LintCase{"date_operator_on_numeric_key", "condition-type-mismatch",
+             WithCondition(R"({"DateLessThan": {"aws:MultiFactorAuthAge": "2020-01-01"}})"), true},
+    LintCase{"ip_operator_on_ip_key", "condition-type-mismatch",
+             WithCondition(R"({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}})"), false},
+    LintCase{"string_operator_on_arn_key_is_usable", "condition-type-mismatch",
+             WithCondition(R"({"StringEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:t"}})"), false},
+    LintCase{"null_on_any_key", "condition-type-mismatch",
+             WithCondition(R"({"Null": {"aws:MultiFactorAuthAge": "true"}})"), false},
+    // set-operator-on-single-valued-key
+    LintCase{"forallvalues_single_valued", "set-operator-on-single-valued-key",
+             WithCondition(R"({"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-abc"}})"), true,
+             std::nullopt, "absent"},
+    LintCase{"foranyvalue_single_valued", "set-operator-on-single-valued-key",
+             WithCondition(R"({"ForAnyValue:StringEquals": {"aws:RequestedRegion": "us-east-1"}})"), true},
+    LintCase{"forallvalues_multivalued", "set-operator-on-single-valued-key",
+             WithCondition(R"({"ForAllValues:StringEquals": {"aws:TagKeys": ["a", "b"]}})"), false},
+    // multivalued-key-without-set-operator
+    LintCase{"plain_operator_on_tag_keys", "multivalued-key-without-set-operator",
+             WithCondition(R"({"StringEquals": {"aws:TagKeys": "team"}})"), true},
+    LintCase{"plain_operator_on_called_via", "multivalued-key-without-set-operator",
+             WithCondition(R"({"StringEquals": {"aws:CalledVia": "athena.amazonaws.com"}})"), true},
+    LintCase{"qualified_multivalued", "multivalued-key-without-set-operator",
+             WithCondition(R"({"ForAnyValue:StringEquals": {"aws:CalledVia": "athena.amazonaws.com"}})"), false},
+    LintCase{"null_on_multivalued", "multivalued-key-without-set-operator",
+             WithCondition(R"({"Null": {"aws:TagKeys": "false"}})"), false},
+    // mfa-bool-false
+    LintCase{"deny_bool_false", "mfa-bool-false",
+             WithCondition(R"({"Bool": {"aws:MultiFactorAuthPresent": "false"}})", "Deny"), true,
+             std::nullopt, "BoolIfExists"},
+    LintCase{"allow_null_false", "mfa-bool-false",
+             WithCondition(R"({"Null": {"aws:MultiFactorAuthPresent": "false"}})"), true},
+    LintCase{"deny_bool_if_exists_false", "mfa-bool-false",
+             WithCondition(R"({"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}})", "Deny"), false},
+    LintCase{"allow_bool_true", "mfa-bool-false",
+             WithCondition(R"({"Bool": {"aws:MultiFactorAuthPresent": "true"}})"), false},
+    LintCase{"deny_null_true", "mfa-bool-false",
+             WithCondition(R"({"Null": {"aws:MultiFactorAuthPresent": "true"}})", "Deny"), false},
+    // wildcard-without-like
+    LintCase{"string_equals_with_star", "wildcard-without-like",
+             WithCondition(R"({"StringEquals": {"aws:PrincipalTag/team": "data-*"}})"), true,
+             std::nullopt, "StringLike"},
+    LintCase{"string_not_equals_with_question", "wildcard-without-like",
+             WithCondition(R"({"StringNotEquals": {"aws:PrincipalTag/team": "dat?"}})"), true,
+             std::nullopt, "StringNotLike"},
+    LintCase{"string_like_with_star", "wildcard-without-like",
+             WithCondition(R"({"StringLike": {"aws:PrincipalTag/team": "data-*"}})"), false},
+    LintCase{"escaped_star_variable", "wildcard-without-like",
+             WithCondition(R"({"StringEquals": {"aws:PrincipalTag/team": "a${*}"}})"), false},
+    LintCase{"arn_equals_with_star", "wildcard-without-like",
+             WithCondition(R"({"ArnEquals": {"aws:SourceArn": "arn:aws:sns:*:111122223333:t"}})"), false},
+    // private-source-ip
+    LintCase{"rfc1918_source_ip", "private-source-ip",
+             WithCondition(R"({"IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "10.0.0.0/16"]}})"), true,
+             std::nullopt, "aws:VpcSourceIp"},
+    LintCase{"public_source_ip", "private-source-ip",
+             WithCondition(R"({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}})"), false},
+    LintCase{"private_vpc_source_ip", "private-source-ip",
+             WithCondition(R"({"IpAddress": {"aws:VpcSourceIp": "10.0.0.0/16"}})"), false},
+    LintCase{"everything_contains_public", "private-source-ip",
+             WithCondition(R"({"NotIpAddress": {"aws:SourceIp": "0.0.0.0/0"}})", "Deny"), false},
+    // condition-value-never-matches
+    LintCase{"bool_yes", "condition-value-never-matches",
+             WithCondition(R"({"Bool": {"aws:SecureTransport": "yes"}})", "Deny"), true},
+    LintCase{"bool_true_any_case", "condition-value-never-matches",
+             WithCondition(R"({"Bool": {"aws:SecureTransport": "TRUE"}})"), false},
+    LintCase{"bool_json_false", "condition-value-never-matches",
+             WithCondition(R"({"Bool": {"aws:SecureTransport": false}})", "Deny"), false},
+    // condition-key-not-for-action
+    LintCase{"prefix_key_on_get_object", "condition-key-not-for-action",
+             WithCondition(R"({"StringLike": {"s3:prefix": "home/*"}})"), true},
+    LintCase{"prefix_key_on_list_bucket", "condition-key-not-for-action",
+             R"({"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b",
+                 "Condition": {"StringLike": {"s3:prefix": "home/*"}}})", false},
+    LintCase{"global_key_never_checked", "condition-key-not-for-action",
+             WithCondition(R"({"StringEquals": {"aws:PrincipalOrgID": "o-abc"}})"), false},
+    LintCase{"not_action_not_checked", "condition-key-not-for-action",
+             R"({"Effect": "Deny", "NotAction": "s3:GetObject", "Resource": "*",
+                 "Condition": {"StringLike": {"s3:prefix": "home/*"}}})", false}
+), kLintCaseName);
+// clang-format on
+
+}  // namespace
+}  // namespace iam_audit::testing
