@@ -551,8 +551,18 @@ void Auditor::ReportRequirement(std::size_t r, const LayerAnswer* layer, const D
     f.file = set_.identity.front().file;
     f.where = set_.identity.front().where;
   }
+  // Two groups may require the same action on the same resource (dbt's own
+  // call and Athena's, with different request contexts): the same gap is one
+  // finding, at the higher severity.
+  f.fingerprint = Fingerprint(f, key);
+  for (std::size_t k = 0; k < out->findings.size(); ++k) {
+    if (out->findings[k].fingerprint != f.fingerprint) continue;
+    if (f.severity > out->findings[k].severity) out->findings[k] = std::move(f);
+    out->results[r].finding = static_cast<int>(k);
+    return;
+  }
   out->results[r].finding = static_cast<int>(out->findings.size());
-  AddFinding(std::move(f), key, out);
+  out->findings.push_back(std::move(f));
 }
 
 AuditResult Auditor::Run() {

@@ -53,6 +53,8 @@ std::string VariableSummary(const ProfileVariable& v) {
   if (v.default_value) status = "default: " + JoinValues(*v.default_value);
   if (v.default_value && v.type == VariableType::kList)
     status = "default: [" + JoinValues(*v.default_value) + "]";
+  else if (v.default_value && v.default_value->size() > 1)  // alternatives
+    status = "default: first set of " + JoinValues(*v.default_value);
   return Pad(type, 22) + status;
 }
 
@@ -113,7 +115,7 @@ void PrintGroup(const ProfileGroup& g, const std::vector<Requirement>* requireme
     for (const ProfileContextEntry& e : g.context) {
       std::vector<std::string> values;
       for (const ValueTemplate& t : e.values) values.push_back(t.text);
-      out << ' ' << e.key << '=' << JoinValues(values) << ';';
+      out << ' ' << e.key << '=' << (values.empty() ? "(absent)" : JoinValues(values)) << ';';
     }
     out << '\n';
   }
@@ -125,6 +127,13 @@ void PrintGroup(const ProfileGroup& g, const std::vector<Requirement>* requireme
   std::vector<const Requirement*> mine;
   for (const Requirement& r : *requirements) {
     if (r.group_id == g.id) mine.push_back(&r);
+  }
+  if (!mine.empty() && !mine.front()->context.empty()) {
+    out << "    => request context audited:";
+    for (const auto& [key, values] : mine.front()->context) {
+      out << ' ' << key << '=' << (values.empty() ? "(absent)" : JoinValues(values)) << ';';
+    }
+    out << '\n';
   }
   out << "    => " << mine.size() << " requirement" << (mine.size() == 1 ? "" : "s") << ":\n";
   width = 0;
@@ -152,6 +161,12 @@ int ShowProfile(const ShowOptions& opts, Context& ctx) {
     }
   }
   PrintVariables(profile, bindings ? &*bindings : nullptr, out);
+  if (!profile.unsupported().empty()) {
+    out << "\nNot supported (refused with exit 2):\n";
+    for (const ProfileRefusal& r : profile.unsupported()) {
+      out << "  when " << r.when.text << ":\n    " << r.message << '\n';
+    }
+  }
   out << "\nGroups:\n";
   for (const ProfileGroup& g : profile.groups()) {
     PrintGroup(g, bindings ? &requirements : nullptr, bindings ? &*bindings : nullptr, out);

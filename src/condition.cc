@@ -214,6 +214,13 @@ const std::vector<std::string>* RequestContext::Find(std::string_view key) const
   return nullptr;
 }
 
+bool RequestContext::DeclaresAbsent(std::string_view lower_key) const {
+  for (const Entry& e : entries_) {
+    if (e.lower_key == lower_key) return e.values.empty();
+  }
+  return false;
+}
+
 const std::vector<std::string>* RequestContext::FindLower(std::string_view lower_key) const {
   for (const Entry& e : entries_) {
     if (e.lower_key == lower_key) return e.values.empty() ? nullptr : &e.values;
@@ -514,8 +521,9 @@ Truth CompiledCondition::Evaluate(const EvalContext& env) const {
   if (values) {
     if (op_.op == kNull) return TruthOf(null_false_);
   } else {
-    env.NoteMissing(key_);
-    if (env.unknown_mode()) return Truth::kUnknown;
+    const bool unknown = env.Unknown(key_lower_);
+    if (unknown || !env.unknown_mode()) env.NoteMissing(key_);
+    if (unknown) return Truth::kUnknown;
     if (op_.op == kNull) return TruthOf(null_true_);
     if (op_.if_exists) return Truth::kTrue;
     if (op_.qualifier == SetQualifier::kForAllValues) return Truth::kTrue;

@@ -71,6 +71,30 @@ std::optional<VariableValue> TypeValue(const ProfileVariable& v, std::vector<std
 
 }  // namespace
 
+namespace {
+
+// The default of `v` expanded with the values bound so far; nullopt when it
+// depends on an unset variable (lists: any item; scalars: every alternative).
+std::optional<std::vector<std::string>> ExpandDefault(const ProfileVariable& v,
+                                                      const Bindings& bound) {
+  std::vector<std::string> raw;
+  for (const std::string& text : *v.default_value) {
+    std::vector<TemplateError> ignored;
+    const std::optional<ValueTemplate> t = ParseTemplate(text, &ignored);
+    const std::optional<std::vector<std::string>> expanded = t->Expand(bound);
+    if (v.type != VariableType::kList) {
+      if (expanded) return expanded;  // the first alternative whose variables are set
+      continue;
+    }
+    if (!expanded) return std::nullopt;
+    raw.insert(raw.end(), expanded->begin(), expanded->end());
+  }
+  if (v.type != VariableType::kList) return std::nullopt;
+  return raw;
+}
+
+}  // namespace
+
 Bindings Profile::Bind(const std::vector<VariableInput>& inputs) const {
   std::vector<std::string> errors;
   std::map<std::string, const VariableInput*, std::less<>> given;
@@ -93,20 +117,9 @@ Bindings Profile::Bind(const std::vector<VariableInput>& inputs) const {
     if (const auto it = given.find(v.name); it != given.end()) {
       value = TypeValue(v, it->second->values, it->second->sequence, it->second->origin, &error);
     } else if (v.default_value) {
-      std::vector<std::string> raw;
-      bool unset = false;
-      for (const std::string& text : *v.default_value) {
-        std::vector<TemplateError> ignored;
-        const std::optional<ValueTemplate> t = ParseTemplate(text, &ignored);
-        const std::optional<std::vector<std::string>> expanded = t->Expand(out);
-        if (!expanded) {
-          unset = true;  // depends on an unset variable: unset too
-          break;
-        }
-        raw.insert(raw.end(), expanded->begin(), expanded->end());
-      }
-      if (unset) continue;
-      value = TypeValue(v, std::move(raw), /*sequence=*/true, "default", &error);
+      std::optional<std::vector<std::string>> raw = ExpandDefault(v, out);
+      if (!raw) continue;  // depends on an unset variable: unset too
+      value = TypeValue(v, std::move(*raw), /*sequence=*/true, "default", &error);
     } else if (v.required) {
       errors.push_back("missing required variable '" + v.name + "'" +
                        (v.description.empty() ? "" : " (" + v.description + ")") + ": " +

@@ -32,8 +32,10 @@ using yaml_util::WhereInScalar;
 
 constexpr std::array<std::string_view, 4> kOrigins = {"documented", "code", "athena", "aws-doc"};
 
-constexpr std::array<std::string_view, 7> kTopKeys = {
-    "name", "description", "dbt_adapter", "sources", "variables", "groups", "accepted_extras"};
+constexpr std::array<std::string_view, 8> kTopKeys = {
+    "name", "description", "dbt_adapter", "sources", "variables", "groups", "accepted_extras",
+    "unsupported"};
+constexpr std::array<std::string_view, 2> kUnsupportedKeys = {"when", "message"};
 constexpr std::array<std::string_view, 3> kSourceKeys = {"id", "title", "url"};
 constexpr std::array<std::string_view, 7> kVariableKeys = {
     "type", "items", "required", "default", "description", "from", "dbt_field"};
@@ -108,6 +110,7 @@ class ProfileLoader {
       return Finish();
     }
     std::optional<YAML::Node> groups_node;  // optional: a default yaml-cpp node counts as defined
+    std::optional<YAML::Node> unsupported_node;
     ForEachKey(top, "the profile", kTopKeys, [&](const std::string& key, const YAML::Node& v) {
       if (key == "name") {
         GetString(v, "name", &profile_.name_);
@@ -123,10 +126,13 @@ class ProfileLoader {
         groups_node.emplace(v);
       } else if (key == "accepted_extras") {
         LoadAcceptedExtras(v);
+      } else if (key == "unsupported") {
+        unsupported_node.emplace(v);
       }
     });
     if (!top["name"]) Error(Where(top), "the profile has no 'name'");
     ResolveDefaultOrder();
+    if (unsupported_node) LoadUnsupported(*unsupported_node);
     if (!groups_node) {
       Error(Where(top), "the profile has no 'groups'");
     } else {
@@ -394,12 +400,21 @@ class ProfileLoader {
         }
         if (!GetStringList(d, "default", &values, &nodes)) continue;
       } else {
-        if (!d.IsScalar()) {
-          Error(Where(d), "the default of '" + v.name + "' must be a single value");
+        if (d.IsSequence()) {  // alternatives: the first whose variables are set
+          if (d.size() == 0) {
+            Error(Where(d), "the default of '" + v.name +
+                                "' lists no alternatives (leave 'default' out instead)");
+            continue;
+          }
+          if (!GetStringList(d, "default", &values, &nodes)) continue;
+        } else if (!d.IsScalar()) {
+          Error(Where(d),
+                "the default of '" + v.name + "' must be a single value or a list of alternatives");
           continue;
+        } else {
+          values.push_back(d.Scalar());
+          nodes.push_back(d);
         }
-        values.push_back(d.Scalar());
-        nodes.push_back(d);
       }
       bool ok = true;
       std::vector<std::string> names;
@@ -544,6 +559,46 @@ class ProfileLoader {
         Error(Where(nodes[i]), "accepted_extras: '" + profile_.accepted_extras_[i] +
                                    "' is not an action (or pattern) of the catalog");
       }
+    }
+  }
+
+  // `unsupported`: configurations the profile refuses rather than audit wrongly.
+  void LoadUnsupported(const YAML::Node& node) {
+    if (!node.IsSequence()) {
+      Error(Where(node), "'unsupported' must be a list of {when, message}");
+      return;
+    }
+    for (const YAML::Node& item : node) {
+      if (!item.IsMap()) {
+        Error(Where(item), "each 'unsupported' entry must be a mapping with when and message");
+        continue;
+      }
+      ProfileRefusal r;
+      r.where = Where(item);
+      bool has_when = false;
+      ForEachKey(item, "an 'unsupported' entry", kUnsupportedKeys,
+                 [&](const std::string& key, const YAML::Node& v) {
+                   if (key == "message") {
+                     GetString(v, "message", &r.message);
+                     return;
+                   }
+                   has_when = true;
+                   std::string text;
+                   if (!GetString(v, "when", &text)) return;
+                   WhenError error;
+                   std::optional<WhenCondition> c = ParseWhen(
+                       text, [this](std::string_view name) { return FindVariable(name); }, &error);
+                   if (!c) {
+                     Error(WhereInScalar(v, error.offset), "in 'when': " + error.message);
+                     return;
+                   }
+                   r.when = std::move(*c);
+                 });
+      if (!has_when || r.message.empty()) {
+        Error(r.where, "an 'unsupported' entry needs both 'when' and 'message'");
+        continue;
+      }
+      profile_.unsupported_.push_back(std::move(r));
     }
   }
 

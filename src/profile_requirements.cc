@@ -28,6 +28,12 @@ std::vector<Requirement> Profile::Requirements(const Bindings& bindings) const {
                      (v ? HowToGive(*v) : "pass --var " + missing + "=VALUE"));
     return false;
   };
+  for (const ProfileRefusal& refusal : unsupported_) {
+    if (!refusal.when.Evaluate(bindings)) continue;
+    errors.push_back(refusal.message + " (" + file_ + ":" + std::to_string(refusal.where.line) +
+                     ":" + std::to_string(refusal.where.column) + ", when: " + refusal.when.text +
+                     ")");
+  }
   for (const ProfileGroup& g : groups_) {
     if (!g.when.Evaluate(bindings)) continue;
     const std::size_t before = errors.size();

@@ -2,6 +2,7 @@
 // a tokenizer, a recursive-descent parser and the evaluator.
 #include <algorithm>
 
+#include "ascii.h"
 #include "iam_audit/glob.h"
 #include "iam_audit/profile.h"
 #include "profile_internal.h"
@@ -168,6 +169,49 @@ class ConditionParser {
       node.constant = t.text == "true";
       return node;
     }
+    if (t.text == "lower" && Peek().kind == CondToken::kLParen) return ParseLower(t);
+    return ParseComparison(t, /*ignore_case=*/false);
+  }
+
+  // lower(VAR) op LITERAL: compares the variable's value in lower case (names
+  // the tool itself lower-cases, such as Athena catalog names).
+  std::optional<WhenCondition> ParseLower(const CondToken& lower) {
+    Next();  // '('
+    const CondToken& var = Next();
+    if (var.kind != CondToken::kIdent) {
+      Fail(var.offset, "expected a variable in 'lower(...)' but found " + Describe(var));
+      return std::nullopt;
+    }
+    if (Peek().kind != CondToken::kRParen) {
+      Fail(Peek().offset, "expected ')' but found " + Describe(Peek()));
+      return std::nullopt;
+    }
+    Next();
+    const CondToken& op = Peek();
+    if (op.kind != CondToken::kEq && op.kind != CondToken::kNe &&
+        !(op.kind == CondToken::kIdent && op.text == "matches")) {
+      Fail(lower.offset, "'lower(" + var.text + ")' must be compared: ==, != or matches");
+      return std::nullopt;
+    }
+    if (const ProfileVariable* v = lookup_(var.text);
+        v && v->type != VariableType::kString && v->type != VariableType::kS3Location) {
+      Fail(lower.offset, "'lower' applies to string variables; '" + var.text + "' is a " +
+                             std::string(VariableTypeName(v->type)));
+      return std::nullopt;
+    }
+    std::optional<WhenCondition> node = ParseComparison(var, /*ignore_case=*/true);
+    if (!node) return std::nullopt;
+    if (std::any_of(node->literal.begin(), node->literal.end(),
+                    [](char c) { return c >= 'A' && c <= 'Z'; })) {
+      Fail(op.offset, "'lower(" + var.text + ")' is compared with '" + node->literal +
+                          "', which has upper-case letters and so never matches");
+      return std::nullopt;
+    }
+    return node;
+  }
+
+  // VAR, or VAR op LITERAL.
+  std::optional<WhenCondition> ParseComparison(const CondToken& t, bool ignore_case) {
     const ProfileVariable* var = lookup_(t.text);
     if (!var) {
       Fail(t.offset, "unknown variable '" + t.text + "' in condition");
@@ -175,6 +219,7 @@ class ConditionParser {
     }
     WhenCondition node;
     node.variable = t.text;
+    node.ignore_case = ignore_case;
     const CondToken& op = Peek();
     const bool is_matches = op.kind == CondToken::kIdent && op.text == "matches";
     if (op.kind != CondToken::kEq && op.kind != CondToken::kNe && !is_matches) {
@@ -240,10 +285,10 @@ std::optional<WhenCondition> ParseWhen(std::string_view text, const VariableLook
 }  // namespace profile_internal
 
 bool WhenCondition::Evaluate(const Bindings& bindings) const {
-  const auto value = [&]() -> std::string_view {
+  const auto value = [&]() -> std::string {
     const auto it = bindings.find(variable);
     if (it == bindings.end() || it->second.items.empty()) return {};
-    return it->second.items.front();
+    return ignore_case ? ascii::Lower(it->second.items.front()) : it->second.items.front();
   };
   switch (kind) {
     case Kind::kConstant:

@@ -37,10 +37,13 @@ TEST(CmdProfilesTest, ShowsVariablesGroupsAndChecks) {
   const CommandResult r = RunIamAudit({"profiles", "show", "dbt-athena"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, StartsWith("dbt-athena (rules/dbt-athena.yaml)\n"));
-  EXPECT_THAT(r.out, HasSubstr("  work_group            string                default: primary\n"));
-  EXPECT_THAT(r.out, HasSubstr("  glue-write-databases: Glue: create and maintain"));
+  EXPECT_THAT(r.out, HasSubstr("  work_group                  string                optional\n"));
+  EXPECT_THAT(r.out, HasSubstr("  glue-write-athena: Glue: create and change"));
   EXPECT_THAT(r.out, HasSubstr("      glue:CreateDatabase        [1] [2] [3]\n"));
   EXPECT_THAT(r.out, HasSubstr("      glue:GetTable              [1] [2] [3] [4] [5]\n"));
+  EXPECT_THAT(r.out, HasSubstr("aws:CalledVia=(absent);"));
+  EXPECT_THAT(r.out,
+              HasSubstr("Not supported (refused with exit 2):\n  when lower(database) matches"));
   EXPECT_THAT(r.out, HasSubstr("(glue:rootcatalog)"));
   EXPECT_THAT(r.out, HasSubstr("      lakeformation:GetDataAccess  *\n"));
   EXPECT_THAT(r.out, ::testing::Not(HasSubstr("requirements in total")));
@@ -54,6 +57,11 @@ TEST(CmdProfilesTest, ShowsConcreteRequirementsWithVariables) {
   EXPECT_THAT(r.out, HasSubstr("      glue:CreateDatabase        "
                                "arn:aws:glue:eu-west-1:111122223333:database/analytics\n"));
   EXPECT_THAT(r.out, HasSubstr("    => off (when: lake_formation)\n"));
+  // Each group's request context as audited, variables substituted.
+  EXPECT_THAT(r.out, HasSubstr("    => request context audited: aws:SecureTransport=true; "
+                               "aws:RequestedRegion=eu-west-1; aws:ViaAWSService=true; "
+                               "aws:CalledVia=athena.amazonaws.com;\n"));
+  EXPECT_THAT(r.out, HasSubstr("aws:CalledVia=(absent); s3:prefix=dbt/tables/;\n"));
   EXPECT_THAT(r.out, HasSubstr("requirements in total\n"));
 }
 

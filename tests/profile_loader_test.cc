@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "iam_audit/profile.h"
 #include "test_util.h"
@@ -70,6 +71,66 @@ TEST(ProfileLoaderScale, DefaultsOrderedWhateverTheDeclarationOrder) {
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_EQ(r.errors.front().ToString(),
             "t.yaml:6:3: the defaults of these variables depend on each other: d -> d");
+}
+
+TEST(ProfileLoaderDefaults, ScalarAlternativesTakeTheFirstThatIsSet) {
+  const ProfileLoadResult r = Profile::Load(
+      "name: t\n"
+      "variables:\n"
+      "  wg: {type: string}\n"
+      "  used: {default: ['${wg}', primary]}\n"
+      "  none: {default: ['${wg}']}\n"
+      "groups:\n"
+      "  - {id: g, title: G, origin: code, actions: [lakeformation:GetDataAccess]}\n",
+      "t.yaml", TestCatalog());
+  ASSERT_TRUE(r.profile) << r.errors.front().ToString();
+  Bindings b = r.profile->Bind({});
+  EXPECT_EQ(b.at("used").items.front(), "primary");
+  EXPECT_FALSE(b.count("none"));  // no alternative is set: unset
+  b = r.profile->Bind({{"wg", {"etl"}, false, "--var"}});
+  EXPECT_EQ(b.at("used").items.front(), "etl");
+  EXPECT_EQ(b.at("none").items.front(), "etl");
+}
+
+TEST(ProfileLoaderUnsupported, RefusesWithTheMessageAndItsLocation) {
+  const ProfileLoadResult r = Profile::Load(
+      "name: t\n"
+      "variables:\n"
+      "  db: {default: main}\n"
+      "unsupported:\n"
+      "  - when: lower(db) matches 'odd/*'\n"
+      "    message: odd catalogs are not modelled\n"
+      "groups:\n"
+      "  - {id: g, title: G, origin: code, actions: [lakeformation:GetDataAccess]}\n",
+      "t.yaml", TestCatalog());
+  ASSERT_TRUE(r.profile) << r.errors.front().ToString();
+  EXPECT_EQ(r.profile->Requirements(r.profile->Bind({})).size(), 1u);
+  try {
+    r.profile->Requirements(r.profile->Bind({{"db", {"ODD/x"}, false, "--var"}}));
+    ADD_FAILURE() << "not refused";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("odd catalogs are not modelled (t.yaml:5:5, when: "
+                                    "lower(db) matches 'odd/*')"));
+  }
+}
+
+TEST(ProfileLoaderUnsupported, EntriesNeedWhenAndMessage) {
+  const ProfileLoadResult r = Profile::Load(
+      "name: t\n"
+      "unsupported:\n"
+      "  - when: 'true'\n"
+      "  - {message: m, why: x}\n"
+      "groups:\n"
+      "  - {id: g, title: G, origin: code, actions: [lakeformation:GetDataAccess]}\n",
+      "t.yaml", TestCatalog());
+  ASSERT_FALSE(r.profile);
+  std::vector<std::string> messages;
+  for (const Diagnostic& d : r.errors) messages.push_back(d.ToString());
+  EXPECT_THAT(messages,
+              ::testing::ElementsAre(
+                  HasSubstr("t.yaml:3:5: an 'unsupported' entry needs both 'when' and 'message'"),
+                  HasSubstr("t.yaml:4:18: unknown key 'why' in an 'unsupported' entry"),
+                  HasSubstr("t.yaml:4:5: an 'unsupported' entry needs both")));
 }
 
 }  // namespace

@@ -139,7 +139,7 @@ TEST(ReadDbtProfiles, TargetFromEnvironmentOrOption) {
   EXPECT_THAT(v.at("region_name"), ElementsAre("us-east-2"));
   EXPECT_THAT(v.at("s3_tmp_table_dir"), ElementsAre("s3://acme-athena-prod/tmp/"));
   EXPECT_THAT(v.at("skip_workgroup_check"), ElementsAre("true"));
-  EXPECT_THAT(v.at("lf_tags"), ElementsAre("true"));  // lf_tags_database: {team: data}
+  EXPECT_THAT(v.at("lf_tags_database"), ElementsAre("true"));  // lf_tags_database: {team: data}
   v = Values(ReadDbtProfiles({Fixture("profiles.yml"), "analytics", "prod"}, DbtAthena(),
                              Env({{"AWS_REGION", "ap-south-1"}})));
   EXPECT_THAT(v.at("schema"), ElementsAre("analytics"));

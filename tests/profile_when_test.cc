@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "iam_audit/profile.h"
@@ -74,6 +75,51 @@ TEST(ProfileWhenLimits, AnErrorAfterManyNotsStillHasItsLocation) {
   ASSERT_FALSE(r.profile);
   EXPECT_THAT(r.errors.front().ToString(),
               HasSubstr("t.yaml:8:80012: in 'when': unknown variable 'nope'"));
+}
+
+std::string ProfileWithString(const std::string& when) {
+  return "name: t\n"
+         "variables:\n"
+         "  s: {default: AwsDataCatalog}\n"
+         "  b: {type: bool, default: false}\n"
+         "groups:\n"
+         "  - id: g\n"
+         "    title: G\n"
+         "    origin: code\n"
+         "    when: \"" +
+         when +
+         "\"\n"
+         "    actions: [lakeformation:GetDataAccess]\n";
+}
+
+std::optional<bool> StringGroupOn(const std::string& when, std::string* error = nullptr) {
+  const ProfileLoadResult r = Profile::Load(ProfileWithString(when), "t.yaml", TestCatalog());
+  if (!r.profile) {
+    if (error) *error = r.errors.front().ToString();
+    return std::nullopt;
+  }
+  return !r.profile->Requirements(r.profile->Bind({})).empty();
+}
+
+TEST(ProfileWhenLower, ComparesTheValueLowerCased) {
+  EXPECT_EQ(StringGroupOn("lower(s) == 'awsdatacatalog'"), true);
+  EXPECT_EQ(StringGroupOn("s == 'awsdatacatalog'"), false);  // plain == is exact
+  EXPECT_EQ(StringGroupOn("lower(s) != 'awsdatacatalog'"), false);
+  EXPECT_EQ(StringGroupOn("lower(s) matches 'aws*'"), true);
+  EXPECT_EQ(StringGroupOn("not lower(s) matches 's3tablescatalog/*' and not b"), true);
+}
+
+TEST(ProfileWhenLower, Errors) {
+  std::string error;
+  EXPECT_FALSE(StringGroupOn("lower(s) == 'AwsDataCatalog'", &error));
+  EXPECT_THAT(error, HasSubstr("t.yaml:9:21: in 'when': 'lower(s)' is compared with "
+                               "'AwsDataCatalog', which has upper-case letters"));
+  EXPECT_FALSE(StringGroupOn("lower(s)", &error));
+  EXPECT_THAT(error, HasSubstr("t.yaml:9:12: in 'when': 'lower(s)' must be compared"));
+  EXPECT_FALSE(StringGroupOn("lower(b) == 'true'", &error));
+  EXPECT_THAT(error, HasSubstr("'lower' applies to string variables; 'b' is a bool"));
+  EXPECT_FALSE(StringGroupOn("lower(s == 'x'", &error));
+  EXPECT_THAT(error, HasSubstr("expected ')' but found '=='"));
 }
 
 }  // namespace

@@ -28,7 +28,10 @@
 // Three-valued evaluation: with MissingKeys::kUnknown a key (or a policy
 // variable) that the context does not supply is "unknown" rather than
 // "absent": a clause that depends on it evaluates to Truth::kUnknown and the
-// key is reported through EvalContext. Both modes run the same code.
+// key is reported through EvalContext. A key the context lists with no values
+// is known to be absent from the request (a profile saying "direct calls carry
+// no aws:CalledVia") and evaluates as absent in both modes. Both modes run the
+// same code.
 #pragma once
 
 #include <cstdint>
@@ -64,7 +67,7 @@ std::string_view TruthName(Truth t);  // "false", "true", "unknown"
 // The condition keys of a request and their values. Keys compare ASCII
 // case-insensitively ("aws:CurrentTime" is "AWS:currenttime"); each key holds
 // a list of values (a single-valued key holds one). A key with an empty list
-// is the same as an absent key.
+// is absent from the request, and known to be (see DeclaresAbsent).
 class RequestContext {
  public:
   // Appends `value` to `key`'s values (repeating a key builds a list).
@@ -75,6 +78,10 @@ class RequestContext {
   const std::vector<std::string>* Find(std::string_view key) const;
   // The same for a key already lower-cased (the fast path).
   const std::vector<std::string>* FindLower(std::string_view lower_key) const;
+  // True when the lower-cased key is listed with no values: the request is
+  // known not to carry it (three-valued evaluation treats it as absent, not
+  // unknown).
+  bool DeclaresAbsent(std::string_view lower_key) const;
 
   struct Entry {
     std::string key;  // as first given
@@ -108,6 +115,10 @@ class EvalContext {
     return context_.FindLower(lower_key);
   }
   bool unknown_mode() const { return mode_ == MissingKeys::kUnknown; }
+  // A key the context declares absent is absent even in kUnknown mode.
+  bool Unknown(std::string_view lower_key) const {
+    return unknown_mode() && !context_.DeclaresAbsent(lower_key);
+  }
   // `key` must outlive the report (keys come from compiled policies).
   void NoteMissing(std::string_view key) const {
     if (missing_) missing_->push_back(key);

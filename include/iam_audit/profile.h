@@ -12,6 +12,9 @@
 //                                  templates using ${variables}, a `when`
 //                                  condition, severity, origin, and the request
 //                                  context the tool's calls carry
+//   unsupported                    {when, message}: configurations refused
+//                                  (Requirements() throws) rather than audited
+//                                  on resources the profile does not model
 //
 // Loading validates everything and reports every problem (not only the first)
 // as FILE:LINE:COLUMN diagnostics: unknown keys, wrong types, undefined
@@ -74,8 +77,10 @@ struct ProfileVariable {
   VariableType type = VariableType::kString;
   VariableType item_type = VariableType::kString;  // kList only: kString or kS3Location
   bool required = false;
-  // Default value templates (one for scalars, any number for lists); may use
-  // other variables. nullopt: no default (the variable is unset unless given).
+  // Default value templates; may use other variables. Lists: the items (the
+  // default is unset if one uses an unset variable). Scalars: alternatives,
+  // the first whose variables are all set wins (unset if none); usually one.
+  // nullopt: no default (the variable is unset unless given).
   std::optional<std::vector<std::string>> default_value;
   std::string description;
   std::string from;                     // where the tool takes it from (free text)
@@ -105,9 +110,12 @@ struct VariableInput {
 // A `when` condition, parsed:
 //   expr := or ; or := and ('or' and)* ; and := not ('and' not)*
 //   not  := 'not' not | test ; test := '(' expr ')' | 'true' | 'false' | VAR [op LITERAL]
+//                                      | 'lower' '(' VAR ')' op LITERAL
 //   op   := '==' | '!=' | 'matches'   (LITERAL: 'quoted', "quoted", true, false)
 // A bare VAR is true when it is set and non-empty (a non-empty list, a true
 // bool, a non-empty string). `matches` compares with an IAM-style glob (* ?).
+// lower(VAR) compares the value lower-cased (the literal must be lower case).
+// Parentheses nest at most 100 deep (an error beyond); runs of 'not' fold.
 struct WhenCondition {
   enum class Kind : unsigned char {
     kConstant,
@@ -123,6 +131,7 @@ struct WhenCondition {
   bool constant = true;                 // kConstant
   std::string variable;                 // kVariable, kEquals, kNotEquals, kMatches
   std::string literal;                  // kEquals, kNotEquals, kMatches
+  bool ignore_case = false;             // lower(VAR): compare the value lower-cased
   std::vector<WhenCondition> operands;  // kNot: one; kAnd, kOr: two or more
   std::string text;                     // as written ("" for an omitted `when`: always)
 
@@ -173,7 +182,9 @@ struct ProfileResource {
 struct ProfileContextEntry {
   std::string key;  // "aws:SecureTransport"
   SourceLocation where;
-  std::vector<ValueTemplate> values;  // one or more; list variables add one value each
+  // List variables add one value each. None (`key: []`): the requests are
+  // known not to carry the key (RequestContext::DeclaresAbsent).
+  std::vector<ValueTemplate> values;
 };
 
 // One (action, resource) pair to check, computed at load.
@@ -224,6 +235,15 @@ struct Requirement {
   SourceLocation where;  // the group in the profile file
 };
 
+// A configuration the profile cannot audit truthfully (say, ARNs it does not
+// model): Requirements() refuses it with `message` instead of a verdict on
+// the wrong resources.
+struct ProfileRefusal {
+  WhenCondition when;
+  std::string message;
+  SourceLocation where;
+};
+
 struct ProfileLoadResult;
 
 class Profile {
@@ -245,6 +265,7 @@ class Profile {
   const std::vector<ProfileSource>& sources() const { return sources_; }
   const std::vector<ProfileVariable>& variables() const { return variables_; }
   const std::vector<ProfileGroup>& groups() const { return groups_; }
+  const std::vector<ProfileRefusal>& unsupported() const { return unsupported_; }
   const ProfileVariable* FindVariable(std::string_view name) const;
 
   // Types the inputs (later inputs for the same variable override earlier
@@ -256,7 +277,8 @@ class Profile {
 
   // The concrete requirements of the groups enabled by `bindings`, in profile
   // order (groups, then checks), without duplicates within a group. Throws
-  // InputError when an enabled group uses an unset variable, or when a value
+  // InputError with the message of every `unsupported` entry whose condition
+  // holds, when an enabled group uses an unset variable, or when a value
   // does not fit the resource type it stands for (e.g. a kms_key_arns entry
   // that is not a KMS key ARN).
   std::vector<Requirement> Requirements(const Bindings& bindings) const;
@@ -274,6 +296,7 @@ class Profile {
   std::vector<ProfileVariable> variables_;
   std::vector<std::size_t> default_order_;  // variable indexes, defaults' dependencies first
   std::vector<ProfileGroup> groups_;
+  std::vector<ProfileRefusal> unsupported_;
 };
 
 struct ProfileLoadResult {
