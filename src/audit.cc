@@ -735,7 +735,9 @@ void Auditor::OverBroadResources(AuditResult* out) {
           " beyond what " +
           (options_.profile_name.empty() ? std::string("the profile") : options_.profile_name) +
           " needs it on: " + JoinStrings(needed, ", ");
-      const auto flag = [&](SourceLocation where, std::string resource, std::string message) {
+      // Structured bindings are captured by name (clang 14 cannot capture them).
+      const auto flag = [&, &action = action](SourceLocation where, std::string resource,
+                                              std::string message) {
         Finding f = MakeFinding(FindingId::kOverBroadResource, s.file(), where);
         f.sid = s.sid().value_or("");
         f.action = action;
@@ -748,7 +750,7 @@ void Auditor::OverBroadResources(AuditResult* out) {
         // reaches a required resource at all.
         const RequestContext none;
         const EvalContext env(none, MissingKeys::kUnknown);
-        const bool reaches = std::any_of(ids.begin(), ids.end(), [&](int id) {
+        const bool reaches = std::any_of(ids.begin(), ids.end(), [&, &action = action](int id) {
           return ResourceOutcome(i, {action, false, id}, env).extent != Extent::kNone;
         });
         if (!reaches) continue;
@@ -899,8 +901,9 @@ std::string SuggestedPolicy(std::span<const Requirement> requirements, const Aud
     // Actions needing the same resources share a statement.
     std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> merged;
     for (const auto& [action, resources] : wanted[g]) {
-      auto m = std::find_if(merged.begin(), merged.end(),
-                            [&](const auto& e) { return e.second == resources; });
+      auto m = std::find_if(merged.begin(), merged.end(), [&resources = resources](const auto& e) {
+        return e.second == resources;
+      });
       if (m == merged.end()) {
         merged.emplace_back(std::vector<std::string>{action}, resources);
       } else {

@@ -330,14 +330,14 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
     SourceLocation subject_where;  // where the file defines the subject
     PolicySet set;
     AuditResult result;
+    // A principal's documents, shared with the other principals that use
+    // them: copied into `set` by the worker that audits it, and dropped after.
+    const SubjectPolicies* shared = nullptr;
   };
   std::vector<PendingRun> runs;
   const auto subject_run = [&](std::size_t g, const std::string& file, AuditSubject& subject,
                                std::string label) {
-    PolicySet set = caps;
-    set.identity = std::move(subject.policies.identity);
-    if (!set.boundary) set.boundary = std::move(subject.policies.boundary);
-    runs.push_back({g, {file}, std::move(label), subject.where, std::move(set), {}});
+    runs.push_back({g, {file}, std::move(label), subject.where, {}, {}, &subject.policies});
   };
   for (std::size_t g = 0; g < groups.size(); ++g) {
     std::vector<std::string> names;
@@ -362,7 +362,7 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
           subject_run(g, files[i], subject, "");
         } else {
           names.push_back(files[i]);
-          for (Policy& p : subject.policies.identity) identity.push_back(std::move(p));
+          for (const auto& p : subject.policies.identity) identity.push_back(*p);
         }
       }
     }
@@ -380,7 +380,14 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
       runs[i].result.findings = std::move(lint.findings);
       return;
     }
-    runs[i].result = Audit(catalog, runs[i].set, group.report.requirements, group.audit_options);
+    if (const SubjectPolicies* shared = runs[i].shared) {
+      PolicySet set = caps;
+      for (const auto& p : shared->identity) set.identity.push_back(*p);
+      if (!set.boundary && shared->boundary) set.boundary = *shared->boundary;
+      runs[i].result = Audit(catalog, set, group.report.requirements, group.audit_options);
+    } else {
+      runs[i].result = Audit(catalog, runs[i].set, group.report.requirements, group.audit_options);
+    }
     // Several principals of one file: each finding says whose it is, and the
     // principal is part of its fingerprint (two roles missing the same
     // permission are two findings for suppressions and baselines).

@@ -117,8 +117,8 @@ void LoadIdentity(const SimulateOptions& o, const std::string& path, Context& ct
       return;
     }
     for (AuditSubject& s : source.subjects) {
-      for (Policy& p : s.policies.identity) set.identity.push_back(std::move(p));
-      if (s.policies.boundary) file_boundary = std::move(s.policies.boundary);
+      for (const auto& p : s.policies.identity) set.identity.push_back(*p);
+      if (s.policies.boundary) file_boundary = *s.policies.boundary;
     }
   } catch (const InputError& e) {
     errors->insert(errors->end(), e.diagnostics().begin(), e.diagnostics().end());

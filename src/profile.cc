@@ -1261,10 +1261,11 @@ class ProfileLoader {
     }
     // Keep the most specific: drop a type that strictly covers another match.
     for (const auto& [t, tg] : matched) {
-      const bool broader = std::any_of(matched.begin(), matched.end(), [&](const auto& other) {
-        return other.first != t && FieldsCover(*tg, *other.second) &&
-               !FieldsCover(*other.second, *tg);
-      });
+      const bool broader =
+          std::any_of(matched.begin(), matched.end(), [&t = t, &tg = tg](const auto& other) {
+            return other.first != t && FieldsCover(*tg, *other.second) &&
+                   !FieldsCover(*other.second, *tg);
+          });
       if (!broader) r.types.push_back(ref(*t));
     }
     if (r.types.empty()) {
