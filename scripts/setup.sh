@@ -11,6 +11,7 @@ packages=(g++ cmake make nodejs npm
           libbenchmark-dev libyaml-cpp-dev
           git pre-commit   # tests/pre_commit_test.cc runs the hooks with Debian's pre-commit
           clang libclang-rt-dev)  # the fuzz preset: clang with libFuzzer and the sanitizers
+packages+=(clang-format)  # scripts/check-format.sh
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

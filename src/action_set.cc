@@ -5,8 +5,9 @@
 #include <optional>
 #include <string>
 
+#include "ascii.h"
 #include "catalog_format.h"
-#include "iam_audit/suggest.h"
+#include "suggest.h"
 
 namespace iam_audit {
 
@@ -266,7 +267,7 @@ void AddUnique(std::vector<std::string>& out, std::string s, std::size_t n) {
 std::vector<std::string> SuggestActions(const Catalog& catalog, std::string_view text,
                                         std::size_t n) {
   std::vector<std::string> out;
-  const std::string lower = catalog_format::ToLowerAscii(CollapseStars(text));
+  const std::string lower = ascii::Lower(CollapseStars(text));
   if (n == 0 || LiteralCount(lower) == 0 || lower.size() > kMaxSuggestedLength) return out;
   const std::size_t colon = lower.find(':');
   const std::string_view service =

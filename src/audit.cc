@@ -96,42 +96,30 @@ std::string JoinStrings(const std::vector<std::string>& items, std::string_view 
   return out;
 }
 
-Json StringOrList(const std::vector<std::string>& items) {
-  if (items.size() == 1) return items.front();
-  Json list = Json::array();
-  for (const std::string& s : items) list.push_back(s);
-  return list;
-}
-
-Json AllowStatement(const std::string& sid, const std::vector<std::string>& actions,
-                    const std::vector<std::string>& resources) {
-  Json s = Json::object();
-  s["Sid"] = sid;
-  s["Effect"] = "Allow";
-  s["Action"] = StringOrList(actions);
-  s["Resource"] = StringOrList(resources);
+SuggestedStatement AllowStatement(const std::string& sid, const std::vector<std::string>& actions,
+                                  const std::vector<std::string>& resources) {
+  SuggestedStatement s;
+  s.sid = sid;
+  s.actions = actions;
+  s.resources = resources;
   return s;
 }
 
-// `statement` as JSON with its Action replaced by `actions`.
-Json WithActions(const Statement& statement, const std::vector<std::string>& actions) {
-  Json s = Json::object();
-  if (statement.sid) s["Sid"] = statement.sid->value;
-  s["Effect"] = statement.effect == Effect::kAllow ? "Allow" : "Deny";
-  s["Action"] = StringOrList(actions);
-  if (statement.has_resource) {
-    std::vector<std::string> resources;
-    for (const LocatedString& r : statement.resources) resources.push_back(r.value);
-    s[statement.not_resource ? "NotResource" : "Resource"] = StringOrList(resources);
-  }
-  if (!statement.conditions.empty()) {
-    Json block = Json::object();
-    for (const ConditionClause& c : statement.conditions) {
-      std::vector<std::string> values;
-      for (const LocatedString& v : c.values) values.push_back(v.value);
-      block[c.op.value][c.key.value] = StringOrList(values);
-    }
-    s["Condition"] = std::move(block);
+// `statement` with its Action replaced by `actions`.
+SuggestedStatement WithActions(const Statement& statement,
+                               const std::vector<std::string>& actions) {
+  SuggestedStatement s;
+  if (statement.sid) s.sid = statement.sid->value;
+  s.allow = statement.effect == Effect::kAllow;
+  s.actions = actions;
+  s.has_resource = statement.has_resource;
+  s.not_resource = statement.not_resource;
+  for (const LocatedString& r : statement.resources) s.resources.push_back(r.value);
+  for (const ConditionClause& c : statement.conditions) {
+    SuggestedCondition& out = s.conditions.emplace_back();
+    out.op = c.op.value;
+    out.key = c.key.value;
+    for (const LocatedString& v : c.values) out.values.push_back(v.value);
   }
   return s;
 }
@@ -176,8 +164,7 @@ class Auditor {
         ev_(ev),
         reqs_(reqs),
         options_(options),
-        stmts_(ev.statements()),
-        sources_(StatementsInCompileOrder(set)) {
+        stmts_(ev.statements()) {
     entries_.resize(stmts_.size());
     static_.resize(stmts_.size(), true);
     for (std::size_t i = 0; i < stmts_.size(); ++i) {
@@ -210,15 +197,15 @@ class Auditor {
 
   StatementRef Ref(std::uint32_t i) const {
     const CompiledStatement& s = stmts_[i];
-    return {s.file(), s.where(), s.sid().value_or(""), s.kind()};
+    return {s.file(), s.where(), s.sid(), s.kind()};
   }
   std::string Describe(std::uint32_t i) const {
     const CompiledStatement& s = stmts_[i];
     std::string d =
-        s.sid() ? "statement '" + *s.sid() + "'" : "statement #" + std::to_string(s.index() + 1);
+        s.has_sid() ? "statement '" + s.sid() + "'" : "statement #" + std::to_string(s.index() + 1);
     return d + " (" + Loc(s.file(), s.where()) + ")";
   }
-  const Statement& Stmt(std::uint32_t i) const { return *sources_[i]; }
+  const Statement& Stmt(std::uint32_t i) const { return stmts_[i].source(); }
   std::string Key(std::uint32_t i) const { return StatementKey(Stmt(i)); }
   std::string EntryText(std::uint32_t i, int entry) const {
     const Statement& s = Stmt(i);
@@ -239,7 +226,6 @@ class Auditor {
   std::span<const Requirement> reqs_;
   const AuditOptions& options_;
   std::span<const CompiledStatement> stmts_;
-  std::vector<const Statement*> sources_;  // the Statement of each of stmts_
   std::vector<std::vector<EntryPrep>> entries_;
   std::vector<bool> static_;  // no Resource entry uses a policy variable
 
@@ -486,7 +472,7 @@ void Auditor::ReportRequirement(std::size_t r, const LayerAnswer* layer, const D
   const auto point_at = [&](std::uint32_t i, SourceLocation where) {
     f.file = stmts_[i].file();
     f.where = where;
-    f.sid = stmts_[i].sid().value_or("");
+    f.sid = stmts_[i].sid();
     key = Key(i);
   };
   const auto related = [&](std::uint32_t i, std::string message) {
@@ -602,8 +588,7 @@ void Auditor::ReportRequirement(std::size_t r, const LayerAnswer* layer, const D
     }
     if (coverage == Coverage::kMissing || coverage == Coverage::kPartial) {
       f.fix = AllowStatement(SidFromGroupId(req.group_id), {req.action},
-                             {wildcard_only ? std::string("*") : req.resource})
-                  .dump(2);
+                             {wildcard_only ? std::string("*") : req.resource});
     }
   }
   if (f.file.empty() && !set_.identity.empty()) {
@@ -676,7 +661,7 @@ void Auditor::OverBroadActions(AuditResult* out) {
 
     const Statement& stmt = Stmt(i);
     Finding f = MakeFinding(FindingId::kOverBroadAction, s.file(), stmt.actions_where);
-    f.sid = s.sid().value_or("");
+    f.sid = s.sid();
     std::vector<std::string> written;
     for (const LocatedString& a : stmt.actions) written.push_back(a.value);
     f.resource = "";
@@ -693,7 +678,7 @@ void Auditor::OverBroadActions(AuditResult* out) {
       needed.push_back(std::string(catalog_.action_service(id)) + ":" +
                        std::string(catalog_.action_name(id)));
     }
-    if (!needed.empty()) f.fix = WithActions(stmt, needed).dump(2);
+    if (!needed.empty()) f.fix = WithActions(stmt, needed);
     AddFinding(std::move(f), Key(i), out);
   }
 }
@@ -739,7 +724,7 @@ void Auditor::OverBroadResources(AuditResult* out) {
       const auto flag = [&, &action = action](SourceLocation where, std::string resource,
                                               std::string message) {
         Finding f = MakeFinding(FindingId::kOverBroadResource, s.file(), where);
-        f.sid = s.sid().value_or("");
+        f.sid = s.sid();
         f.action = action;
         f.resource = std::move(resource);
         f.message = std::move(message);
@@ -880,7 +865,7 @@ std::string SuggestedPolicy(std::span<const Requirement> requirements, const Aud
     const RequirementResult& rr = result.results[r];
     if (rr.finding < 0 || rr.layer != PolicyKind::kIdentity) continue;
     if (rr.coverage != Coverage::kMissing && rr.coverage != Coverage::kPartial) continue;
-    if (result.findings[static_cast<std::size_t>(rr.finding)].fix.empty()) continue;
+    if (!result.findings[static_cast<std::size_t>(rr.finding)].fix) continue;
     const Requirement& req = requirements[r];
     const std::string resource = req.resource_type == "*" ? "*" : req.resource;
     if (!seen.emplace(req.action, resource).second) continue;  // an earlier group has it
@@ -912,8 +897,8 @@ std::string SuggestedPolicy(std::span<const Requirement> requirements, const Aud
     }
     const std::string sid = SidFromGroupId(g);
     for (std::size_t k = 0; k < merged.size(); ++k) {
-      statements.push_back(AllowStatement(k == 0 ? sid : sid + std::to_string(k + 1),
-                                          merged[k].first, merged[k].second));
+      statements.push_back(StatementJson(AllowStatement(k == 0 ? sid : sid + std::to_string(k + 1),
+                                                        merged[k].first, merged[k].second)));
     }
   }
   Json policy = Json::object();

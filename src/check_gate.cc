@@ -4,24 +4,22 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
 #include <system_error>
 
-#include "iam_audit/baseline.h"
+#include "baseline.h"
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/lint.h"
 #include "iam_audit/policy_source.h"
-#include "iam_audit/report_github.h"
 #include "iam_audit/severity.h"
-#include "iam_audit/suppression.h"
+#include "report_github.h"
+#include "suppression.h"
 
 namespace iam_audit::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using Json = nlohmann::ordered_json;
 
 std::string Normal(const std::string& path) {
   if (path == "-") return path;
@@ -33,25 +31,6 @@ std::string Normal(const std::string& path) {
 bool SameDirectory(const std::string& a, const std::string& b) {
   std::error_code ec;
   return fs::equivalent(a, b, ec) && !ec;
-}
-
-void WriteOne(const Report& report, const std::string& format, bool color, std::ostream& out) {
-  if (format == "json") {
-    WriteJsonReport(report, out);
-  } else if (format == "sarif") {
-    WriteSarifReport(report, out);
-  } else if (format == "github") {
-    const char* workspace = std::getenv("GITHUB_WORKSPACE");
-    WriteGithubReport(report, {workspace ? workspace : ""}, out);
-  } else {
-    WriteTextReport(report, {color}, out);
-  }
-}
-
-Json Render(const Report& report, const std::string& format) {
-  std::ostringstream text;
-  WriteOne(report, format, false, text);
-  return Json::parse(text.str());
 }
 
 }  // namespace
@@ -163,61 +142,6 @@ int GateExitCode(const std::vector<Report>& reports, const std::string& fail_on)
     }
   }
   return 0;
-}
-
-void WriteReports(const std::vector<Report>& reports, const std::string& format, bool color,
-                  std::ostream& out) {
-  if (reports.size() == 1 || format == "text" || format == "github") {
-    bool first = true;
-    for (const Report& report : reports) {
-      std::ostringstream one;
-      WriteOne(report, format, color, one);
-      if (one.str().empty()) continue;  // a clean lint report
-      if (!first && format == "text") out << '\n';
-      out << one.str();
-      first = false;
-    }
-    return;
-  }
-  if (format == "sarif") {
-    Json doc;
-    for (const Report& report : reports) {
-      Json one = Render(report, format);
-      for (Json& run : one["runs"]) {
-        run["automationDetails"] = {
-            {"id", "iam-audit/" + (report.lint() ? "lint" : report.profile) + "/"}};
-      }
-      if (doc.is_null()) {
-        doc = std::move(one);
-      } else {
-        for (Json& run : one["runs"]) doc["runs"].push_back(std::move(run));
-      }
-    }
-    out << doc.dump(2) << '\n';
-    return;
-  }
-  // json
-  Json doc;
-  std::vector<std::string> names;
-  for (const Report& report : reports) {
-    Json one = Render(report, format);
-    for (Json& f : one["findings"]) f["profile"] = report.profile;
-    if (!report.lint() && std::find(names.begin(), names.end(), report.profile) == names.end()) {
-      names.push_back(report.profile);
-    }
-    if (doc.is_null()) {
-      doc = std::move(one);
-      continue;
-    }
-    for (auto& [key, value] : one["summary"].items()) {
-      if (value.is_number()) doc["summary"][key] = doc["summary"].value(key, 0) + value.get<int>();
-    }
-    for (Json& f : one["findings"]) doc["findings"].push_back(std::move(f));
-  }
-  std::string profiles;
-  for (const std::string& n : names) profiles += (profiles.empty() ? "" : ", ") + n;
-  if (!doc.is_null()) doc["profile"] = profiles;
-  out << doc.dump(2) << '\n';
 }
 
 }  // namespace iam_audit::cli

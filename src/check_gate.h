@@ -1,10 +1,9 @@
 // What `iam-audit check` does around the audit itself to serve as a CI gate
 // and a pre-commit hook: finding .iam-audit.yaml, expanding directories and
 // dropping excluded files, grouping files by their settings, applying
-// suppressions and the baseline, writing the report(s) in any format
-// (github included), and the exit code. cmd_check.cc calls these; each is
-// tested through the binary (tests/cmd_check_ci_test.cc) and through the
-// units it uses (config.h, suppression.h, baseline.h, report_github.h).
+// suppressions and the baseline, and the exit code (the formats: output_format.h). cmd_check.cc
+// calls these; each is tested through the binary (tests/cmd_check_ci_test.cc) and through the units
+// it uses (config.h, suppression.h, baseline.h, report_github.h).
 #pragma once
 
 #include <iosfwd>
@@ -12,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "iam_audit/config.h"
+#include "config.h"
 #include "iam_audit/report.h"
 
 namespace iam_audit::cli {
@@ -63,13 +62,5 @@ GateSummary ApplyGate(std::vector<Report>& reports, const Config& config,
 // 0 when no unsuppressed finding of any report is at or above `fail_on`
 // ("never": always 0), else 1.
 int GateExitCode(const std::vector<Report>& reports, const std::string& fail_on);
-
-// Writes the reports in `format` (text, json, sarif, github). One report is
-// written as it is; several (overrides choosing different profiles) become
-// one document: text and github one after the other, SARIF one run per
-// profile (each with its own automationDetails id), JSON one document whose
-// findings each name their "profile" and whose "profile" lists the names.
-void WriteReports(const std::vector<Report>& reports, const std::string& format, bool color,
-                  std::ostream& out);
 
 }  // namespace iam_audit::cli

@@ -251,7 +251,7 @@ nlohmann::ordered_json DecisionJson(const Decision& d) {
     const CompiledStatement& s = *m.statement;
     nlohmann::ordered_json j;
     j["file"] = s.file();
-    j["sid"] = s.sid() ? nlohmann::ordered_json(*s.sid()) : nlohmann::ordered_json(nullptr);
+    j["sid"] = s.has_sid() ? nlohmann::ordered_json(s.sid()) : nlohmann::ordered_json(nullptr);
     j["line"] = s.where().line;
     j["column"] = s.where().column;
     j["effect"] = s.effect() == Effect::kAllow ? "Allow" : "Deny";
@@ -318,7 +318,7 @@ void PrintText(std::ostream& out, const Request& r, const Decision& d, const Eva
     const Diagnostic where{s.file(), s.where(), ""};
     std::string line = where.ToString();  // "FILE:LINE:COLUMN: "
     line += s.effect() == Effect::kAllow ? "Allow" : "Deny";
-    line += s.sid() ? " " + Quoted(*s.sid()) : " statement #" + std::to_string(s.index() + 1);
+    line += s.has_sid() ? " " + Quoted(s.sid()) : " statement #" + std::to_string(s.index() + 1);
     line += " (" + std::string(PolicyKindName(s.kind())) + " policy";
     if (s.kind() == PolicyKind::kScp) line += " level " + std::to_string(s.scp_level() + 1);
     if (m.truth == Truth::kUnknown) line += ", conditional";
@@ -432,7 +432,8 @@ int RunSimulate(const SimulateOptions& o, Context& ctx) {
     request.missing_keys = o.unknown_context ? MissingKeys::kUnknown : MissingKeys::kAbsent;
   }
 
-  const EvaluatorCompileResult compiled = Evaluator::Compile(LoadPolicies(o, ctx));
+  const PolicySet policies = LoadPolicies(o, ctx);
+  const EvaluatorCompileResult compiled = Evaluator::Compile(policies);
   if (!compiled.evaluator) throw InputError(compiled.errors);
   const Evaluator& ev = *compiled.evaluator;
 

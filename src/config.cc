@@ -1,4 +1,4 @@
-#include "iam_audit/config.h"
+#include "config.h"
 
 #include <algorithm>
 #include <array>
@@ -11,7 +11,7 @@
 #include "builtin_profiles.h"
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/policy_source.h"
-#include "iam_audit/suggest.h"
+#include "suggest.h"
 #include "yaml_util.h"
 
 namespace iam_audit {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <tuple>
 
 #include "ascii.h"
@@ -133,6 +134,39 @@ std::optional<FindingId> ParseFindingId(std::string_view name) {
     if (r.name == name) return r.id;
   }
   return std::nullopt;
+}
+
+namespace {
+
+nlohmann::ordered_json StringOrList(const std::vector<std::string>& items) {
+  if (items.size() == 1) return items.front();
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const std::string& s : items) list.push_back(s);
+  return list;
+}
+
+}  // namespace
+
+nlohmann::ordered_json StatementJson(const SuggestedStatement& statement) {
+  nlohmann::ordered_json s = nlohmann::ordered_json::object();
+  if (statement.sid) s["Sid"] = *statement.sid;
+  s["Effect"] = statement.allow ? "Allow" : "Deny";
+  s["Action"] = StringOrList(statement.actions);
+  if (statement.has_resource) {
+    s[statement.not_resource ? "NotResource" : "Resource"] = StringOrList(statement.resources);
+  }
+  if (!statement.conditions.empty()) {
+    nlohmann::ordered_json block = nlohmann::ordered_json::object();
+    for (const SuggestedCondition& c : statement.conditions) {
+      block[c.op][c.key] = StringOrList(c.values);
+    }
+    s["Condition"] = std::move(block);
+  }
+  return s;
+}
+
+std::string StatementText(const std::optional<SuggestedStatement>& statement) {
+  return statement ? StatementJson(*statement).dump(2) : "";
 }
 
 std::string_view Finding::name() const { return RuleFor(id).name; }

@@ -1,10 +1,11 @@
-#include "iam_audit/report_github.h"
+#include "report_github.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <ostream>
 
 #include "iam_audit/report.h"
+#include "output_format.h"
 
 namespace iam_audit {
 namespace {
@@ -84,7 +85,7 @@ void WriteGithubReport(const Report& report, const GithubOptions& options, std::
       }
       out << ",title=" << GithubEscapeProperty(f.name()) << "::";
       std::string message = f.message;
-      if (!f.fix.empty()) message += "\n\nSuggested statement:\n" + f.fix;
+      if (f.fix) message += "\n\nSuggested statement:\n" + StatementText(f.fix);
       out << GithubEscapeData(message) << '\n';
     }
   }
@@ -93,6 +94,11 @@ void WriteGithubReport(const Report& report, const GithubOptions& options, std::
       << ", " << Plural(counts[0], "note", "notes");
   if (suppressed > 0) out << " (" << suppressed << " suppressed)";
   out << '\n';
+}
+
+void WriteGithubReports(std::span<const Report> reports, const OutputOptions& options,
+                        std::ostream& out) {
+  for (const Report& report : reports) WriteGithubReport(report, {options.workspace}, out);
 }
 
 }  // namespace iam_audit

@@ -1,9 +1,9 @@
-#include "iam_audit/suppression.h"
+#include "suppression.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "iam_audit/config.h"
+#include "config.h"
 #include "iam_audit/policy_source.h"
 #include "iam_audit/report.h"
 

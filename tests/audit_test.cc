@@ -128,7 +128,7 @@ TEST(AuditTest, NarrowerResourceIsPartial) {
   EXPECT_EQ(f.sid, "One");
   EXPECT_EQ(f.where, (SourceLocation{2, 19}));  // the Resource entry
   EXPECT_THAT(f.message, HasSubstr("table/analytics/orders"));
-  const auto fix = nlohmann::json::parse(f.fix);
+  const auto fix = nlohmann::json::parse(StatementText(f.fix));
   EXPECT_EQ(fix["Effect"], "Allow");
   EXPECT_EQ(fix["Action"], "glue:GetTable");
   EXPECT_EQ(fix["Resource"], "arn:aws:glue:eu-west-1:111122223333:table/analytics/*");
@@ -145,7 +145,7 @@ TEST(AuditTest, NothingAllowsItIsMissingAtThePolicy) {
   EXPECT_EQ(f.group, "s3-write");
   EXPECT_EQ(f.action, "s3:PutObject");
   EXPECT_EQ(f.resource, kBucketObjects);
-  const auto fix = nlohmann::json::parse(f.fix);
+  const auto fix = nlohmann::json::parse(StatementText(f.fix));
   EXPECT_EQ(fix["Sid"], "S3Write");
   EXPECT_EQ(fix["Action"], "s3:PutObject");
 }
@@ -174,7 +174,7 @@ TEST(AuditTest, DenyCoveringTheResourceDenies) {
   EXPECT_EQ(f.name(), "denied-permission");
   EXPECT_EQ(f.sid, "NoDelete");
   EXPECT_EQ(f.where, (SourceLocation{2, 29}));
-  EXPECT_EQ(f.fix, "");
+  EXPECT_FALSE(f.fix.has_value());
   ASSERT_EQ(r.results[0].deciding.size(), 1u);
   EXPECT_EQ(r.results[0].deciding[0].sid, "NoDelete");
 }
@@ -189,7 +189,7 @@ TEST(AuditTest, DenyOverlappingPartIsPartial) {
   EXPECT_EQ(f.name(), "partial-permission");
   EXPECT_EQ(f.sid, "Secrets");
   EXPECT_THAT(f.message, HasSubstr("denies s3:GetObject on part of"));
-  EXPECT_EQ(f.fix, "");  // no statement to add: the Deny must change
+  EXPECT_FALSE(f.fix.has_value());  // no statement to add: the Deny must change
 }
 
 TEST(AuditTest, UnknownConditionIsConditionalAndNamesTheKeys) {
@@ -281,7 +281,7 @@ TEST(AuditTest, WildcardOnlyActionsNeedStar) {
                                 {req});
   EXPECT_EQ(specific.results[0].coverage, Coverage::kMissing);
   EXPECT_THAT(FindingOf(specific, 0).message, HasSubstr("supports no resource-level permissions"));
-  EXPECT_EQ(nlohmann::json::parse(FindingOf(specific, 0).fix)["Resource"], "*");
+  EXPECT_EQ(nlohmann::json::parse(StatementText(FindingOf(specific, 0).fix))["Resource"], "*");
 
   const auto star = AuditOf(
       Doc(R"({"Effect": "Allow", "Action": "lakeformation:GetDataAccess", "Resource": "*"})"),
@@ -364,7 +364,8 @@ TEST(AuditTest, OverBroadActionCountsAndRanksTheExtras) {
   EXPECT_EQ(f->severity, Severity::kWarning);
   EXPECT_EQ(f->where, (SourceLocation{1, 75}));  // the Action element
   EXPECT_THAT(f->message, HasSubstr("that test-profile does not need"));
-  EXPECT_THAT(f->message, ::testing::ContainsRegex("riskiest: [0-9]+ Permissions management \\(s3:"));
+  EXPECT_THAT(f->message,
+              ::testing::ContainsRegex("riskiest: [0-9]+ Permissions management \\(s3:"));
   // The riskiest come first: permissions management before Write, and policy
   // changes before other permissions-management actions.
   EXPECT_LT(f->message.find("Permissions management ("), f->message.find("Write ("));
@@ -376,7 +377,7 @@ TEST(AuditTest, OverBroadActionCountsAndRanksTheExtras) {
   }();
   EXPECT_THAT(f->message, HasSubstr("allows " + std::to_string(s3_actions - 1) + " s3 actions"));
   // The fix keeps the needed actions only.
-  const auto fix = nlohmann::json::parse(f->fix);
+  const auto fix = nlohmann::json::parse(StatementText(f->fix));
   EXPECT_EQ(fix["Action"], "s3:GetObject");
   EXPECT_EQ(fix["Resource"], "*");
   EXPECT_EQ(fix["Sid"], "All");

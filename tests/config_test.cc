@@ -1,6 +1,6 @@
 // .iam-audit.yaml: discovery, every setting, per-path overrides, precedence
 // against the command line, and located errors for anything wrong.
-#include "iam_audit/config.h"
+#include "config.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

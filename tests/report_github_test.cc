@@ -1,6 +1,6 @@
 // --format github: GitHub Actions workflow commands with the toolkit's
 // escaping.
-#include "iam_audit/report_github.h"
+#include "report_github.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -42,7 +42,10 @@ TEST(ReportGithubTest, OneCommandPerCountingFindingBySeverity) {
   run.files = {"iam/dbt.json"};
   run.result.findings.push_back(F(FindingId::kMissingPermission, "iam/dbt.json", {12, 5},
                                   "s3:GetObject on arn:aws:s3:::b/* is not granted"));
-  run.result.findings.back().fix = "{\n  \"Effect\": \"Allow\"\n}";
+  SuggestedStatement fix;
+  fix.actions = {"s3:GetObject"};
+  fix.has_resource = false;
+  run.result.findings.back().fix = fix;
   run.result.findings.push_back(
       F(FindingId::kOverBroadAction, "iam/dbt.json", {3, 7}, "allows 120 actions, e.g. s3:*"));
   Finding note = F(FindingId::kConditionalPermission, "iam/a,b:c.json", {0, 0}, "whole file");
@@ -56,7 +59,7 @@ TEST(ReportGithubTest, OneCommandPerCountingFindingBySeverity) {
   EXPECT_EQ(Github(report),
             "::error file=iam/dbt.json,line=12,col=5,title=missing-permission::s3:GetObject on "
             "arn:aws:s3:::b/* is not granted%0A%0ASuggested statement:%0A{%0A  \"Effect\": "
-            "\"Allow\"%0A}\n"
+            "\"Allow\",%0A  \"Action\": \"s3:GetObject\"%0A}\n"
             "::warning file=iam/dbt.json,line=3,col=7,title=over-broad-action::allows 120 "
             "actions, e.g. s3:*\n"
             "::notice file=iam/a%2Cb%3Ac.json,title=conditional-permission::whole file\n"

@@ -9,11 +9,11 @@
 #include <string>
 
 #include "builtin_profiles.h"
-#include "iam_audit/config.h"
+#include "config.h"
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/policy_source.h"
 #include "iam_audit/profile.h"
-#include "iam_audit/profile_vars.h"
+#include "profile_vars.h"
 #include "test_util.h"
 
 namespace iam_audit {

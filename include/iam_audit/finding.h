@@ -2,9 +2,10 @@
 // finding iam-audit can produce.
 //
 // The table (FindingRules()) is the single source of each finding's stable id
-// ("missing-permission"), default severity, title and help text: the text,
-// JSON and SARIF reports, the documentation (docs/audit.md) and the tests all
-// read it. Ids never change once released; new kinds are appended.
+// ("missing-permission"), category, default severity, title and help text: the
+// text, JSON and SARIF reports read it, and tests/finding_test.cc checks that
+// docs/audit.md's "Findings" table documents every row with its category and
+// severity. Ids never change once released; new kinds are appended.
 //
 // A Finding is a value: what was found (id, severity, message), where (file,
 // line, column of the statement or element responsible; for a permission no
@@ -19,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <span>
 #include <string>
@@ -109,6 +111,28 @@ struct RelatedLocation {
   std::string message;
 };
 
+// A statement to add to a policy, or to use instead of one (Finding::fix):
+// data, which each report format renders (StatementJson()).
+struct SuggestedCondition {
+  std::string op;   // "StringEquals"
+  std::string key;  // "aws:ResourceTag/team"
+  std::vector<std::string> values;
+};
+struct SuggestedStatement {
+  std::optional<std::string> sid;
+  bool allow = true;
+  std::vector<std::string> actions;
+  bool has_resource = true;  // false: neither Resource nor NotResource
+  bool not_resource = false;
+  std::vector<std::string> resources;
+  std::vector<SuggestedCondition> conditions;
+};
+// The statement as IAM policy JSON: Sid, Effect, Action, Resource (or
+// NotResource), Condition, in that order; a list of one item is a string.
+nlohmann::ordered_json StatementJson(const SuggestedStatement& statement);
+// StatementJson() as dump(2) text ("" for nullopt).
+std::string StatementText(const std::optional<SuggestedStatement>& statement);
+
 struct Finding {
   FindingId id = FindingId::kMissingPermission;
   Severity severity = Severity::kError;
@@ -119,7 +143,7 @@ struct Finding {
   std::string action;    // "s3:GetObject" ("" when not tied to one action)
   std::string resource;  // the required resource pattern, or the policy's Resource entry
   std::string sid;       // Sid of the statement responsible ("" if none or no Sid)
-  std::string fix;       // a JSON statement (pretty-printed) to add or use instead; "" if none
+  std::optional<SuggestedStatement> fix;  // a statement to add or use instead
   std::vector<RelatedLocation> related;
   std::string fingerprint;                       // see Fingerprint()
   std::optional<FindingSuppression> suppressed;  // set when a suppression or the baseline matched

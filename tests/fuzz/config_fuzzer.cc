@@ -1,6 +1,6 @@
 // The configuration loader (.iam-audit.yaml, ParseConfig).
+#include "config.h"
 #include "fuzz_util.h"
-#include "iam_audit/config.h"
 #include "iam_audit/diagnostic.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

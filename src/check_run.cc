@@ -1,0 +1,358 @@
+#include "check_run.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "builtin_profiles.h"
+#include "check_gate.h"
+#include "iam_audit/audit.h"
+#include "iam_audit/diagnostic.h"
+#include "iam_audit/json.h"
+#include "iam_audit/lint.h"
+#include "iam_audit/policy.h"
+#include "iam_audit/profile.h"
+#include "iam_audit/source_file.h"
+#include "parallel.h"
+#include "profile_vars.h"
+
+namespace iam_audit::cli {
+namespace {
+
+// Reads and parses one policy file, printing its diagnostics. nullopt when it
+// is unreadable or invalid.
+std::optional<Policy> LoadPolicy(const std::string& path, Context& ctx) {
+  SourceFile source;
+  try {
+    source = ReadSourceFile(path, ctx.in, json::kMaxDocumentBytes);
+  } catch (const InputError& e) {
+    ctx.err << e.what() << '\n';
+    return std::nullopt;
+  }
+  PolicyParseResult result = ParsePolicy(source.text, source.name);
+  PrintDiagnostics(ctx.err, result.errors, result.warnings);
+  return std::move(result.policy);
+}
+
+// One POLICY file, read and parsed (possibly on a worker thread) in whatever
+// format it is (policy_source.h): its diagnostics are kept, to be printed in
+// file order.
+struct LoadedFile {
+  bool valid = false;         // read, recognized, and every document valid
+  PolicySourceResult source;  // the policies and the principals they apply to
+  std::string diagnostics;
+  std::size_t warnings = 0;  // the reader's warnings (pitfalls IAM accepts...)
+  bool skipped = false;      // plainly not IAM (--skip-non-iam, or found in a directory)
+};
+
+LoadedFile LoadFile(const std::string& path, std::istream& in, bool skip_non_iam,
+                    const PolicySourceOptions& source_options) {
+  LoadedFile out;
+  try {
+    const SourceFile source = ReadSourceFile(path, in, json::kMaxDocumentBytes);
+    if (skip_non_iam && !MightHoldPolicies(source.text)) {
+      out.skipped = true;
+      return out;
+    }
+    out.source = LoadPolicySource(source, source_options);
+  } catch (const InputError& e) {
+    out.diagnostics = std::string(e.what()) + '\n';
+    return out;
+  }
+  if (source_options.allow_unrecognized && out.source.format == InputFormat::kAuto) {
+    out.skipped = true;  // found in a directory, in no format iam-audit reads
+    return out;
+  }
+  std::ostringstream diagnostics;
+  PrintDiagnostics(diagnostics, out.source.errors, out.source.warnings, out.source.notes);
+  out.diagnostics = diagnostics.str();
+  out.warnings = out.source.warnings.size();
+  out.valid = out.source.ok();
+  return out;
+}
+
+// --var NAME=VALUE as CloudFormation parameter values (the reader takes the
+// ones a template uses; policy_source.h).
+std::map<std::string, std::string, std::less<>> SourceVariables(const CheckRequest& request) {
+  std::map<std::string, std::string, std::less<>> out;
+  for (VariableInput& v : ParseVarAssignments(request.settings.vars.vars)) {
+    out[v.name] = std::move(v.values.front());
+  }
+  return out;
+}
+
+// Every file, on `jobs` threads; diagnostics printed in file order. Files
+// found by a directory scan (`scanned`) in a format iam-audit does not read
+// are skipped rather than errors.
+std::vector<LoadedFile> LoadFiles(const std::vector<std::string>& files,
+                                  const std::set<std::string>& scanned, const CheckRequest& request,
+                                  Context& ctx) {
+  PolicySourceOptions source_options;
+  source_options.format = request.input_format;
+  source_options.principal = request.principal;
+  source_options.variables = SourceVariables(request);
+  PolicySourceOptions scan_options = source_options;
+  scan_options.allow_unrecognized = source_options.format == InputFormat::kAuto;
+  const auto load = [&](std::size_t i, std::istream& in) {
+    return LoadFile(files[i], in, request.skip_non_iam,
+                    scanned.count(files[i]) > 0 ? scan_options : source_options);
+  };
+  std::vector<LoadedFile> loaded(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {  // standard input: here, once
+    if (files[i] == "-") loaded[i] = load(i, ctx.in);
+  }
+  ParallelFor(files.size(), request.jobs, [&](std::size_t i) {
+    if (files[i] != "-") loaded[i] = load(i, ctx.in);
+  });
+  for (const LoadedFile& f : loaded) ctx.err << f.diagnostics;
+  return loaded;
+}
+
+RequestContext ParseContext(const std::vector<std::string>& assignments) {
+  RequestContext context;
+  Diagnostics errors;
+  for (const std::string& arg : assignments) {
+    const std::size_t eq = arg.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      errors.push_back({"", {}, "--context " + Quoted(arg) + ": expected KEY=VALUE"});
+      continue;
+    }
+    context.Add(std::string_view(arg).substr(0, eq), arg.substr(eq + 1));
+  }
+  if (!errors.empty()) throw InputError(std::move(errors));
+  return context;
+}
+
+// One set of files with the same settings, audited against one profile, or
+// linted (no profile).
+struct AuditGroup {
+  std::vector<std::size_t> files;  // indexes into the loaded files
+  ResolvedSettings settings;
+  Report report;
+  AuditOptions audit_options;
+};
+
+// The profile, variables and context of a group: its report's requirements
+// (none for a group that is only linted). `source_vars`: the --var names the
+// policy files used as CloudFormation parameters; those the profile does not
+// have are not profile variables.
+void PrepareGroup(AuditGroup& group, const Catalog& catalog,
+                  const std::set<std::string>& source_vars) {
+  const ResolvedSettings& s = group.settings;
+  group.report.catalog = CatalogLabel(catalog);
+  if (s.profile.empty()) return;
+  const Profile profile = LoadProfile(s.profile, catalog);
+  VariableOptions vars = s.vars;
+  vars.vars.clear();
+  const std::vector<VariableInput> given = ParseVarAssignments(s.vars.vars);
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    const std::string& name = given[i].name;
+    if (source_vars.count(name) == 0 || profile.FindVariable(name) != nullptr) {
+      vars.vars.push_back(s.vars.vars[i]);
+    }
+  }
+  const Bindings bindings = ResolveVariables(profile, vars, s.config_vars);
+  group.report.profile = profile.name();
+  group.report.requirements = profile.Requirements(bindings);
+  group.audit_options.profile_name = profile.name();
+  group.audit_options.context = ParseContext(s.context);
+}
+
+// The groups of files with the same settings, and the files in group order.
+std::vector<AuditGroup> PlanGroups(const CheckRequest& request, const Config& config,
+                                   const InputFiles& inputs, std::vector<std::string>& files) {
+  std::vector<AuditGroup> groups;
+  for (const FileGroup& g : GroupBySettings(inputs.files, config)) {
+    AuditSettings settings = config.defaults;
+    for (const std::size_t o : g.overrides) settings.Merge(config.overrides[o].settings);
+    AuditGroup group;
+    group.settings = ResolveSettings(settings, request.settings);
+    if (request.lint_only) group.settings.profile.clear();
+    for (const std::string& f : g.files) {
+      group.files.push_back(files.size());
+      files.push_back(f);
+    }
+    groups.push_back(std::move(group));  // without a profile: linted
+  }
+  const bool audit = std::any_of(groups.begin(), groups.end(),
+                                 [](const AuditGroup& g) { return !g.settings.profile.empty(); });
+  if (!audit && !request.audit_options_given.empty()) {
+    throw InputError(request.audit_options_given.front() +
+                     " needs a profile: give --profile NAME|PATH, or set profile: in " +
+                     (config.file.empty() ? std::string(kConfigFileName) : config.file) +
+                     (request.lint_only ? " (and drop --lint-only)" : ""));
+  }
+  return groups;
+}
+
+// An error for each directory given that holds no file to check.
+void CheckNoEmptyDirectory(const InputFiles& inputs) {
+  if (inputs.empty_directories.empty()) return;
+  Diagnostics errors;
+  for (const std::string& dir : inputs.empty_directories) {
+    errors.push_back({dir,
+                      {},
+                      "no policy files found below it (" + std::to_string(inputs.excluded) +
+                          " excluded, " + std::to_string(inputs.skipped) + " plainly not IAM)"});
+  }
+  throw InputError(std::move(errors));
+}
+
+// The boundary and SCP levels every audit run shares; `valid` false when one
+// cannot be read or parsed.
+PolicySet LoadCaps(const CheckRequest& request, Context& ctx, bool& valid) {
+  PolicySet caps;
+  if (!request.boundary.empty()) {
+    caps.boundary = LoadPolicy(request.boundary, ctx);
+    valid = valid && caps.boundary.has_value();
+  }
+  for (const std::string& path : request.scps) {
+    std::optional<Policy> p = LoadPolicy(path, ctx);
+    if (p) caps.scps.push_back({std::move(*p)});
+    valid = valid && p.has_value();
+  }
+  return caps;
+}
+
+// One audit (or lint) run: its policies, and its result once executed.
+struct PendingRun {
+  std::size_t group;
+  std::vector<std::string> files;
+  std::string subject;
+  SourceLocation subject_where;  // where the file defines the subject
+  PolicySet set;
+  AuditResult result;
+  // A principal's documents, shared with the other principals that use them:
+  // added to `set` by the worker that audits it, and dropped after, so memory
+  // holds one principal's copies per worker, not every principal's.
+  const SubjectPolicies* shared = nullptr;
+};
+
+// The runs of group `g` (see check_run.h), appended to `runs`.
+void PlanGroupRuns(std::size_t g, const AuditGroup& group, const std::vector<std::string>& files,
+                   std::vector<LoadedFile>& loaded, const PolicySet& caps,
+                   std::vector<PendingRun>& runs) {
+  const auto subject_run = [&](const std::string& file, AuditSubject& subject, std::string label) {
+    runs.push_back({g, {file}, std::move(label), subject.where, caps, {}, &subject.policies});
+  };
+  std::vector<std::string> names;
+  std::vector<Policy> identity;
+  for (const std::size_t i : group.files) {
+    if (loaded[i].skipped) continue;
+    PolicySourceResult& source = loaded[i].source;
+    if (group.report.lint()) {
+      PolicySet set;
+      for (SourcePolicy& p : source.policies) {
+        if (p.kind == PolicyKind::kIdentity) set.identity.push_back(std::move(p.policy));
+      }
+      runs.push_back({g, {files[i]}, "", {}, std::move(set), {}});
+      continue;
+    }
+    const bool single =
+        source.format == InputFormat::kPolicy || source.format == InputFormat::kAwsCli;
+    for (AuditSubject& subject : source.subjects) {
+      if (!single) {
+        subject_run(files[i], subject, subject.name);
+      } else if (group.settings.each) {
+        subject_run(files[i], subject, "");
+      } else {
+        names.push_back(files[i]);
+        for (const auto& p : subject.policies.identity) identity.push_back(*p);
+      }
+    }
+  }
+  if (!identity.empty()) {
+    PolicySet set = caps;
+    set.identity = std::move(identity);
+    runs.push_back({g, names, "", {}, std::move(set), {}});
+  }
+}
+
+// Lints or audits one run.
+void ExecuteRun(PendingRun& run, const AuditGroup& group, const Catalog& catalog) {
+  if (group.report.lint()) {
+    LintResult lint = Lint(catalog, run.set);
+    run.result.errors = std::move(lint.errors);
+    run.result.findings = std::move(lint.findings);
+    return;
+  }
+  if (run.shared) {
+    for (const auto& p : run.shared->identity) run.set.identity.push_back(*p);
+    if (!run.set.boundary && run.shared->boundary) run.set.boundary = *run.shared->boundary;
+  }
+  run.result = Audit(catalog, run.set, group.report.requirements, group.audit_options);
+  if (run.shared) run.set = {};
+  // Several principals of one file: each finding says whose it is, and the
+  // principal is part of its fingerprint (two roles missing the same
+  // permission are two findings for suppressions and baselines).
+  if (!run.subject.empty()) {
+    for (Finding& f : run.result.findings) {
+      f.message = run.subject + ": " + f.message;
+      if (f.file.empty()) {  // a principal with no identity policy at all
+        f.file = run.files.front();
+        f.where = run.subject_where;
+      }
+      f.fingerprint = Fingerprint(f, f.fingerprint + '\n' + run.subject);
+    }
+  }
+}
+
+}  // namespace
+
+CheckOutcome RunCheckPlan(const CheckRequest& request, const Config& config, Context& ctx) {
+  const InputFiles inputs = ExpandInputs(request.policies, config);
+  CheckNoEmptyDirectory(inputs);
+  // The audit groups' profiles are loaded first (a bad profile or variable
+  // stops everything); every file is read and parsed (all errors reported)
+  // before giving up.
+  std::vector<std::string> files;  // in group order
+  std::vector<AuditGroup> groups = PlanGroups(request, config, inputs, files);
+  std::vector<LoadedFile> loaded = LoadFiles(files, inputs.scanned, request, ctx);
+  bool valid = true;
+  std::size_t skipped = inputs.skipped;
+  std::set<std::string> source_vars;
+  for (const LoadedFile& f : loaded) {
+    skipped += f.skipped ? 1 : 0;
+    valid = valid && (f.skipped || f.valid);
+    source_vars.insert(f.source.variables_used.begin(), f.source.variables_used.end());
+  }
+  const Catalog& catalog = ctx.catalog();
+  for (AuditGroup& group : groups) PrepareGroup(group, catalog, source_vars);
+  if (request.verbose) {
+    ctx.err << "iam-audit: " << (loaded.size() - (skipped - inputs.skipped)) << " files checked, "
+            << skipped << " skipped as plainly not IAM, " << inputs.excluded << " excluded"
+            << (config.file.empty() ? "" : " (configuration " + config.file + ")") << '\n';
+  }
+  const bool audit = std::any_of(groups.begin(), groups.end(),
+                                 [](const AuditGroup& g) { return !g.report.lint(); });
+  const PolicySet caps = audit ? LoadCaps(request, ctx, valid) : PolicySet{};
+  CheckOutcome outcome;
+  if (!valid) {
+    outcome.input_error = true;
+    return outcome;
+  }
+  std::vector<PendingRun> runs;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    PlanGroupRuns(g, groups[g], files, loaded, caps, runs);
+  }
+  ParallelFor(runs.size(), request.jobs,
+              [&](std::size_t i) { ExecuteRun(runs[i], groups[runs[i].group], catalog); });
+  for (PendingRun& run : runs) {
+    if (!run.result.errors.empty()) throw InputError(std::move(run.result.errors));
+    groups[run.group].report.runs.push_back(
+        {std::move(run.files), std::move(run.result), std::move(run.subject)});
+  }
+  for (AuditGroup& group : groups) {
+    if (group.report.lint()) {
+      for (const std::size_t i : group.files) outcome.lint_warnings += loaded[i].warnings;
+    }
+    if (!group.report.runs.empty()) outcome.reports.push_back(std::move(group.report));
+  }
+  return outcome;
+}
+
+}  // namespace iam_audit::cli

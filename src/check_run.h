@@ -1,0 +1,60 @@
+// CheckRun: the planning and running of what `iam-audit check` audits, apart
+// from the command line (cmd_check.cc parses the options and calls this).
+//
+//   CheckRequest request;  // the files and the command line's settings
+//   const CheckOutcome outcome = RunCheckPlan(request, config, ctx);
+//   // then the gate (check_gate.h) and the writers (output_format.h)
+//
+// The plan: the input files (directories expanded, excludes dropped;
+// check_gate.h) are grouped by their settings (the configuration's
+// overrides); each group is audited against its profile, or linted when it
+// has none. Every file is read and parsed on `jobs` threads, its diagnostics
+// printed on ctx.err in file order. The runs: a linted file stands alone (one
+// run per file, with every identity policy it holds); for an audit, a
+// principal a file describes (a role of account authorization details, a
+// CloudFormation or Terraform role) is audited on its own with its own
+// boundary; the policies of bare documents and AWS CLI output are one
+// principal's, all together, unless `each` makes every file its own run.
+// The runs execute on `jobs` threads; the reports come out in a fixed order
+// whatever the number.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+#include "config.h"
+#include "iam_audit/policy_source.h"
+#include "iam_audit/report.h"
+
+namespace iam_audit::cli {
+
+// What the command line asks for.
+struct CheckRequest {
+  std::vector<std::string> policies;  // files and directories; "-" is standard input
+  CommandLineSettings settings;       // --profile, --var..., --context, --each
+  std::string boundary;               // --boundary FILE
+  std::vector<std::string> scps;      // --scp FILE..., root first
+  bool lint_only = false;             // ignore any profile
+  bool skip_non_iam = false;          // named files plainly not IAM are skipped
+  bool verbose = false;               // say on ctx.err how many files were checked
+  InputFormat input_format = InputFormat::kAuto;
+  std::string principal;  // only this principal of files that describe several
+  unsigned jobs = 0;      // threads (0: one per core)
+  // The options given that only an audit uses (an error without a profile).
+  std::vector<std::string> audit_options_given;
+};
+
+struct CheckOutcome {
+  std::vector<Report> reports;    // one per group of files with something to report
+  bool input_error = false;       // a file could not be read or parsed (exit 2)
+  std::size_t lint_warnings = 0;  // the parser's warnings of linted files
+};
+
+// Plans the runs and executes them. Throws InputError for what stops
+// everything (a directory with no policy file, a bad profile or variable,
+// options that need a profile without one).
+CheckOutcome RunCheckPlan(const CheckRequest& request, const Config& config, Context& ctx);
+
+}  // namespace iam_audit::cli
