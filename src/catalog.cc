@@ -174,8 +174,8 @@ struct Catalog::Impl {
   }
 
   // Checks the header and section table (kHeader), or every record too.
-  enum class Check : unsigned char { kHeader, kEveryRecord };
-  void Load(Check check);
+  enum class Verify : unsigned char { kHeader, kEveryRecord };
+  void Load(Verify check);
   void Validate() const;
   // Validate()'s parts, one per section.
   void ValidateServices() const;
@@ -217,7 +217,7 @@ struct Catalog::Impl {
   }
 };
 
-void Catalog::Impl::Load(Check check) {
+void Catalog::Impl::Load(Verify check) {
   const std::string_view b = blob;
   if (b.size() < fmt::kHeaderSize) throw BadBlob("truncated header");
   if (b.substr(0, fmt::kMagic.size()) != fmt::kMagic) throw BadBlob("bad magic number");
@@ -254,7 +254,7 @@ void Catalog::Impl::Load(Check check) {
     count[s] = static_cast<std::uint32_t>(record == 0 ? size : size / record);
   }
   if (expected != b.size()) throw BadBlob("trailing bytes after the last section");
-  if (check == Check::kEveryRecord) Validate();
+  if (check == Verify::kEveryRecord) Validate();
 }
 
 namespace {
@@ -429,14 +429,14 @@ Catalog Catalog::FromBlob(std::string_view blob, Bytes bytes) {
   } else {
     impl->blob = blob;
   }
-  impl->Load(Impl::Check::kEveryRecord);
+  impl->Load(Impl::Verify::kEveryRecord);
   return Catalog(std::move(impl));
 }
 
 Catalog Catalog::FromTrustedBlob(std::string_view blob) {
   auto impl = std::make_unique<Impl>();
   impl->blob = blob;
-  impl->Load(Impl::Check::kHeader);
+  impl->Load(Impl::Verify::kHeader);
   return Catalog(std::move(impl));
 }
 
@@ -444,7 +444,7 @@ Catalog Catalog::FromDataDir(const std::string& dir) {
   auto impl = std::make_unique<Impl>();
   impl->owned = CompileDataDir(dir);
   impl->blob = impl->owned;
-  impl->Load(Impl::Check::kEveryRecord);
+  impl->Load(Impl::Verify::kEveryRecord);
   return Catalog(std::move(impl));
 }
 

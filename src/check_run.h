@@ -27,6 +27,7 @@
 #include "config.h"
 #include "iam_audit/policy_source.h"
 #include "iam_audit/report.h"
+#include "suppression.h"
 
 namespace iam_audit::cli {
 
@@ -50,6 +51,9 @@ struct CheckOutcome {
   std::vector<Report> reports;    // one per group of files with something to report
   bool input_error = false;       // a file could not be read or parsed (exit 2)
   std::size_t lint_warnings = 0;  // the parser's warnings of linted files
+  // The in-template suppressions of the files read (CloudFormation Metadata),
+  // for the gate (GateOptions::template_suppressions).
+  std::vector<Suppression> template_suppressions;
 };
 
 // Plans the runs and executes them. Throws InputError for what stops

@@ -123,6 +123,7 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
 
   GateOptions gate;
   gate.write_baseline = options.write_baseline;
+  gate.template_suppressions = std::move(outcome.template_suppressions);
   if (!options.no_baseline) {
     gate.baseline = !options.baseline.empty() ? options.baseline : config.baseline.value_or("");
   }

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "yaml_tagged_scalars.h"
+
 namespace iam_audit::yaml_util {
 namespace {
 
@@ -97,6 +99,16 @@ void SetError(Diagnostic* error, const std::string& file, const YAML::Mark& mark
   error->message = std::move(message);
 }
 
+// Counts `text`'s expanded nodes, then builds it. Throws YAML::Exception
+// (syntax) or ExpansionError (the limit).
+YAML::Node CountedLoad(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  ExpansionCounter counter;
+  parser.HandleNextDocument(counter);
+  return YAML::Load(text);
+}
+
 }  // namespace
 
 SourceLocation Where(const YAML::Node& node) {
@@ -129,14 +141,21 @@ std::string_view KindName(const YAML::Node& node) {
 }
 
 std::optional<YAML::Node> Parse(std::string_view text, const std::string& file, Diagnostic* error) {
-  const std::string owned(text);
   try {
-    std::istringstream in(owned);
-    YAML::Parser parser(in);
-    ExpansionCounter counter;
-    parser.HandleNextDocument(counter);
-    return YAML::Load(owned);
+    return CountedLoad(std::string(text));
   } catch (const YAML::Exception& e) {
+    // yaml-cpp 0.7 rejects some valid tagged plain scalars: retry with their
+    // continuation lines indented (same lines, same locations).
+    if (const std::optional<std::string> fixed = IndentTaggedScalarContinuations(text)) {
+      try {
+        return CountedLoad(*fixed);
+      } catch (const YAML::Exception&) {
+        // report the error of the text as written
+      } catch (const ExpansionError& x) {
+        SetError(error, file, x.mark, x.message);
+        return std::nullopt;
+      }
+    }
     SetError(error, file, e.mark, "invalid YAML: " + e.msg);
   } catch (const ExpansionError& e) {
     SetError(error, file, e.mark, e.message);

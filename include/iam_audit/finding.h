@@ -96,10 +96,11 @@ struct FindingSuppression {
   enum class Kind : unsigned char {
     kConfig,    // a `suppressions` entry of .iam-audit.yaml
     kBaseline,  // recorded in the --baseline file
+    kTemplate,  // a CloudFormation resource's Metadata (suppression.h)
   };
   Kind kind = Kind::kConfig;
   std::string reason;    // the entry's `reason` ("recorded in the baseline" for a baseline)
-  std::string file;      // the configuration or baseline file
+  std::string file;      // the configuration, baseline or template file
   SourceLocation where;  // the suppression entry (0:0 for a baseline)
   std::string expires;   // "YYYY-MM-DD", or "" when it does not expire
 };
