@@ -6,10 +6,11 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-packages=(g++ cmake make pkg-config nodejs npm
-          nlohmann-json3-dev libcli11-dev libre2-dev libgtest-dev libgmock-dev
+packages=(g++ cmake make nodejs npm
+          nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev
           libbenchmark-dev libyaml-cpp-dev
-          git pre-commit)  # tests/pre_commit_test.cc runs the hooks with Debian's pre-commit
+          git pre-commit   # tests/pre_commit_test.cc runs the hooks with Debian's pre-commit
+          clang libclang-rt-dev)  # the fuzz preset: clang with libFuzzer and the sanitizers
 packages+=(clang-format)  # scripts/check-format.sh
 missing=()
 for p in "${packages[@]}"; do

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <bit>
 #include <optional>
+#include <string>
 
 #include "ascii.h"
 #include "catalog_format.h"
+#include "suggest.h"
 
 namespace iam_audit {
 
@@ -204,43 +206,15 @@ std::size_t LiteralCount(std::string_view pattern) {
       std::count_if(pattern.begin(), pattern.end(), [](char c) { return c != '*' && c != '?'; }));
 }
 
-// How far off a suggestion may be: a third of the typed characters, at least 2.
-std::size_t MaxDistance(std::string_view pattern) {
-  return std::max<std::size_t>(2, LiteralCount(pattern) / 3);
-}
-
-// Edit distance (optimal string alignment: insertions, deletions,
-// substitutions and adjacent transpositions cost 1) between lower-case
-// `pattern` and `s`, where the pattern's `?` matches any one character and `*`
-// any run, for free. Reuses `rows` to avoid allocating per candidate.
-std::size_t GlobDistance(std::string_view pattern, std::string_view s,
-                         std::vector<std::size_t>& rows) {
-  const std::size_t m = pattern.size(), n = s.size(), w = n + 1;
-  rows.assign(3 * w, 0);
-  std::size_t* prev2 = rows.data();
-  std::size_t* prev = prev2 + w;
-  std::size_t* cur = prev + w;
-  for (std::size_t j = 0; j <= n; ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= m; ++i) {
-    const char t = pattern[i - 1];
-    cur[0] = prev[0] + (t == '*' ? 0 : 1);
-    for (std::size_t j = 1; j <= n; ++j) {
-      if (t == '*') {
-        cur[j] = std::min(prev[j], cur[j - 1]);
-        continue;
-      }
-      const std::size_t cost = (t == '?' || t == s[j - 1]) ? 0 : 1;
-      std::size_t d = std::min({prev[j - 1] + cost, prev[j] + 1, cur[j - 1] + 1});
-      if (i > 1 && j > 1 && t != '?' && pattern[i - 2] != '*' && pattern[i - 2] != '?' &&
-          t == s[j - 2] && pattern[i - 2] == s[j - 1]) {
-        d = std::min(d, prev2[j - 2] + 1);
-      }
-      cur[j] = d;
-    }
-    std::swap(prev2, prev);
-    std::swap(prev, cur);
+// `text` with runs of `*` collapsed (they mean the same, and cost the same
+// as one in GlobDistance).
+std::string CollapseStars(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c != '*' || out.empty() || out.back() != '*') out += c;
   }
-  return prev[n];
+  return out;
 }
 
 struct Candidate {
@@ -252,10 +226,9 @@ struct Candidate {
 // lower-case name (`full`: to "service:name").
 void ScoreActions(const Catalog& catalog, std::string_view pattern, bool full, ActionId first,
                   ActionId last, std::vector<Candidate>& out) {
-  const std::size_t limit = MaxDistance(pattern);
+  const std::size_t limit = SuggestionLimit(pattern);
   const bool has_star = pattern.find('*') != std::string_view::npos;
   const std::size_t literal = LiteralCount(pattern);
-  std::vector<std::size_t> rows;
   std::string subject;
   for (ActionId id = first; id < last; ++id) {
     subject.clear();
@@ -264,12 +237,14 @@ void ScoreActions(const Catalog& catalog, std::string_view pattern, bool full, A
       subject += ':';
     }
     subject += catalog.action_lower_name(id);
-    // Without `*`, lengths alone bound the distance from below.
-    if (!has_star &&
-        (subject.size() > pattern.size() + limit || subject.size() + limit < literal)) {
+    // Lengths bound the distance from below: every literal of the pattern
+    // costs an edit when the subject has no character left for it (`*`
+    // included), and without `*` every extra character of the subject does.
+    if (subject.size() + limit < literal ||
+        (!has_star && subject.size() > pattern.size() + limit)) {
       continue;
     }
-    const std::size_t d = GlobDistance(pattern, subject, rows);
+    const std::size_t d = GlobDistance(pattern, subject, limit);
     if (d <= limit) out.push_back({d, id});
   }
 }
@@ -292,8 +267,8 @@ void AddUnique(std::vector<std::string>& out, std::string s, std::size_t n) {
 std::vector<std::string> SuggestActions(const Catalog& catalog, std::string_view text,
                                         std::size_t n) {
   std::vector<std::string> out;
-  const std::string lower = ascii::Lower(text);
-  if (n == 0 || LiteralCount(lower) == 0) return out;
+  const std::string lower = ascii::Lower(CollapseStars(text));
+  if (n == 0 || LiteralCount(lower) == 0 || lower.size() > kMaxSuggestedLength) return out;
   const std::size_t colon = lower.find(':');
   const std::string_view service =
       std::string_view(lower).substr(0, colon == std::string::npos ? 0 : colon);
@@ -310,13 +285,13 @@ std::vector<std::string> SuggestActions(const Catalog& catalog, std::string_view
     } else {
       // Unknown service: the closest prefixes, with the rest of the pattern.
       std::vector<std::pair<std::size_t, std::size_t>> services;  // (distance, index)
-      std::vector<std::size_t> rows;
+      const std::size_t limit = SuggestionLimit(service);
       for (std::size_t i = 0; i < catalog.service_count(); ++i) {
-        const std::size_t d = GlobDistance(service, catalog.service_lower_prefix(i), rows);
-        if (d <= MaxDistance(service)) services.emplace_back(d, i);
+        const std::size_t d = EditDistance(service, catalog.service_lower_prefix(i), false, limit);
+        if (d <= limit) services.emplace_back(d, i);
       }
       std::sort(services.begin(), services.end());
-      const std::string rest(text.substr(colon + 1));
+      const std::string rest(std::string_view(CollapseStars(text)).substr(colon + 1));
       for (const auto& [d, i] : services) {
         const std::string fixed = std::string(catalog.service(i).prefix) + ":" + rest;
         const std::optional<ActionPattern> p = ActionPattern::Parse(fixed);

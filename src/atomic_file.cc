@@ -11,6 +11,26 @@
 #include "iam_audit/diagnostic.h"
 
 namespace iam_audit {
+namespace {
+
+// Flushes the directory entry the rename changed, so that the new file (and
+// not the old one, or none) is what a crash leaves. File systems that cannot
+// sync a directory say EINVAL: nothing more can be done there.
+void SyncDirectory(const std::string& dir, const std::string& path) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    throw InputError(path + ": replaced, but cannot open " + dir +
+                     " to flush it: " + std::strerror(errno));
+  }
+  if (::fsync(fd) != 0 && errno != EINVAL) {
+    const std::string reason = std::strerror(errno);
+    ::close(fd);
+    throw InputError(path + ": replaced, but cannot flush " + dir + ": " + reason);
+  }
+  ::close(fd);
+}
+
+}  // namespace
 
 void WriteFileAtomically(const std::string& path, std::string_view text, std::string_view what) {
   const std::filesystem::path target(path);
@@ -44,6 +64,7 @@ void WriteFileAtomically(const std::string& path, std::string_view text, std::st
   if (::fsync(fd) != 0) fail(cannot_write, true);
   if (::close(fd) != 0) fail(cannot_write, false);
   if (::rename(tmpl.c_str(), path.c_str()) != 0) fail("cannot replace the file", false);
+  SyncDirectory(dir.string(), path);
 }
 
 }  // namespace iam_audit

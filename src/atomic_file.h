@@ -5,8 +5,10 @@
 //
 // The text goes to a temporary file in the same directory (so the rename
 // stays on one file system), is flushed to disk (fsync), and is then renamed
-// over the target. A crash, a full disk or a write error leaves the target as
-// it was and removes the temporary file. The new file keeps the mode of the
+// over the target; the directory is then flushed too (fsync), so the rename
+// itself survives a crash. A crash, a full disk or a write error leaves the target as
+// it was and removes the temporary file (if only the directory flush fails,
+// the error says the file was replaced). The new file keeps the mode of the
 // file it replaces; a new file gets rw-r--r--.
 #pragma once
 

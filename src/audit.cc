@@ -692,8 +692,9 @@ std::string SuggestedPolicy(std::span<const Requirement> requirements, const Aud
     // Actions needing the same resources share a statement.
     std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> merged;
     for (const auto& [action, resources] : wanted[g]) {
-      auto m = std::find_if(merged.begin(), merged.end(),
-                            [&](const auto& e) { return e.second == resources; });
+      auto m = std::find_if(merged.begin(), merged.end(), [&resources = resources](const auto& e) {
+        return e.second == resources;
+      });
       if (m == merged.end()) {
         merged.emplace_back(std::vector<std::string>{action}, resources);
       } else {

@@ -278,6 +278,10 @@ struct PendingRun {
   SourceLocation subject_where;  // where the file defines the subject
   PolicySet set;
   AuditResult result;
+  // A principal's documents, shared with the other principals that use them:
+  // added to `set` by the worker that audits it, and dropped after, so memory
+  // holds one principal's copies per worker, not every principal's.
+  const SubjectPolicies* shared = nullptr;
 };
 
 // The runs of group `g` (see check_run.h), appended to `runs`.
@@ -286,10 +290,9 @@ void PlanGroupRuns(std::size_t g, const AuditGroup& group, const std::vector<std
                    std::vector<PendingRun>& runs) {
   const auto subject_run = [&](const std::string& file, AuditSubject& subject, std::string label) {
     PolicySet set = caps;
-    set.identity = std::move(subject.policies.identity);
-    if (!set.boundary) set.boundary = std::move(subject.policies.boundary);
-    AddSubjectResourceSide(subject, set);
-    runs.push_back({g, {file}, std::move(label), subject.where, std::move(set), {}});
+    AddSubjectResourceSide(subject, set);  // resource policies and the caller's ARN
+    runs.push_back({g, {file}, std::move(label), subject.where, std::move(set), {},
+                    &subject.policies});
   };
   std::vector<std::string> names;
   std::vector<Policy> identity;
@@ -316,7 +319,7 @@ void PlanGroupRuns(std::size_t g, const AuditGroup& group, const std::vector<std
         subject_run(files[i], subject, "");
       } else {
         names.push_back(files[i]);
-        for (Policy& p : subject.policies.identity) identity.push_back(std::move(p));
+        for (const auto& p : subject.policies.identity) identity.push_back(*p);
       }
     }
   }
@@ -335,7 +338,12 @@ void ExecuteRun(PendingRun& run, const AuditGroup& group, const Catalog& catalog
     run.result.findings = std::move(lint.findings);
     return;
   }
+  if (run.shared) {
+    for (const auto& p : run.shared->identity) run.set.identity.push_back(*p);
+    if (!run.set.boundary && run.shared->boundary) run.set.boundary = *run.shared->boundary;
+  }
   run.result = Audit(catalog, run.set, group.report.requirements, group.audit_options);
+  if (run.shared) run.set = {};
   // Several principals of one file: each finding says whose it is, and the
   // principal is part of its fingerprint (two roles missing the same
   // permission are two findings for suppressions and baselines).

@@ -129,8 +129,8 @@ void LoadIdentity(const SimulateOptions& o, const std::string& path, Context& ct
       return;
     }
     for (AuditSubject& s : source.subjects) {
-      for (Policy& p : s.policies.identity) set.identity.push_back(std::move(p));
-      if (s.policies.boundary) file_boundary = std::move(s.policies.boundary);
+      for (const auto& p : s.policies.identity) set.identity.push_back(*p);
+      if (s.policies.boundary) file_boundary = *s.policies.boundary;
       if (!s.arn.empty() && !o.principal.empty()) *subject_arn = s.arn;
     }
   } catch (const InputError& e) {

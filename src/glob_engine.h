@@ -1,5 +1,5 @@
-// Internal: the automata behind Glob::Covers / Glob::Overlaps and the ARN
-// pattern set operations.
+// Internal: the automata behind Glob::Covers / Glob::Overlaps / Glob's
+// matching fallback and the ARN pattern set operations (glob_engine.cc).
 //
 // The engine works on "extended tokens": a Glob token plus two per-token
 // flags, so one pattern can mix fields with different rules (an ARN pattern is
@@ -50,5 +50,10 @@ inline constexpr std::size_t kMaxCoverWords = std::size_t{1} << 21;  // 16 MiB o
 Answer Covers(std::span<const XToken> p, std::span<const XToken> q);
 
 bool Overlaps(std::span<const XToken> p, std::span<const XToken> q);
+
+// Whether `s` is in L(p): a bit-parallel NFA simulation, O(|s| * |p| / 64)
+// time, O(256 * |p| / 64) words of memory (Glob::Matches' fallback when its
+// greedy matcher would be quadratic).
+bool MatchesNfa(std::span<const XToken> p, std::string_view s);
 
 }  // namespace iam_audit::glob_internal

@@ -312,8 +312,10 @@ int Collector::AddPolicy(std::string name, const json::Value& document, SourceLo
   PolicyParseResult parsed = PolicyFromJson(fixed, file_.name);
   for (Diagnostic& e : parsed.errors) result_.errors.push_back(std::move(e));
   for (Diagnostic& w : parsed.warnings) result_.warnings.push_back(std::move(w));
+  std::shared_ptr<const Policy> policy;
+  if (parsed.policy) policy = std::make_shared<const Policy>(std::move(*parsed.policy));
   policies_.push_back(
-      {std::move(name), std::move(parsed.policy), where.line > 0 ? where : document.where()});
+      {std::move(name), std::move(policy), where.line > 0 ? where : document.where()});
   return static_cast<int>(policies_.size() - 1);
 }
 
@@ -363,13 +365,13 @@ void Collector::Finish(bool standalone) {
         s.complete = false;
         continue;
       }
-      s.policies.identity.push_back(*e.policy);
+      s.policies.identity.push_back(e.policy);
       s.identity_names.push_back(e.name);
     }
     if (p.boundary >= 0) {
       const Entry& e = policies_[static_cast<std::size_t>(p.boundary)];
       if (e.policy) {
-        s.policies.boundary = *e.policy;
+        s.policies.boundary = e.policy;
         s.boundary_name = e.name;
       } else {
         s.complete = false;
@@ -388,7 +390,7 @@ void Collector::Finish(bool standalone) {
     if (!e.policy) continue;
     const PolicyKind kind =
         e.boundary_use && !e.identity_use ? PolicyKind::kBoundary : PolicyKind::kIdentity;
-    result_.policies.push_back({std::move(e.name), kind, std::move(*e.policy)});
+    result_.policies.push_back({std::move(e.name), kind, *e.policy});
   }
   SortByLocation(result_.errors);
   SortByLocation(result_.warnings);
@@ -499,6 +501,16 @@ std::string_view FirstNonSpace(std::string_view text) {
 }  // namespace policy_source
 
 // --- public API -----------------------------------------------------------------------
+
+PolicySet SubjectPolicies::ToPolicySet() const {
+  PolicySet set;
+  set.identity.reserve(identity.size());
+  for (const std::shared_ptr<const Policy>& p : identity) set.identity.push_back(*p);
+  if (boundary) set.boundary = *boundary;
+  set.principal = principal;
+  set.resource_policies = resource_policies;
+  return set;
+}
 
 std::string_view InputFormatName(InputFormat format) {
   return policy_source::kFormats[static_cast<std::size_t>(format)].name;

@@ -24,29 +24,27 @@ namespace {
 
 // Aliases make a YAML document a graph: `*a` refers to the node anchored
 // `&a`. The conversion keeps it a graph (an aliased container is converted
-// once and its Value shared), and counts the nodes the tree would have once
-// expanded, refusing more than kMaxYamlNodes: what reads the result walks the
-// expanded tree, so an alias bomb must be stopped here, and cheaply.
+// once and its Value shared); an alias bomb never gets here, yaml_util::Parse
+// refuses a document that expands to more than yaml_util::kMaxNodes nodes.
 class YamlConverter {
  public:
   YamlConverter(json::Document& out, const std::string& file, Diagnostics* errors)
       : out_(out), file_(file), errors_(errors) {}
 
-  // The value, and the number of nodes of its expanded tree in *count.
-  std::optional<json::Value> Convert(const YAML::Node& node, int depth, std::size_t* count);
+  std::optional<json::Value> Convert(const YAML::Node& node, int depth);
 
  private:
   void Fail(SourceLocation where, std::string message) {
     if (errors_) errors_->push_back({file_, where, std::move(message)});
   }
-  std::optional<json::Value> Untagged(const YAML::Node& node, int depth, std::size_t* count);
+  std::optional<json::Value> Untagged(const YAML::Node& node, int depth);
 
   json::Document& out_;
   const std::string& file_;
   Diagnostics* errors_;
   // Containers converted so far, by position: an alias of one is met at the
   // same position as the original.
-  std::map<std::pair<int, int>, std::pair<json::Value, std::size_t>> containers_;
+  std::map<std::pair<int, int>, json::Value> containers_;
 };
 
 // "!Ref" -> "Ref", "!Condition" -> "Condition", "!Sub" -> "Fn::Sub"; "" for
@@ -58,26 +56,16 @@ std::string IntrinsicForTag(const std::string& tag) {
   return "Fn::" + name;
 }
 
-std::optional<json::Value> YamlConverter::Untagged(const YAML::Node& node, int depth,
-                                                   std::size_t* count) {
+std::optional<json::Value> YamlConverter::Untagged(const YAML::Node& node, int depth) {
   const SourceLocation where = yaml_util::Where(node);
-  *count = 1;
-  const auto add = [&](std::size_t n) {
-    *count += n;
-    if (*count <= kMaxYamlNodes) return true;
-    Fail(where, "the YAML document expands to more than " + std::to_string(kMaxYamlNodes) +
-                    " nodes (through aliases?)");
-    return false;
-  };
   switch (node.Type()) {
     case YAML::NodeType::Scalar:
       return out_.MakeString(node.Scalar(), where);
     case YAML::NodeType::Sequence: {
       std::vector<json::Value> elements;
       for (const YAML::Node& e : node) {
-        std::size_t n = 0;
-        std::optional<json::Value> v = Convert(e, depth + 1, &n);
-        if (!v || !add(n)) return std::nullopt;
+        std::optional<json::Value> v = Convert(e, depth + 1);
+        if (!v) return std::nullopt;
         elements.push_back(*v);
       }
       return out_.MakeArray(elements, where);
@@ -89,9 +77,8 @@ std::optional<json::Value> YamlConverter::Untagged(const YAML::Node& node, int d
           Fail(yaml_util::Where(kv.first), "mapping keys must be plain strings");
           return std::nullopt;
         }
-        std::size_t n = 0;
-        std::optional<json::Value> v = Convert(kv.second, depth + 1, &n);
-        if (!v || !add(n + 1)) return std::nullopt;
+        std::optional<json::Value> v = Convert(kv.second, depth + 1);
+        if (!v) return std::nullopt;
         members.push_back({out_.MakeString(kv.first.Scalar(), yaml_util::Where(kv.first)), *v});
       }
       return out_.MakeObject(members, where);
@@ -101,8 +88,7 @@ std::optional<json::Value> YamlConverter::Untagged(const YAML::Node& node, int d
   }
 }
 
-std::optional<json::Value> YamlConverter::Convert(const YAML::Node& node, int depth,
-                                                  std::size_t* count) {
+std::optional<json::Value> YamlConverter::Convert(const YAML::Node& node, int depth) {
   const SourceLocation where = yaml_util::Where(node);
   if (depth > json::kMaxDepth) {
     Fail(where, "nesting deeper than " + std::to_string(json::kMaxDepth) + " levels");
@@ -111,19 +97,15 @@ std::optional<json::Value> YamlConverter::Convert(const YAML::Node& node, int de
   const bool container = node.IsMap() || node.IsSequence();
   const std::pair<int, int> key(where.line, where.column);
   if (container && where.line > 0) {
-    if (const auto it = containers_.find(key); it != containers_.end()) {
-      *count = it->second.second;
-      return it->second.first;
-    }
+    if (const auto it = containers_.find(key); it != containers_.end()) return it->second;
   }
   const std::string intrinsic = IntrinsicForTag(node.Tag());
-  std::optional<json::Value> value = Untagged(node, depth, count);
+  std::optional<json::Value> value = Untagged(node, depth);
   if (value && !intrinsic.empty()) {
     const json::Member member{out_.MakeString(intrinsic, where), *value};
     value = out_.MakeObject(std::span(&member, 1), where);
-    ++*count;
   }
-  if (value && container && where.line > 0) containers_.emplace(key, std::pair(*value, *count));
+  if (value && container && where.line > 0) containers_.emplace(key, *value);
   return value;
 }
 
@@ -1167,8 +1149,7 @@ std::optional<json::Document> YamlToJson(std::string_view text, const std::strin
   json::Document doc;
   std::optional<json::Value> root;
   try {
-    std::size_t count = 0;
-    root = YamlConverter(doc, file, errors).Convert(*node, 0, &count);
+    root = YamlConverter(doc, file, errors).Convert(*node, 0);
   } catch (const YAML::Exception& e) {
     if (errors) errors->push_back({file, {}, "invalid YAML: " + e.msg});
     return std::nullopt;

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -95,7 +96,7 @@ class Collector {
   // gets an id (subjects using it are then incomplete). `where` is where the
   // file defines it (a resource, a list entry): the document itself when 0:0.
   int AddPolicy(std::string name, const json::Value& document, SourceLocation where = {});
-  bool PolicyOk(int id) const { return policies_[static_cast<std::size_t>(id)].policy.has_value(); }
+  bool PolicyOk(int id) const { return policies_[static_cast<std::size_t>(id)].policy != nullptr; }
   const std::string& PolicyName(int id) const {
     return policies_[static_cast<std::size_t>(id)].name;
   }
@@ -122,7 +123,7 @@ class Collector {
  private:
   struct Entry {
     std::string name;
-    std::optional<Policy> policy;
+    std::shared_ptr<const Policy> policy;  // shared by the subjects it applies to
     SourceLocation where;
     bool identity_use = false;
     bool boundary_use = false;
@@ -165,7 +166,7 @@ void ReadRoleTrustPolicy(const json::Value& role, Collector& c);
 // YAML text as located JSON values (CloudFormation short-form tags become
 // their long forms: `!Ref X` is {"Ref": "X"}, `!Sub s` is {"Fn::Sub": s}).
 // Plain scalars are strings; `~`, `null` and empty values are null. nullopt
-// after adding errors (syntax, or more than kMaxYamlNodes nodes).
+// after adding errors (syntax, or more than yaml_util::kMaxNodes nodes).
 std::optional<json::Document> YamlToJson(std::string_view text, const std::string& file,
                                          Diagnostics* errors);
 

@@ -1,21 +1,57 @@
 #include "suggest.h"
 
 #include <algorithm>
-#include <numeric>
 #include <string>
 #include <utility>
+
+#include "ascii.h"
 
 namespace iam_audit {
 namespace {
 
-char Fold(char c, bool ignore_case) {
-  return ignore_case && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
+bool IsWildcard(char c) { return c == '*' || c == '?'; }
 
-bool EqualIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return Fold(x, true) == Fold(y, true);
-         });
+// Optimal string alignment distance between `p` and `s` over three rows of
+// the dynamic-programming table; with `wildcards`, p's `?` matches any byte
+// and p's `*` any run, for free. Stops once a whole row exceeds `limit` (the
+// row minimum never decreases, transpositions included).
+std::size_t Distance(std::string_view p, std::string_view s, bool ignore_case, bool wildcards,
+                     std::size_t limit) {
+  const auto fold = [ignore_case](char c) { return ignore_case ? ascii::Lower(c) : c; };
+  const std::size_t m = p.size(), n = s.size(), w = n + 1;
+  std::vector<std::size_t> rows(3 * w, 0);
+  std::size_t* prev2 = rows.data();
+  std::size_t* prev = prev2 + w;
+  std::size_t* cur = prev + w;
+  for (std::size_t j = 0; j <= n; ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= m; ++i) {
+    const char t = fold(p[i - 1]);
+    const bool star = wildcards && t == '*';
+    const bool any = wildcards && t == '?';
+    cur[0] = prev[0] + (star ? 0 : 1);
+    std::size_t best = cur[0];
+    for (std::size_t j = 1; j <= n; ++j) {
+      if (star) {
+        cur[j] = std::min(prev[j], cur[j - 1]);
+      } else {
+        const std::size_t cost = (any || t == fold(s[j - 1])) ? 0 : 1;
+        std::size_t d = std::min({prev[j - 1] + cost, prev[j] + 1, cur[j - 1] + 1});
+        if (i > 1 && j > 1 && !any) {  // a transposition of two literals
+          const char before = fold(p[i - 2]);
+          if (!(wildcards && IsWildcard(before)) && t == fold(s[j - 2]) &&
+              before == fold(s[j - 1])) {
+            d = std::min(d, prev2[j - 2] + 1);
+          }
+        }
+        cur[j] = d;
+      }
+      best = std::min(best, cur[j]);
+    }
+    if (best > limit) return limit + 1;
+    std::swap(prev2, prev);
+    std::swap(prev, cur);
+  }
+  return std::min(prev[n], limit + 1);
 }
 
 }  // namespace
@@ -24,34 +60,29 @@ std::size_t EditDistance(std::string_view a, std::string_view b, bool ignore_cas
                          std::size_t limit) {
   if (a.size() < b.size()) std::swap(a, b);
   if (a.size() - b.size() > limit) return limit + 1;
-  // One row of the dynamic-programming table over the shorter string.
-  std::vector<std::size_t> row(b.size() + 1);
-  std::iota(row.begin(), row.end(), std::size_t{0});
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    std::size_t best = row[0];
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      const std::size_t cost = Fold(a[i - 1], ignore_case) == Fold(b[j - 1], ignore_case) ? 0 : 1;
-      row[j] = std::min({up + 1, row[j - 1] + 1, diagonal + cost});
-      diagonal = up;
-      best = std::min(best, row[j]);
-    }
-    if (best > limit) return limit + 1;
-  }
-  return std::min(row[b.size()], limit + 1);
+  return Distance(a, b, ignore_case, /*wildcards=*/false, limit);
+}
+
+std::size_t GlobDistance(std::string_view pattern, std::string_view s, std::size_t limit) {
+  return Distance(pattern, s, /*ignore_case=*/true, /*wildcards=*/true, limit);
+}
+
+std::size_t SuggestionLimit(std::string_view typed) {
+  const auto literal = static_cast<std::size_t>(
+      std::count_if(typed.begin(), typed.end(), [](char c) { return !IsWildcard(c); }));
+  return std::max<std::size_t>(1, literal / 3);
 }
 
 std::vector<std::string_view> ClosestMatches(std::string_view word,
                                              std::span<const std::string_view> candidates,
                                              std::size_t max_results) {
   std::vector<std::string_view> out;
+  if (word.size() > kMaxSuggestedLength) return out;
   for (std::string_view c : candidates) {
-    if (EqualIgnoringCase(word, c) && out.size() < max_results) out.push_back(c);
+    if (ascii::EqualsIgnoreCase(word, c) && out.size() < max_results) out.push_back(c);
   }
   if (!out.empty()) return out;
-  const std::size_t limit = std::max<std::size_t>(1, word.size() / 3);
+  const std::size_t limit = SuggestionLimit(word);
   std::vector<std::pair<std::size_t, std::string_view>> scored;
   for (std::string_view c : candidates) {
     const std::size_t d = EditDistance(word, c, /*ignore_case=*/true, limit);

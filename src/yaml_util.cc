@@ -1,8 +1,115 @@
 #include "yaml_util.h"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
+#include <sstream>
+#include <utility>
+#include <vector>
+
 #include "yaml_tagged_scalars.h"
 
 namespace iam_audit::yaml_util {
+namespace {
+
+// Thrown by ExpansionCounter to stop the parse at the first problem.
+struct ExpansionError {
+  YAML::Mark mark;
+  std::string message;
+};
+
+// Counts the nodes of a document's tree with its aliases expanded: each
+// container's size is known when it ends, each anchored node's size is kept
+// by anchor id, and an alias adds its anchor's size. Linear in the events.
+class ExpansionCounter : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { Leaf(mark, anchor); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                const std::string&) override {
+    Leaf(mark, anchor);
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (anchor >= sizes_.size() || sizes_[anchor] == kOpen) {
+      throw ExpansionError{mark, "an alias refers to a node that contains it (an infinite tree)"};
+    }
+    Add(mark, sizes_[anchor]);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    Open(mark, anchor);
+  }
+  void OnSequenceEnd() override { Close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    Open(mark, anchor);
+  }
+  void OnMapEnd() override { Close(); }
+
+ private:
+  static constexpr std::size_t kOpen = static_cast<std::size_t>(-1);
+  struct Frame {
+    std::size_t size;
+    YAML::anchor_t anchor;
+  };
+
+  void Record(YAML::anchor_t anchor, std::size_t size) {
+    if (anchor == YAML::NullAnchor) return;
+    if (anchor >= sizes_.size()) sizes_.resize(anchor + 1, 0);
+    sizes_[anchor] = size;
+  }
+  // `n` more nodes in the expanded tree, in the innermost open container.
+  void Add(const YAML::Mark& mark, std::size_t n) {
+    total_ += n;
+    if (total_ > kMaxNodes) {
+      throw ExpansionError{mark, "the YAML document expands to more than " +
+                                     std::to_string(kMaxNodes) +
+                                     " nodes through aliases (the limit for one YAML document)"};
+    }
+    if (!open_.empty()) open_.back().size += n;
+  }
+  void Leaf(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    Add(mark, 1);
+    Record(anchor, 1);
+  }
+  void Open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    Add(mark, 1);
+    Record(anchor, kOpen);
+    open_.push_back({1, anchor});
+  }
+  void Close() {
+    const Frame done = open_.back();
+    open_.pop_back();
+    Record(done.anchor, done.size);
+    // The container itself was counted in its parent when it opened.
+    if (!open_.empty()) open_.back().size += done.size - 1;
+  }
+
+  std::vector<std::size_t> sizes_;  // by anchor id; kOpen while being parsed
+  std::vector<Frame> open_;
+  std::size_t total_ = 0;
+};
+
+void SetError(Diagnostic* error, const std::string& file, const YAML::Mark& mark,
+              std::string message) {
+  if (!error) return;
+  error->file = file;
+  error->where = {mark.line >= 0 ? mark.line + 1 : 0, mark.column >= 0 ? mark.column + 1 : 0};
+  error->message = std::move(message);
+}
+
+// Counts `text`'s expanded nodes, then builds it. Throws YAML::Exception
+// (syntax) or ExpansionError (the limit).
+YAML::Node CountedLoad(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  ExpansionCounter counter;
+  parser.HandleNextDocument(counter);
+  return YAML::Load(text);
+}
+
+}  // namespace
 
 SourceLocation Where(const YAML::Node& node) {
   if (!node.IsDefined()) return {};  // Mark() throws on a missing key's node
@@ -35,25 +142,25 @@ std::string_view KindName(const YAML::Node& node) {
 
 std::optional<YAML::Node> Parse(std::string_view text, const std::string& file, Diagnostic* error) {
   try {
-    return YAML::Load(std::string(text));
+    return CountedLoad(std::string(text));
   } catch (const YAML::Exception& e) {
     // yaml-cpp 0.7 rejects some valid tagged plain scalars: retry with their
     // continuation lines indented (same lines, same locations).
     if (const std::optional<std::string> fixed = IndentTaggedScalarContinuations(text)) {
       try {
-        return YAML::Load(*fixed);
+        return CountedLoad(*fixed);
       } catch (const YAML::Exception&) {
         // report the error of the text as written
+      } catch (const ExpansionError& x) {
+        SetError(error, file, x.mark, x.message);
+        return std::nullopt;
       }
     }
-    if (error) {
-      error->file = file;
-      error->where = {e.mark.line >= 0 ? e.mark.line + 1 : 0,
-                      e.mark.column >= 0 ? e.mark.column + 1 : 0};
-      error->message = "invalid YAML: " + e.msg;
-    }
-    return std::nullopt;
+    SetError(error, file, e.mark, "invalid YAML: " + e.msg);
+  } catch (const ExpansionError& e) {
+    SetError(error, file, e.mark, e.message);
   }
+  return std::nullopt;
 }
 
 }  // namespace iam_audit::yaml_util

@@ -8,6 +8,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,8 +27,26 @@ SourceLocation WhereInScalar(const YAML::Node& node, std::size_t offset);
 // "a mapping", "a list", "a scalar", "nothing".
 std::string_view KindName(const YAML::Node& node);
 
-// Parses YAML text; on a syntax error returns nullopt and sets `error`
-// (FILE:LINE:COLUMN of the problem, "invalid YAML: ...").
+// The most nodes a YAML document may have once its aliases are expanded.
+// yaml-cpp keeps an alias as a reference to the anchored node, so the parsed
+// document is small, but every reader walks it as a tree: `*a` counts as
+// many nodes as the node anchored `&a`. Real documents (configs, profiles,
+// templates) are a few thousand nodes; an alias bomb (K keys aliasing one
+// list of M items, nested) is millions.
+inline constexpr std::size_t kMaxNodes = 1'000'000;
+
+// Parses the first document of YAML text, the one reader every YAML input
+// (config, profile, dbt profiles.yml, CloudFormation) goes through. Returns
+// nullopt and sets `error` (FILE:LINE:COLUMN, message) on:
+//   - a syntax error: "invalid YAML: ..." at the problem (yaml-cpp also
+//     refuses nesting deeper than 2,000 levels);
+//   - a document that expands to more than kMaxNodes nodes: "the YAML
+//     document expands to more than 1000000 nodes through aliases (the limit
+//     for one YAML document)" at the node that crosses the limit;
+//   - an alias inside the node it refers to (`&a [*a]`): "an alias refers to
+//     a node that contains it (an infinite tree)" at the alias.
+// The expanded size is counted from the parser's events with one size per
+// anchor, in time linear in the text, before the document is built.
 std::optional<YAML::Node> Parse(std::string_view text, const std::string& file, Diagnostic* error);
 
 }  // namespace iam_audit::yaml_util

@@ -126,7 +126,7 @@ TEST(PolicySourceTest, BarePolicyIsOneSubjectNamedAfterTheFile) {
   ASSERT_THAT(r.subjects, SizeIs(1));
   EXPECT_EQ(r.subjects[0].name, file.name);
   ASSERT_THAT(r.subjects[0].policies.identity, SizeIs(1));
-  const Statement& s = r.subjects[0].policies.identity[0].statements[0];
+  const Statement& s = r.subjects[0].policies.identity[0]->statements[0];
   EXPECT_EQ(s.effect_where, (SourceLocation{6, 7}));
   EXPECT_EQ(TextAt(file.text, s.effect_where).substr(0, 8), "\"Effect\"");
   ASSERT_THAT(r.policies, SizeIs(1));
@@ -196,7 +196,8 @@ TEST(PolicySourceTest, GetPolicyVersionAsTheCliPrintsIt) {
 })"));
   ASSERT_THAT(r.errors, IsEmpty());
   ASSERT_THAT(r.subjects, SizeIs(1));
-  EXPECT_EQ(r.subjects[0].policies.identity[0].statements[0].effect_where, (SourceLocation{4, 33}));
+  EXPECT_EQ(r.subjects[0].policies.identity[0]->statements[0].effect_where,
+            (SourceLocation{4, 33}));
 }
 
 TEST(PolicySourceTest, GetRolePolicy) {
@@ -206,7 +207,7 @@ TEST(PolicySourceTest, GetRolePolicy) {
   ASSERT_THAT(r.errors, IsEmpty());
   ASSERT_THAT(r.subjects, SizeIs(1));
   EXPECT_EQ(r.subjects[0].name, "role/dbt-runner policy dbt-athena-access");
-  const Statement& deny = r.subjects[0].policies.identity[0].statements[1];
+  const Statement& deny = r.subjects[0].policies.identity[0]->statements[1];
   EXPECT_EQ(deny.effect, Effect::kDeny);
   EXPECT_EQ(deny.effect_where, (SourceLocation{19, 17}));
 }
@@ -242,12 +243,12 @@ TEST(PolicySourceTest, AuthorizationDetailsCombinePoliciesPerPrincipal) {
   EXPECT_EQ(role.boundary_name, "arn:aws:iam::123456789012:policy/data-boundary (v1)");
   EXPECT_TRUE(role.complete);
   // The default version (v2, two statements), not v1.
-  EXPECT_THAT(role.policies.identity[1].statements, SizeIs(2));
+  EXPECT_THAT(role.policies.identity[1]->statements, SizeIs(2));
   // The boundary cuts what the managed policies grant: iam:* is denied.
-  EXPECT_EQ(Decide(role.policies, "glue:GetTable",
+  EXPECT_EQ(Decide(role.policies.ToPolicySet(), "glue:GetTable",
                    "arn:aws:glue:eu-west-1:123456789012:table/analytics/events"),
             Decision::kAllowed);
-  EXPECT_EQ(Decide(role.policies, "s3:GetObject", "arn:aws:s3:::any-bucket/key"),
+  EXPECT_EQ(Decide(role.policies.ToPolicySet(), "s3:GetObject", "arn:aws:s3:::any-bucket/key"),
             Decision::kAllowed);  // AmazonS3ReadOnlyAccess, within the boundary
 
   const AuditSubject& alice = Subject(r, "user/alice");
@@ -327,7 +328,7 @@ TEST(PolicySourceTest, CloudFormationYamlResolvesWhatTheTemplateSays) {
                                 HasSubstr("not defined in this template"))));
 
   // !GetAtt of a named bucket and !Sub over it, with the parameter defaults.
-  const Policy& inline_policy = role.policies.identity[0];
+  const Policy& inline_policy = *role.policies.identity[0];
   EXPECT_THAT(
       Resources(inline_policy),
       ElementsAre("arn:aws:s3:::dbt-athena-results-dev", "arn:aws:s3:::dbt-athena-results-dev/*",
@@ -339,13 +340,13 @@ TEST(PolicySourceTest, CloudFormationYamlResolvesWhatTheTemplateSays) {
   EXPECT_EQ(TextAt(file.text, first.effect_where).substr(0, 13), "Effect: Allow");
   EXPECT_EQ(TextAt(file.text, first.resources[1].where).substr(0, 4), "!Sub");
   // !Join with !Ref of pseudo parameters; !If on a condition false by default.
-  const Policy& glue = role.policies.identity[1];
+  const Policy& glue = *role.policies.identity[1];
   EXPECT_EQ(glue.statements[0].resources[1].value,
             "arn:aws:glue:{unresolved.AWS.Region}:{unresolved.AWS.AccountId}:database/analytics");
   EXPECT_EQ(glue.statements[1].effect, Effect::kAllow);
 
   // What cannot be resolved: unknown, never '*', and a note says where.
-  const Policy& raw = role.policies.identity[2];
+  const Policy& raw = *role.policies.identity[2];
   EXPECT_THAT(Resources(raw),
               ElementsAre("arn:{unresolved.RawBucket.Arn}/*", "arn:{unresolved.DataKmsKeyArn}",
                           "arn:{unresolved.DataKey.Arn}"));
@@ -365,14 +366,16 @@ TEST(PolicySourceTest, CloudFormationUnknownValuesMatchNothing) {
   const AuditSubject& role = Subject(r, "AWS::IAM::Role DbtRunnerRole");
   // The statement on !GetAtt DataKey.Arn grants nothing on any real key (the
   // key policy, not given, could still allow the role itself)...
-  EXPECT_EQ(Decide(role.policies, "kms:GenerateDataKey",
+  EXPECT_EQ(Decide(role.policies.ToPolicySet(), "kms:GenerateDataKey",
                    "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
             Decision::kNeedsResourcePolicy);
   // ...nor on any object of the bucket whose name CloudFormation picks.
-  EXPECT_EQ(Decide(role.policies, "s3:GetObject", "arn:aws:s3:::stack-rawbucket-1x2y3z/key"),
+  EXPECT_EQ(Decide(role.policies.ToPolicySet(), "s3:GetObject",
+                   "arn:aws:s3:::stack-rawbucket-1x2y3z/key"),
             Decision::kImplicitDeny);
   // What is resolved does.
-  EXPECT_EQ(Decide(role.policies, "s3:PutObject", "arn:aws:s3:::dbt-athena-results-dev/run/1"),
+  EXPECT_EQ(Decide(role.policies.ToPolicySet(), "s3:PutObject",
+                   "arn:aws:s3:::dbt-athena-results-dev/run/1"),
             Decision::kAllowed);
 }
 
@@ -387,11 +390,11 @@ TEST(PolicySourceTest, CloudFormationVarsResolveParametersAndPseudoParameters) {
   const AuditSubject& role = Subject(r, "AWS::IAM::Role DbtRunnerRole");
   EXPECT_EQ(role.arn, "arn:aws:iam::123456789012:role/dbt-runner-prod");
   EXPECT_THAT(
-      Resources(role.policies.identity[0]),
+      Resources(*role.policies.identity[0]),
       ElementsAre("arn:aws:s3:::dbt-athena-results-prod", "arn:aws:s3:::dbt-athena-results-prod/*",
                   "arn:aws:athena:eu-west-1:123456789012:workgroup/dbt-prod"));
-  EXPECT_EQ(role.policies.identity[1].statements[1].effect, Effect::kDeny);  // !If IsProd
-  EXPECT_EQ(role.policies.identity[2].statements[1].resources[0].value,
+  EXPECT_EQ(role.policies.identity[1]->statements[1].effect, Effect::kDeny);  // !If IsProd
+  EXPECT_EQ(role.policies.identity[2]->statements[1].resources[0].value,
             "arn:aws:kms:eu-west-1:123456789012:key/k1");
   // Only what no --var can give is left.
   EXPECT_THAT(r.notes, SizeIs(2));
@@ -413,20 +416,20 @@ TEST(PolicySourceTest, CloudFormationJson) {
   ASSERT_TRUE(user.policies.boundary);
   EXPECT_EQ(user.boundary_name, "AWS::IAM::ManagedPolicy Boundary");
   // Fn::Join / Fn::Select over a CommaDelimitedList default, Fn::Sub, Fn::Split.
-  EXPECT_EQ(user.policies.identity[1].statements[0].resources[0].value,
+  EXPECT_EQ(user.policies.identity[1]->statements[0].resources[0].value,
             "arn:aws:s3:::analytics-lake/curated/*");
-  const Statement& list = user.policies.identity[2].statements[0];
+  const Statement& list = user.policies.identity[2]->statements[0];
   EXPECT_EQ(list.resources[0].value, "arn:aws:s3:::analytics-lake");
   ASSERT_THAT(list.conditions, SizeIs(1));
   EXPECT_EQ(list.conditions[0].values.size(), 2u);
   EXPECT_EQ(list.conditions[0].values[1].value, "reports/*");
   // A PolicyDocument written as a JSON string: exact columns inside it.
-  const Statement& publish = user.policies.identity[0].statements[0];
+  const Statement& publish = user.policies.identity[0]->statements[0];
   EXPECT_EQ(TextAt(file.text, publish.actions[0].where).substr(0, 16), "\\\"s3:PutObject\\\"");
   // Fn::ImportValue is not evaluated.
   EXPECT_THAT(Messages(r.notes),
               ElementsAre(HasSubstr("78:27: Fn::ImportValue is not evaluated offline")));
-  EXPECT_EQ(user.policies.identity[2].statements[1].resources[0].value,
+  EXPECT_EQ(user.policies.identity[2]->statements[1].resources[0].value,
             "arn:{unresolved.Fn.ImportValue.shared-alerts-topic-arn}");
 }
 
@@ -495,7 +498,7 @@ TEST(PolicySourceTest, CloudFormationOtherIamResources) {
   EXPECT_THAT(SubjectNames(r), ElementsAre("AWS::IAM::Role Role", "AWS::IAM::User User"));
   const AuditSubject& role = Subject(r, "AWS::IAM::Role Role");
   EXPECT_THAT(role.identity_names, ElementsAre("AWS::IAM::RolePolicy RolePolicy"));
-  EXPECT_EQ(role.policies.identity[0].statements[0].resources[0].value,
+  EXPECT_EQ(role.policies.identity[0]->statements[0].resources[0].value,
             "arn:aws:sqs:eu-west-1:123456789012:etl-jobs");
   EXPECT_FALSE(role.complete);  // the boundary is not in the template
   EXPECT_THAT(
@@ -589,12 +592,12 @@ TEST(PolicySourceTest, TerraformStateGroupsPoliciesByRole) {
                                                           "aws_iam_role.dbt_runner is not in "
                                                           "this file")));
   // Locations inside the policy JSON strings, exact to the column.
-  const Statement& s = role.policies.identity[0].statements[0];
+  const Statement& s = role.policies.identity[0]->statements[0];
   EXPECT_EQ(TextAt(file.text, s.effect_where).substr(0, 10), "\\\"Effect\\\"");
   EXPECT_EQ(TextAt(file.text, s.actions[1].where).substr(0, 16), "\\\"s3:PutObject\\\"");
   // A pretty-printed `json` attribute: "\n" escapes inside, same line.
   const AuditSubject& logs = Subject(r, "data.aws_iam_policy_document.logs");
-  const Statement& l = logs.policies.identity[0].statements[0];
+  const Statement& l = logs.policies.identity[0]->statements[0];
   EXPECT_EQ(TextAt(file.text, l.resources[0].where).substr(0, 20), "\\\"arn:aws:logs:eu-we");
 }
 
@@ -611,7 +614,7 @@ TEST(PolicySourceTest, TerraformPlanWithUnknownValues) {
 
   // The deferred data source, built from its statement blocks.
   const Policy& doc =
-      Subject(r, "module.athena.data.aws_iam_policy_document.this").policies.identity[0];
+      *Subject(r, "module.athena.data.aws_iam_policy_document.this").policies.identity[0];
   ASSERT_THAT(doc.statements, SizeIs(2));
   EXPECT_EQ(doc.statements[0].sid->value, "Athena");
   EXPECT_THAT(Resources(doc),

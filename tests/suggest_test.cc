@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +30,33 @@ TEST(SuggestTest, EditDistanceStopsAtTheLimit) {
   EXPECT_EQ(EditDistance("abcdefgh", "zzzzzzzz", false, 2), 3u);
   EXPECT_EQ(EditDistance("a", "abcdefgh", false, 2), 3u);
   EXPECT_EQ(EditDistance("abc", "abd", false, 2), 1u);
+}
+
+TEST(SuggestTest, TranspositionsCostOne) {
+  EXPECT_EQ(EditDistance("Condtiion", "Condition"), 1u);
+  EXPECT_EQ(EditDistance("Efefct", "Effect"), 1u);
+}
+
+TEST(SuggestTest, GlobDistanceLetsWildcardsMatchFreely) {
+  EXPECT_EQ(GlobDistance("s3:get*", "s3:getobject", 5), 0u);
+  EXPECT_EQ(GlobDistance("s3:g?tobject", "s3:getobject", 5), 0u);
+  EXPECT_EQ(GlobDistance("S3:GTEOBJECT", "s3:getobject", 5), 1u);  // case-insensitive
+  EXPECT_EQ(GlobDistance("s3:getobjcet*", "s3:getobjectacl", 5), 1u);
+  EXPECT_EQ(GlobDistance("x*", "abc", 0), 1u);  // limit + 1
+  EXPECT_EQ(GlobDistance("*", "", 0), 0u);
+}
+
+TEST(SuggestTest, OneLimitForEveryName) {
+  EXPECT_EQ(SuggestionLimit("Sid"), 1u);
+  EXPECT_EQ(SuggestionLimit("Condition"), 3u);
+  EXPECT_EQ(SuggestionLimit("get*"), 1u);  // wildcards are not typed letters
+  EXPECT_EQ(SuggestionLimit("getobjcet*"), 3u);
+}
+
+TEST(SuggestTest, LongNamesGetNoSuggestion) {
+  const std::string long_name = "Action" + std::string(kMaxSuggestedLength, 's');
+  EXPECT_THAT(ClosestMatches(long_name, kElements), IsEmpty());
+  EXPECT_THAT(ClosestMatches("Actionsss", kElements), ElementsAre("Action"));
 }
 
 TEST(SuggestTest, CaseOnlyDifferencesComeFirst) {

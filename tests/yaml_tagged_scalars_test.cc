@@ -96,7 +96,7 @@ TEST(YamlTaggedScalarsTest, CloudFormationTemplateWithContinuedScalars) {
   EXPECT_THAT(r.warnings[0].ToString(),
               HasSubstr("cloudformation-multiline.yaml:20:11: managed policy "
                         "'arn:aws:iam::aws:policy/ AmazonAthenaFullAccess'"));
-  const Policy& inline_policy = role.policies.identity.at(0);
+  const Policy& inline_policy = *role.policies.identity.at(0);
   ASSERT_EQ(inline_policy.statements.size(), 2u);
   const Statement& results = inline_policy.statements[0];
   ASSERT_EQ(results.resources.size(), 2u);

@@ -42,13 +42,15 @@
 // The reader never exits and never prints: a file it cannot read is an
 // InputError naming the formats it understands; everything else is in the
 // result. Hostile input is bounded like json::Parse (size, depth, errors; a
-// YAML alias bomb is cut off at kMaxYamlNodes nodes).
+// YAML document that expands through aliases to more than 1,000,000 nodes
+// is refused: docs/policy-parsing.md, Limits).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <span>
@@ -63,10 +65,6 @@
 #include "iam_audit/source_file.h"
 
 namespace iam_audit {
-
-// A YAML document expanding (through aliases) to more nodes than this is
-// refused.
-inline constexpr std::size_t kMaxYamlNodes = 1'000'000;
 
 enum class InputFormat : std::uint8_t {
   kAuto,  // detect (as an option); "not recognized" (in a result)
@@ -110,6 +108,23 @@ struct SourcePolicy {
   Policy policy;
 };
 
+// The policies that apply to one subject. Each document is parsed once and
+// shared by every subject it applies to: a managed policy attached to 2,000
+// roles is one Policy in memory, so a result's size grows with the file, not
+// with roles x policies.
+struct SubjectPolicies {
+  std::vector<std::shared_ptr<const Policy>> identity;  // all its identity policies
+  std::shared_ptr<const Policy> boundary;               // permissions boundary, or null
+  std::string principal;  // the subject's ARN, for a resource policy ("" when unknown)
+  // The resource policies of the file (bucket, key, trust, Data Catalog), which
+  // the subject's requests meet; moved into the PolicySet that audits it.
+  std::vector<ResourcePolicy> resource_policies;
+
+  // The same as Evaluator::Compile takes them (copies): build it when the
+  // subject is audited, not for every subject of a file at once.
+  PolicySet ToPolicySet() const;
+};
+
 // One thing to audit: a principal (role, user) with every policy that applies
 // to it, combined as AWS combines them, or a policy attached to no principal
 // the file describes (a bare policy, a standalone managed policy...).
@@ -118,9 +133,9 @@ struct AuditSubject {
   // "AWS::IAM::Policy DbtPolicy", "aws_iam_role.dbt", "aws_iam_role_policy.dbt",
   // "module.etl.aws_iam_policy.this", or the file name for a bare policy.
   std::string name;
-  std::string arn;       // the principal's ARN when the file says it, else ""
-  SourceLocation where;  // where the file defines it
-  PolicySet policies;    // identity policies and permissions boundary
+  std::string arn;           // the principal's ARN when the file says it, else ""
+  SourceLocation where;      // where the file defines it
+  SubjectPolicies policies;  // identity policies and permissions boundary
   // The SourcePolicy name of each policies.identity entry (same order), and of
   // the boundary ("" without one).
   std::vector<std::string> identity_names;
