@@ -110,15 +110,10 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   request.jobs = options.jobs;
   request.audit_options_given = options.audit_options_given;
   CheckOutcome outcome = RunCheckPlan(request, config, ctx);
-  if (outcome.input_error) return kExitUsage;
   std::vector<Report>& reports = outcome.reports;
-
+  if (reports.empty()) return kExitClean;  // every file skipped
   const std::string fail_on =
       !options.fail_on.empty() ? options.fail_on : config.fail_on.value_or("error");
-  // The parser's warnings of linted files count from --fail-on warning.
-  const bool warnings_fail =
-      outcome.lint_warnings > 0 && (fail_on == "warning" || fail_on == "note");
-  if (reports.empty()) return warnings_fail ? kExitFindings : kExitClean;  // every file skipped
 
   GateOptions gate;
   gate.write_baseline = options.write_baseline;
@@ -139,7 +134,9 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   } else {
     WriteFileAtomically(options.output, text.str());
   }
-  return GateExitCode(reports, fail_on) != 0 || warnings_fail ? kExitFindings : kExitClean;
+  // An input error is 2 whatever the findings, once every report is out.
+  if (outcome.input_error) return kExitUsage;
+  return GateExitCode(reports, fail_on) != 0 ? kExitFindings : kExitClean;
 }
 
 }  // namespace

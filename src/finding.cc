@@ -15,7 +15,7 @@ namespace {
 using ascii::Lower;
 
 // The finding table. Append new kinds at the end; never rename an id.
-constexpr std::array<FindingRule, 12> kRules = {{
+constexpr std::array<FindingRule, 14> kRules = {{
     {FindingId::kMissingPermission, "missing-permission", "MissingPermission",
      FindingCategory::kAudit, Severity::kError, "Required permission not granted",
      "No Allow statement grants this action on the resource the profile requires (or a "
@@ -100,6 +100,19 @@ constexpr std::array<FindingRule, 12> kRules = {{
      "a Lambda function, a Glue job) and act with that role's permissions: a privilege "
      "escalation path. List the roles it must pass (arn:aws:iam::111122223333:role/dbt-*) and "
      "name the services with the iam:PassedToService condition key."},
+    {FindingId::kInvalidPolicy, "invalid-policy", "InvalidPolicy", FindingCategory::kInput,
+     Severity::kError, "File cannot be read or is not a valid policy",
+     "The file could not be read, or it is not valid in the format it is read as (JSON or YAML "
+     "syntax, the IAM policy grammar, a CloudFormation template or Terraform plan iam-audit "
+     "cannot resolve). Nothing in it was audited, so its findings are unknown; the other files "
+     "are still audited and reported, and the exit code is 2 (an input error) whatever the "
+     "findings. Fix the file at the location given."},
+    {FindingId::kPolicyWarning, "policy-warning", "PolicyWarning", FindingCategory::kInput,
+     Severity::kWarning, "Policy has a pitfall IAM accepts silently",
+     "The reader found something IAM accepts but that rarely means what was intended (a "
+     "missing or old Version, which turns policy variables into literal text; a duplicate "
+     "Sid; a field IAM ignores...). The message says what and why. The policy is audited as "
+     "IAM reads it; fix the pitfall so that it does what it says."},
 }};
 
 constexpr bool TableInIdOrder() {

@@ -1,6 +1,7 @@
 // The text report (report.h, docs/output.md).
 #include <algorithm>
 #include <ostream>
+#include <set>
 #include <sstream>
 
 #include "iam_audit/report.h"
@@ -123,6 +124,29 @@ std::string SeverityCounts(const std::vector<Finding>& findings) {
          (suppressed > 0 ? " (" + std::to_string(suppressed) + " suppressed)" : "");
 }
 
+// How many files the runs of `report` name.
+std::size_t FileCount(const Report& report) {
+  std::set<std::string> files;
+  for (const AuditRun& run : report.runs) files.insert(run.files.begin(), run.files.end());
+  return files.size();
+}
+
+// The findings of reading the files (AuditRun::input) of an audit report,
+// one line each, then a blank line; nothing when there are none.
+void WriteInputText(const Report& report, const Painter& paint, std::ostream& out) {
+  bool any = false;
+  for (const AuditRun& run : report.runs) {
+    if (!run.input) continue;
+    for (const Finding& f : run.result.findings) {
+      out << FindingLine(f, f.message, paint) << '\n';
+      any = true;
+    }
+  }
+  const bool audits = std::any_of(report.runs.begin(), report.runs.end(),
+                                  [](const AuditRun& run) { return !run.input; });
+  if (any && audits) out << '\n';
+}
+
 // A lint report: one line per finding of every run, then the counts.
 void WriteLintText(const Report& report, const Painter& paint, std::ostream& out) {
   std::vector<Finding> all;
@@ -132,7 +156,7 @@ void WriteLintText(const Report& report, const Painter& paint, std::ostream& out
   if (all.empty()) return;  // a clean lint is silent
   for (const Finding& f : all) out << FindingLine(f, f.message, paint) << '\n';
   out << '\n'
-      << paint("1", "Summary:") << " " << Plural(report.runs.size(), "file", "files")
+      << paint("1", "Summary:") << " " << Plural(FileCount(report), "file", "files")
       << " linted: " << SeverityCounts(all) << '\n';
 }
 
@@ -227,9 +251,13 @@ void WriteTextReport(const Report& report, const TextOptions& options, std::ostr
     WriteLintText(report, paint, out);
     return;
   }
-  for (std::size_t i = 0; i < report.runs.size(); ++i) {
-    if (i > 0) out << '\n';
-    WriteTextRun(report, report.runs[i], paint, out);
+  WriteInputText(report, paint, out);
+  bool first = true;
+  for (const AuditRun& run : report.runs) {
+    if (run.input) continue;
+    if (!first) out << '\n';
+    WriteTextRun(report, run, paint, out);
+    first = false;
   }
 }
 

@@ -23,6 +23,7 @@ TEST(FindingTest, TableHasStableIdsAndDefaults) {
       {"unknown-action", Severity::kWarning},      {"stale-suppression", Severity::kWarning},
       {"expired-suppression", Severity::kWarning}, {"allow-all-actions", Severity::kError},
       {"allow-not-action", Severity::kWarning},    {"pass-role-wildcard", Severity::kWarning},
+      {"invalid-policy", Severity::kError},        {"policy-warning", Severity::kWarning},
   };
   ASSERT_EQ(FindingRules().size(), expected.size());
   std::set<std::string_view> sarif_names;

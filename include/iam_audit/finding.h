@@ -48,6 +48,9 @@ enum class FindingId : std::uint8_t {
   kAllowAllActions,
   kAllowNotAction,
   kPassRoleWildcard,
+  // Input (the files themselves): appended, ids never change.
+  kInvalidPolicy,
+  kPolicyWarning,
 };
 
 // What produces a kind of finding. Lint rules run with or without a profile;

@@ -46,6 +46,9 @@ struct AuditRun {
   // The principal audited when a file describes several (policy_source.h:
   // "role/dbt-runner", "AWS::IAM::Role DbtRole"); "" for bare policies.
   std::string subject;
+  // Not an audit: the findings of reading `files` (invalid-policy,
+  // policy-warning; finding.h's input category), listed before the audits.
+  bool input = false;
 };
 
 struct Report {
