@@ -329,6 +329,7 @@ void ExecuteRun(PendingRun& run, const AuditGroup& group, const Catalog& catalog
   if (!run.subject.empty()) {
     for (Finding& f : run.result.findings) {
       f.message = run.subject + ": " + f.message;
+      f.principal = run.subject;
       if (f.file.empty()) {  // a principal with no identity policy at all
         f.file = run.files.front();
         f.where = run.subject_where;

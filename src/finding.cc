@@ -182,6 +182,26 @@ std::string StatementText(const std::optional<SuggestedStatement>& statement) {
   return statement ? StatementJson(*statement).dump(2) : "";
 }
 
+std::string RuleDocsAnchor(const FindingRule& rule) {
+  return "docs/rules.md#" + std::string(rule.name);
+}
+
+std::string RuleHelpUri(const FindingRule& rule) {
+  return std::string(IAM_AUDIT_DOCS_URL) + RuleDocsAnchor(rule);
+}
+
+std::string_view RuleSecuritySeverity(const FindingRule& rule) {
+  switch (rule.severity) {
+    case Severity::kError:
+      return "8.0";
+    case Severity::kWarning:
+      return "5.0";
+    case Severity::kNote:
+      return "2.0";
+  }
+  return "5.0";
+}
+
 std::string_view Finding::name() const { return RuleFor(id).name; }
 
 Finding MakeFinding(FindingId id, std::string file, SourceLocation where) {

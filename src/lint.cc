@@ -60,7 +60,8 @@ class Linter {
 
  private:
   static std::string Describe(const CompiledStatement& s) {
-    return s.sid() ? "statement '" + *s.sid() + "'" : "statement #" + std::to_string(s.index() + 1);
+    return s.sid() && !s.sid()->empty() ? "statement '" + *s.sid() + "'"
+                                        : "statement #" + std::to_string(s.index() + 1);
   }
   static std::string UnderCondition(const Statement& stmt) {
     return stmt.conditions.empty() ? ""

@@ -27,6 +27,7 @@ enum class OutputFormat : std::uint8_t { kText, kJson, kSarif, kGithub };
 
 struct OutputOptions {
   bool color = false;     // text: ANSI colour
+  bool quiet = false;     // text: only the findings that count (TextOptions::quiet)
   std::string workspace;  // github: $GITHUB_WORKSPACE ("" = none)
 };
 

@@ -21,18 +21,32 @@ Json PhysicalLocation(const std::string& file, SourceLocation where) {
   return loc;
 }
 
+// A reportingDescriptor: what GitHub code scanning shows and ranks.
+Json RuleJson(const FindingRule& r) {
+  Json tags = Json::array({"iam", CategoryName(r.category)});
+  if (r.category != FindingCategory::kInput && r.category != FindingCategory::kConfig) {
+    tags.insert(tags.begin(), "security");
+  }
+  const std::string markdown = "**" + std::string(r.title) + "**\n\n" + std::string(r.help) +
+                               "\n\n[Documentation](" + RuleHelpUri(r) + ")";
+  return {{"id", r.name},
+          {"name", r.sarif_name},
+          {"shortDescription", {{"text", r.title}}},
+          {"fullDescription", {{"text", r.help}}},
+          {"help", {{"text", r.help}, {"markdown", markdown}}},
+          {"helpUri", RuleHelpUri(r)},
+          {"defaultConfiguration", {{"level", SeverityName(r.severity)}}},
+          {"properties",
+           {{"tags", std::move(tags)},
+            {"category", CategoryName(r.category)},
+            {"security-severity", RuleSecuritySeverity(r)}}}};
+}
+
 }  // namespace
 
 void WriteSarifReport(const Report& report, std::ostream& out) {
   Json rules = Json::array();
-  for (const FindingRule& r : FindingRules()) {
-    rules.push_back({{"id", r.name},
-                     {"name", r.sarif_name},
-                     {"shortDescription", {{"text", r.title}}},
-                     {"fullDescription", {{"text", r.help}}},
-                     {"help", {{"text", r.help}}},
-                     {"defaultConfiguration", {{"level", SeverityName(r.severity)}}}});
-  }
+  for (const FindingRule& r : FindingRules()) rules.push_back(RuleJson(r));
   const auto result_json = [](const Finding& f) {
     Json result = {
         {"ruleId", f.name()},
@@ -55,6 +69,8 @@ void WriteSarifReport(const Report& report, std::ostream& out) {
     if (!f.group.empty()) properties["group"] = f.group;
     if (!f.action.empty()) properties["action"] = f.action;
     if (!f.resource.empty()) properties["resource"] = f.resource;
+    if (!f.sid.empty()) properties["sid"] = f.sid;
+    if (!f.principal.empty()) properties["principal"] = f.principal;
     if (f.fix) properties["fix"] = StatementJson(*f.fix);
     if (!properties.empty()) result["properties"] = std::move(properties);
     if (f.suppressed) result["suppressions"] = Json::array({SarifSuppressionJson(*f.suppressed)});

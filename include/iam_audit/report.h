@@ -77,6 +77,9 @@ FindingCounts CountFindings(const Report& report);
 
 struct TextOptions {
   bool color = false;
+  // Only the findings that count: no granted (or otherwise finding-less)
+  // requirement lines, no suppressed findings.
+  bool quiet = false;
 };
 // Colour for a stream that is a terminal, unless NO_COLOR is set to a
 // non-empty value (https://no-color.org). `no_color` is getenv("NO_COLOR").
