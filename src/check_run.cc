@@ -253,6 +253,41 @@ PolicySet LoadCaps(const CheckRequest& request, Context& ctx, bool& valid,
   return caps;
 }
 
+// True when `name` ("AWS::IAM::Role DbtRole", "aws_iam_role.dbt",
+// "role/dbt-runner") or `arn` designates `principal` ("DbtRole", "dbt",
+// the whole name or the ARN).
+bool Designates(const AuditSubject& subject, const std::string& principal) {
+  const std::string& name = subject.name;
+  if (name == principal || (!subject.arn.empty() && subject.arn == principal)) return true;
+  const std::size_t cut = name.find_last_of(" ./");
+  return cut != std::string::npos && name.compare(cut + 1, std::string::npos, principal) == 0;
+}
+
+// --principal for CloudFormation templates and Terraform plans (account
+// authorization details select it while reading): only the subjects it
+// designates are kept. Throws InputError, listing the principals found, when
+// it designates none of them.
+void SelectPrincipal(std::vector<LoadedFile>& loaded, const std::string& principal) {
+  if (principal.empty()) return;
+  std::vector<std::string> found;
+  bool any = false;
+  for (LoadedFile& f : loaded) {
+    const InputFormat format = f.source.format;
+    if (!f.valid || (format != InputFormat::kCloudFormation && format != InputFormat::kTerraform)) {
+      continue;
+    }
+    std::vector<AuditSubject>& subjects = f.source.subjects;
+    for (const AuditSubject& s : subjects) found.push_back(s.name);
+    std::erase_if(subjects, [&](const AuditSubject& s) { return !Designates(s, principal); });
+    any = any || !subjects.empty();
+  }
+  if (any || found.empty()) return;
+  std::string names;
+  for (const std::string& n : found) names += "\n  " + n;
+  throw InputError("--principal " + Quoted(principal) +
+                   " names none of the principals found; they are:" + names);
+}
+
 // One audit (or lint) run: its policies, and its result once executed.
 struct PendingRun {
   std::size_t group;
@@ -350,6 +385,7 @@ CheckOutcome RunCheckPlan(const CheckRequest& request, const Config& config, Con
   std::vector<std::string> files;  // in group order
   std::vector<AuditGroup> groups = PlanGroups(request, config, inputs, files);
   std::vector<LoadedFile> loaded = LoadFiles(files, inputs.scanned, request, ctx);
+  SelectPrincipal(loaded, request.principal);
   bool valid = true;
   std::size_t skipped = inputs.skipped;
   std::set<std::string> source_vars;

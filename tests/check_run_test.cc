@@ -142,3 +142,36 @@ TEST(CheckRunTest, NamedFilesPlainlyNotIamAreSkippedLikeScannedOnes) {
 
 }  // namespace
 }  // namespace iam_audit
+
+namespace iam_audit {
+namespace {
+
+TEST(CheckRunTest, APrincipalThatMatchesNothingIsAnErrorListingThePrincipals) {
+  const std::string file = testing::TestData("formats/cloudformation.yaml");
+  const auto none = testing::RunIamAudit({"check", file, "--principal", "NoSuchRole"});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_THAT(none.err, ::testing::HasSubstr("--principal 'NoSuchRole' names none of the "
+                                             "principals found; they are:\n  AWS::IAM::"));
+  const auto terraform = testing::RunIamAudit(
+      {"check", testing::TestData("formats/terraform-plan.json"), "--principal", "nobody"});
+  EXPECT_EQ(terraform.exit_code, 2);
+  EXPECT_THAT(terraform.err, ::testing::HasSubstr("they are:\n  aws_iam_"));
+}
+
+TEST(CheckRunTest, TheHookFilesIncludeTemplatesAndStateFiles) {
+  const std::string hooks =
+      testing::ReadFile(std::string(IAM_AUDIT_SOURCE_DIR) + "/.pre-commit-hooks.yaml");
+  EXPECT_THAT(hooks, ::testing::HasSubstr("template|tfstate"));
+}
+
+TEST(CheckRunTest, AnEmptySidIsNotNamed) {
+  testing::TempDir dir;
+  testing::WriteFile(dir.File("p.json"), R"({"Version": "2012-10-17", "Statement": [
+    {"Sid": "", "Effect": "Allow", "Action": "*", "Resource": "*"}]})");
+  const auto r = testing::RunIamAudit({"check", "p.json", "--no-config"}, "", dir.path());
+  EXPECT_THAT(r.out, ::testing::HasSubstr("statement #1 allows every action"));
+  EXPECT_THAT(r.out, ::testing::Not(::testing::HasSubstr("statement ''")));
+}
+
+}  // namespace
+}  // namespace iam_audit
