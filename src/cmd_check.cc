@@ -38,6 +38,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -89,6 +90,7 @@ struct CheckOptions {
   std::vector<std::string> severity;         // ID=LEVEL
   bool quiet = false;
   std::string color = "auto";
+  std::string base_dir;              // "" = the git top level, else the current directory
   std::vector<std::string> reports;  // FORMAT=FILE
   std::size_t format_given = 0;      // how many of --format, --output, --report were given
 
@@ -149,16 +151,32 @@ std::vector<OutputTarget> OutputTargets(const CheckOptions& options) {
   return out;
 }
 
+// --base-dir, else the top level of the git work tree holding the current
+// directory, else the current directory: absolute.
+std::string BaseDir(const std::string& given) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  if (!given.empty()) return fs::absolute(given, ec).lexically_normal().string();
+  for (fs::path dir = cwd; !dir.empty(); dir = dir.parent_path()) {
+    if (fs::exists(dir / ".git", ec)) return dir.string();
+    if (dir == dir.root_path()) break;
+  }
+  return cwd.string();
+}
+
 void WriteOutputs(const std::vector<Report>& reports, const std::vector<OutputTarget>& targets,
                   const CheckOptions& options, Context& ctx) {
   const char* workspace = std::getenv("GITHUB_WORKSPACE");
+  const std::string base_dir = BaseDir(options.base_dir);
   for (const OutputTarget& target : targets) {
     const bool terminal = target.file.empty() && &ctx.out == &std::cout && ::isatty(1) == 1;
     OutputOptions output;
     output.color = options.color == "always" ||
                    (options.color == "auto" && WantColor(terminal, std::getenv("NO_COLOR")));
     output.quiet = options.quiet;
-    output.workspace = workspace ? workspace : "";
+    output.workspace = workspace && *workspace ? workspace : base_dir;
+    output.base_dir = base_dir;
     std::ostringstream text;
     WriteReports(reports, target.format, output, text);
     if (target.file.empty()) {
@@ -327,6 +345,10 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--base-dir", options->base_dir,
+                  "SARIF and GitHub paths are relative to DIR (default: the git repository's "
+                  "top level, else the current directory)")
+      ->type_name("DIR");
   cmd->add_flag("--quiet,-q", options->quiet,
                 "Text: only the findings that count (no granted lines, no suppressed findings)");
   cmd->add_option("--color", options->color,

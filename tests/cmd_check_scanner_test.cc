@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -208,6 +209,60 @@ TEST(CmdCheckScannerTest, OptionsInAnyOrderHelpAndVersion) {
   EXPECT_THAT(check.out, HasSubstr("--fail-on"));
   EXPECT_THAT(check.out, Not(HasSubstr("=[]")));
   EXPECT_THAT(check.out, Not(HasSubstr("TEXT")));
+}
+
+}  // namespace
+}  // namespace iam_audit
+
+namespace iam_audit {
+namespace {
+
+TEST(CmdCheckScannerTest, SarifAndGithubPathsAreRelativeToTheRepositoryRoot) {
+  TempDir repo;
+  std::filesystem::create_directories(repo.File(".git"));
+  std::filesystem::create_directories(repo.File("iam"));
+  std::filesystem::create_directories(repo.File("sub"));
+  WriteFile(repo.File("iam/admin.json"), kPolicy);
+  const auto sarif =
+      RunIamAudit({"../iam/admin.json", "--no-config", "--format", "sarif"}, "", repo.File("sub"));
+  const auto doc = nlohmann::json::parse(sarif.out);
+  const auto& location =
+      doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+  EXPECT_EQ(location["uri"], "iam/admin.json");
+  EXPECT_EQ(location["uriBaseId"], "SRCROOT");
+  EXPECT_THAT(doc["runs"][0]["originalUriBaseIds"]["SRCROOT"]["uri"].get<std::string>(),
+              ::testing::EndsWith("/"));
+  if (const auto shared = testing::SharedDir()) {
+    const auto schema =
+        nlohmann::json::parse(ReadFile(*shared + "/schemas/sarif-schema-2.1.0.json"));
+    EXPECT_THAT(testing::ValidateJsonSchema(schema, doc), ::testing::IsEmpty());
+  }
+  const auto github =
+      RunIamAudit({"../iam/admin.json", "--no-config", "--format", "github"}, "", repo.File("sub"));
+  EXPECT_THAT(github.out, HasSubstr("::error file=iam/admin.json,"));
+  const auto based =
+      RunIamAudit({"../iam/admin.json", "--no-config", "--format", "sarif", "--base-dir", "../iam"},
+                  "", repo.File("sub"));
+  EXPECT_THAT(based.out, HasSubstr("\"uri\": \"admin.json\""));
+}
+
+TEST(CmdCheckScannerTest, SarifColumnsAreUtf16CodeUnits) {
+  TempDir dir;
+  // "é" is 2 bytes and 1 UTF-16 unit.
+  WriteFile(dir.File("p.json"),
+            "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"A\", \"Condition\": "
+            "{\"StringEquals\": {\"aws:PrincipalTag/x\": \"\xC3\xA9\xC3\xA9\"}}, "
+            "\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}");
+  const auto text = RunIamAudit({"p.json", "--no-config"}, "", dir.path());
+  const auto sarif = nlohmann::json::parse(
+      RunIamAudit({"p.json", "--no-config", "--format", "sarif"}, "", dir.path()).out);
+  const auto json = nlohmann::json::parse(
+      RunIamAudit({"p.json", "--no-config", "--format", "json"}, "", dir.path()).out);
+  const int bytes = json["findings"][0]["column"];
+  const int units =
+      sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"];
+  EXPECT_EQ(json["findings"][0]["id"], "allow-all-actions");
+  EXPECT_EQ(units, bytes - 2);  // "éé": 4 bytes, 2 units
 }
 
 }  // namespace

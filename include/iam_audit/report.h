@@ -87,7 +87,15 @@ bool WantColor(bool is_terminal, const char* no_color);
 
 void WriteTextReport(const Report& report, const TextOptions& options, std::ostream& out);
 void WriteJsonReport(const Report& report, std::ostream& out);
-void WriteSarifReport(const Report& report, std::ostream& out);
+// SARIF locations: with a base folder (absolute; the repository root), URIs
+// of files below it are relative to it with uriBaseId "SRCROOT", which the
+// run's originalUriBaseIds maps to the folder; without, files as named.
+// Columns are UTF-16 code units, as the run declares (files with non-ASCII
+// text are read to convert the byte columns; unreadable ones keep them).
+struct SarifOptions {
+  std::string base_dir;
+};
+void WriteSarifReport(const Report& report, std::ostream& out, const SarifOptions& options = {});
 
 // "src/a b.json" -> "src/a%20b.json": a relative URI reference for SARIF
 // artifactLocation.uri; absolute paths become file:// URIs.
