@@ -10,6 +10,7 @@ packages=(g++ cmake make pkg-config nodejs npm
           nlohmann-json3-dev libcli11-dev libre2-dev libgtest-dev libgmock-dev
           libbenchmark-dev libyaml-cpp-dev
           git pre-commit)  # tests/pre_commit_test.cc runs the hooks with Debian's pre-commit
+packages+=(clang-format)  # scripts/check-format.sh
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,6 +4,7 @@
 #include <bit>
 #include <optional>
 
+#include "ascii.h"
 #include "catalog_format.h"
 
 namespace iam_audit {
@@ -291,7 +292,7 @@ void AddUnique(std::vector<std::string>& out, std::string s, std::size_t n) {
 std::vector<std::string> SuggestActions(const Catalog& catalog, std::string_view text,
                                         std::size_t n) {
   std::vector<std::string> out;
-  const std::string lower = catalog_format::ToLowerAscii(text);
+  const std::string lower = ascii::Lower(text);
   if (n == 0 || LiteralCount(lower) == 0) return out;
   const std::size_t colon = lower.find(':');
   const std::string_view service =

@@ -1,4 +1,4 @@
-#include "iam_audit/atomic_file.h"
+#include "atomic_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

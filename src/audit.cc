@@ -164,8 +164,7 @@ class Auditor {
         ev_(ev),
         reqs_(reqs),
         options_(options),
-        stmts_(ev.statements()),
-        sources_(StatementsInCompileOrder(set)) {
+        stmts_(ev.statements()) {
     entries_.resize(stmts_.size());
     static_.resize(stmts_.size(), true);
     for (std::size_t i = 0; i < stmts_.size(); ++i) {
@@ -198,15 +197,15 @@ class Auditor {
 
   StatementRef Ref(std::uint32_t i) const {
     const CompiledStatement& s = stmts_[i];
-    return {s.file(), s.where(), s.sid().value_or(""), s.kind()};
+    return {s.file(), s.where(), s.sid(), s.kind()};
   }
   std::string Describe(std::uint32_t i) const {
     const CompiledStatement& s = stmts_[i];
-    std::string d = s.sid() && !s.sid()->empty() ? "statement '" + *s.sid() + "'"
-                                                 : "statement #" + std::to_string(s.index() + 1);
+    std::string d = !s.sid().empty() ? "statement '" + s.sid() + "'"
+                                     : "statement #" + std::to_string(s.index() + 1);
     return d + " (" + Loc(s.file(), s.where()) + ")";
   }
-  const Statement& Stmt(std::uint32_t i) const { return *sources_[i]; }
+  const Statement& Stmt(std::uint32_t i) const { return stmts_[i].source(); }
   std::string Key(std::uint32_t i) const { return StatementKey(Stmt(i)); }
   std::string EntryText(std::uint32_t i, int entry) const {
     const Statement& s = Stmt(i);
@@ -227,7 +226,6 @@ class Auditor {
   std::span<const Requirement> reqs_;
   const AuditOptions& options_;
   std::span<const CompiledStatement> stmts_;
-  std::vector<const Statement*> sources_;  // the Statement of each of stmts_
   std::vector<std::vector<EntryPrep>> entries_;
   std::vector<bool> static_;  // no Resource entry uses a policy variable
 
@@ -474,7 +472,7 @@ void Auditor::ReportRequirement(std::size_t r, const LayerAnswer* layer, const D
   const auto point_at = [&](std::uint32_t i, SourceLocation where) {
     f.file = stmts_[i].file();
     f.where = where;
-    f.sid = stmts_[i].sid().value_or("");
+    f.sid = stmts_[i].sid();
     key = Key(i);
   };
   const auto related = [&](std::uint32_t i, std::string message) {
@@ -663,7 +661,7 @@ void Auditor::OverBroadActions(AuditResult* out) {
 
     const Statement& stmt = Stmt(i);
     Finding f = MakeFinding(FindingId::kOverBroadAction, s.file(), stmt.actions_where);
-    f.sid = s.sid().value_or("");
+    f.sid = s.sid();
     std::vector<std::string> written;
     for (const LocatedString& a : stmt.actions) written.push_back(a.value);
     f.resource = "";
@@ -724,7 +722,7 @@ void Auditor::OverBroadResources(AuditResult* out) {
           " needs it on: " + JoinStrings(needed, ", ");
       const auto flag = [&](SourceLocation where, std::string resource, std::string message) {
         Finding f = MakeFinding(FindingId::kOverBroadResource, s.file(), where);
-        f.sid = s.sid().value_or("");
+        f.sid = s.sid();
         f.action = action;
         f.resource = std::move(resource);
         f.message = std::move(message);

@@ -1,4 +1,4 @@
-#include "iam_audit/baseline.h"
+#include "baseline.h"
 
 #include <algorithm>
 #include <fstream>
@@ -7,7 +7,7 @@
 #include <sstream>
 #include <tuple>
 
-#include "iam_audit/atomic_file.h"
+#include "atomic_file.h"
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/json.h"
 #include "iam_audit/report.h"

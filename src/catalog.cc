@@ -55,7 +55,7 @@ int CompareFolded(std::string_view stored, std::string_view query) {
   const std::size_t n = std::min(stored.size(), query.size());
   for (std::size_t i = 0; i < n; ++i) {
     const auto a = static_cast<unsigned char>(stored[i]);
-    const auto b = static_cast<unsigned char>(fmt::ToLowerAscii(query[i]));
+    const auto b = static_cast<unsigned char>(ascii::Lower(query[i]));
     if (a != b) return a < b ? -1 : 1;
   }
   if (stored.size() == query.size()) return 0;
@@ -79,7 +79,7 @@ bool MatchesKeyTemplate(std::string_view tmpl, std::string_view key) {
         star_i = i;
         continue;
       }
-      if (tmpl[p] == fmt::ToLowerAscii(key[i])) {
+      if (tmpl[p] == ascii::Lower(key[i])) {
         ++p;
         ++i;
         continue;
@@ -173,9 +173,18 @@ struct Catalog::Impl {
     return Str(fmt::kServices, s, fmt::service::kPrefix);
   }
 
-  // Checks the header and section table; with `deep`, every record too.
-  void Load(bool deep);
+  // Checks the header and section table (kHeader), or every record too.
+  enum class Verify : unsigned char { kHeader, kEveryRecord };
+  void Load(Verify check);
   void Validate() const;
+  // Validate()'s parts, one per section.
+  void ValidateServices() const;
+  void ValidateActions() const;
+  void ValidateResourceTypes() const;
+  void ValidateConditionKeys() const;
+  void CheckString(fmt::Section s, std::size_t i, std::uint32_t f) const;
+  void CheckList(fmt::Section s, std::size_t i, std::uint32_t f, fmt::Section target) const;
+  void CheckLower(fmt::Section s, std::size_t i, std::uint32_t f, std::uint32_t lower_f) const;
 
   ResourceTypeInfo ResourceType(std::size_t r) const {
     namespace rt = fmt::resource_type;
@@ -208,7 +217,7 @@ struct Catalog::Impl {
   }
 };
 
-void Catalog::Impl::Load(bool deep) {
+void Catalog::Impl::Load(Verify check) {
   const std::string_view b = blob;
   if (b.size() < fmt::kHeaderSize) throw BadBlob("truncated header");
   if (b.substr(0, fmt::kMagic.size()) != fmt::kMagic) throw BadBlob("bad magic number");
@@ -245,59 +254,74 @@ void Catalog::Impl::Load(bool deep) {
     count[s] = static_cast<std::uint32_t>(record == 0 ? size : size / record);
   }
   if (expected != b.size()) throw BadBlob("trailing bytes after the last section");
-  if (deep) Validate();
+  if (check == Verify::kEveryRecord) Validate();
+}
+
+namespace {
+void Check(bool ok, const char* what) {
+  if (!ok) throw BadBlob(what);
+}
+}  // namespace
+
+void Catalog::Impl::CheckString(fmt::Section s, std::size_t i, std::uint32_t f) const {
+  const std::uint64_t off = U(s, i, f), len = U(s, i, f + 1);
+  Check(off + len <= count[fmt::kStrings], "string out of bounds");
+}
+
+void Catalog::Impl::CheckList(fmt::Section s, std::size_t i, std::uint32_t f,
+                              fmt::Section target) const {
+  const std::uint64_t first = U(s, i, f), n = U(s, i, f + 1);
+  Check(first + n <= count[target], "list out of bounds");
+}
+
+void Catalog::Impl::CheckLower(fmt::Section s, std::size_t i, std::uint32_t f,
+                               std::uint32_t lower_f) const {
+  const std::string_view a = Str(s, i, f), l = Str(s, i, lower_f);
+  Check(a.size() == l.size() && CompareFolded(l, a) == 0, "lower-case name mismatch");
 }
 
 // Checks every reference so that no accessor can read outside the blob, and
 // the sort orders the binary searches rely on.
 void Catalog::Impl::Validate() const {
-  const auto check = [](bool ok, const char* what) {
-    if (!ok) throw BadBlob(what);
-  };
-  const auto check_str = [&](fmt::Section s, std::size_t i, std::uint32_t f) {
-    const std::uint64_t off = U(s, i, f), len = U(s, i, f + 1);
-    check(off + len <= count[fmt::kStrings], "string out of bounds");
-  };
-  const auto check_list = [&](fmt::Section s, std::size_t i, std::uint32_t f, fmt::Section target) {
-    const std::uint64_t first = U(s, i, f), n = U(s, i, f + 1);
-    check(first + n <= count[target], "list out of bounds");
-  };
-  const auto check_lower = [&](fmt::Section s, std::size_t i, std::uint32_t f,
-                               std::uint32_t lower_f) {
-    const std::string_view a = Str(s, i, f), l = Str(s, i, lower_f);
-    check(a.size() == l.size() && CompareFolded(l, a) == 0, "lower-case name mismatch");
-  };
-
-  check(count[fmt::kMeta] == 1, "missing metadata");
+  Check(count[fmt::kMeta] == 1, "missing metadata");
   for (std::uint32_t f : {fmt::meta::kPackage, fmt::meta::kVersion, fmt::meta::kDate}) {
-    check_str(fmt::kMeta, 0, f);
+    CheckString(fmt::kMeta, 0, f);
   }
   for (std::size_t k = 0; k < count[fmt::kKeyLists]; ++k) {
-    check(U(fmt::kKeyLists, k, 0) < count[fmt::kConditionKeys], "condition key out of bounds");
+    Check(U(fmt::kKeyLists, k, 0) < count[fmt::kConditionKeys], "condition key out of bounds");
   }
 
+  ValidateServices();
+  ValidateActions();
+  ValidateResourceTypes();
+  ValidateConditionKeys();
+}
+
+// Services are sorted, and their action, resource type and condition key
+// ranges tile those sections in order.
+void Catalog::Impl::ValidateServices() const {
   namespace sv = fmt::service;
   std::uint32_t next_action = 0, next_rtype = 0, next_ckey = 0;
   for (std::size_t s = 0; s < count[fmt::kServices]; ++s) {
     for (std::uint32_t f : {sv::kPrefix, sv::kLowerPrefix, sv::kName})
-      check_str(fmt::kServices, s, f);
-    check_lower(fmt::kServices, s, sv::kPrefix, sv::kLowerPrefix);
-    check(!ServicePrefix(s).empty() && ServicePrefix(s).find(':') == std::string_view::npos,
+      CheckString(fmt::kServices, s, f);
+    CheckLower(fmt::kServices, s, sv::kPrefix, sv::kLowerPrefix);
+    Check(!ServicePrefix(s).empty() && ServicePrefix(s).find(':') == std::string_view::npos,
           "bad service prefix");
     if (s > 0) {
-      check(fmt::CompareAsPrefix(Str(fmt::kServices, s - 1, sv::kLowerPrefix),
+      Check(fmt::CompareAsPrefix(Str(fmt::kServices, s - 1, sv::kLowerPrefix),
                                  Str(fmt::kServices, s, sv::kLowerPrefix)) < 0,
             "services out of order");
     }
     // Each service's ranges continue where the previous one's ended.
-    check(U(fmt::kServices, s, sv::kActionBegin) == next_action &&
+    Check(U(fmt::kServices, s, sv::kActionBegin) == next_action &&
               U(fmt::kServices, s, sv::kResourceTypeBegin) == next_rtype &&
               U(fmt::kServices, s, sv::kConditionKeyBegin) == next_ckey,
           "service ranges not contiguous");
     next_action = U(fmt::kServices, s, sv::kActionEnd);
     next_rtype = U(fmt::kServices, s, sv::kResourceTypeEnd);
     next_ckey = U(fmt::kServices, s, sv::kConditionKeyEnd);
-    check(next_action >= U(fmt::kServices, s, sv::kActionBegin) &&
+    Check(next_action >= U(fmt::kServices, s, sv::kActionBegin) &&
               next_rtype >= U(fmt::kServices, s, sv::kResourceTypeBegin) &&
               next_ckey >= U(fmt::kServices, s, sv::kConditionKeyBegin) &&
               next_action <= count[fmt::kActions] && next_rtype <= count[fmt::kResourceTypes] &&
@@ -305,79 +329,87 @@ void Catalog::Impl::Validate() const {
           "service ranges out of bounds");
     // Records in the ranges name this service.
     for (std::uint32_t a = U(fmt::kServices, s, sv::kActionBegin); a < next_action; ++a) {
-      check(U(fmt::kActions, a, fmt::action::kService) == s, "action in the wrong service");
+      Check(U(fmt::kActions, a, fmt::action::kService) == s, "action in the wrong service");
     }
     for (std::uint32_t r = U(fmt::kServices, s, sv::kResourceTypeBegin); r < next_rtype; ++r) {
-      check(U(fmt::kResourceTypes, r, fmt::resource_type::kService) == s,
+      Check(U(fmt::kResourceTypes, r, fmt::resource_type::kService) == s,
             "resource type in the wrong service");
     }
     for (std::uint32_t k = U(fmt::kServices, s, sv::kConditionKeyBegin); k < next_ckey; ++k) {
-      check(U(fmt::kConditionKeys, k, fmt::condition_key::kService) == s,
+      Check(U(fmt::kConditionKeys, k, fmt::condition_key::kService) == s,
             "condition key in the wrong service");
     }
   }
-  check(next_action == count[fmt::kActions] && next_rtype == count[fmt::kResourceTypes] &&
+  Check(next_action == count[fmt::kActions] && next_rtype == count[fmt::kResourceTypes] &&
             next_ckey == count[fmt::kConditionKeys],
         "records outside every service");
+}
 
+void Catalog::Impl::ValidateActions() const {
   namespace ac = fmt::action;
   std::uint64_t next_resource = 0;  // resource lists are consecutive, in action order
   for (std::size_t a = 0; a < count[fmt::kActions]; ++a) {
-    check(U(fmt::kActions, a, ac::kResources) == next_resource, "resource lists out of order");
+    Check(U(fmt::kActions, a, ac::kResources) == next_resource, "resource lists out of order");
     next_resource += U(fmt::kActions, a, ac::kResources + 1);
-    check_str(fmt::kActions, a, ac::kName);
-    check_str(fmt::kActions, a, ac::kLowerName);
-    check_lower(fmt::kActions, a, ac::kName, ac::kLowerName);
-    check(U(fmt::kActions, a, ac::kAccess) < 32, "bad access level");
-    check_list(fmt::kActions, a, ac::kResources, fmt::kActionResources);
-    check_list(fmt::kActions, a, ac::kConditionKeys, fmt::kKeyLists);
+    CheckString(fmt::kActions, a, ac::kName);
+    CheckString(fmt::kActions, a, ac::kLowerName);
+    CheckLower(fmt::kActions, a, ac::kName, ac::kLowerName);
+    Check(U(fmt::kActions, a, ac::kAccess) < 32, "bad access level");
+    CheckList(fmt::kActions, a, ac::kResources, fmt::kActionResources);
+    CheckList(fmt::kActions, a, ac::kConditionKeys, fmt::kKeyLists);
     if (a > 0 && U(fmt::kActions, a - 1, ac::kService) == U(fmt::kActions, a, ac::kService)) {
-      check(Str(fmt::kActions, a - 1, ac::kLowerName) < Str(fmt::kActions, a, ac::kLowerName),
+      Check(Str(fmt::kActions, a - 1, ac::kLowerName) < Str(fmt::kActions, a, ac::kLowerName),
             "actions out of order");
     }
   }
-  check(next_resource == count[fmt::kActionResources], "unreferenced action resources");
+  Check(next_resource == count[fmt::kActionResources], "unreferenced action resources");
   namespace ar = fmt::action_resource;
   for (std::size_t r = 0; r < count[fmt::kActionResources]; ++r) {
-    check(U(fmt::kActionResources, r, ar::kResourceType) < count[fmt::kResourceTypes],
+    Check(U(fmt::kActionResources, r, ar::kResourceType) < count[fmt::kResourceTypes],
           "resource type out of bounds");
-    check_list(fmt::kActionResources, r, ar::kConditionKeys, fmt::kKeyLists);
+    CheckList(fmt::kActionResources, r, ar::kConditionKeys, fmt::kKeyLists);
   }
+}
+
+void Catalog::Impl::ValidateResourceTypes() const {
   namespace rt = fmt::resource_type;
   for (std::size_t r = 0; r < count[fmt::kResourceTypes]; ++r) {
     for (std::uint32_t f : {rt::kName, rt::kLowerName, rt::kArn})
-      check_str(fmt::kResourceTypes, r, f);
-    check_lower(fmt::kResourceTypes, r, rt::kName, rt::kLowerName);
-    check_list(fmt::kResourceTypes, r, rt::kConditionKeys, fmt::kKeyLists);
+      CheckString(fmt::kResourceTypes, r, f);
+    CheckLower(fmt::kResourceTypes, r, rt::kName, rt::kLowerName);
+    CheckList(fmt::kResourceTypes, r, rt::kConditionKeys, fmt::kKeyLists);
     if (r > 0 &&
         U(fmt::kResourceTypes, r - 1, rt::kService) == U(fmt::kResourceTypes, r, rt::kService)) {
-      check(Str(fmt::kResourceTypes, r - 1, rt::kLowerName) <
+      Check(Str(fmt::kResourceTypes, r - 1, rt::kLowerName) <
                 Str(fmt::kResourceTypes, r, rt::kLowerName),
             "resource types out of order");
     }
   }
+}
+
+void Catalog::Impl::ValidateConditionKeys() const {
   namespace ck = fmt::condition_key;
   for (std::size_t k = 0; k < count[fmt::kConditionKeys]; ++k) {
     for (std::uint32_t f : {ck::kKey, ck::kLowerKey, ck::kType})
-      check_str(fmt::kConditionKeys, k, f);
-    check_lower(fmt::kConditionKeys, k, ck::kKey, ck::kLowerKey);
+      CheckString(fmt::kConditionKeys, k, f);
+    CheckLower(fmt::kConditionKeys, k, ck::kKey, ck::kLowerKey);
     if (k > 0 &&
         U(fmt::kConditionKeys, k - 1, ck::kService) == U(fmt::kConditionKeys, k, ck::kService)) {
-      check(Str(fmt::kConditionKeys, k - 1, ck::kLowerKey) <
+      Check(Str(fmt::kConditionKeys, k - 1, ck::kLowerKey) <
                 Str(fmt::kConditionKeys, k, ck::kLowerKey),
             "condition keys out of order");
     }
   }
-  check(count[fmt::kConditionKeyOrder] == count[fmt::kConditionKeys],
+  Check(count[fmt::kConditionKeyOrder] == count[fmt::kConditionKeys],
         "condition key index has the wrong size");
   for (std::size_t i = 0; i < count[fmt::kConditionKeyOrder]; ++i) {
     const std::uint32_t k = U(fmt::kConditionKeyOrder, i, 0);
-    check(k < count[fmt::kConditionKeys], "condition key index out of bounds");
+    Check(k < count[fmt::kConditionKeys], "condition key index out of bounds");
     if (i > 0) {
       const std::uint32_t prev = U(fmt::kConditionKeyOrder, i - 1, 0);
       const std::string_view a = Str(fmt::kConditionKeys, prev, ck::kLowerKey);
       const std::string_view b = Str(fmt::kConditionKeys, k, ck::kLowerKey);
-      check(a < b || (a == b && prev < k), "condition key index out of order");
+      Check(a < b || (a == b && prev < k), "condition key index out of order");
     }
   }
 }
@@ -389,22 +421,22 @@ Catalog::Catalog(Catalog&&) noexcept = default;
 Catalog& Catalog::operator=(Catalog&&) noexcept = default;
 Catalog::~Catalog() = default;
 
-Catalog Catalog::FromBlob(std::string_view blob, bool copy) {
+Catalog Catalog::FromBlob(std::string_view blob, Bytes bytes) {
   auto impl = std::make_unique<Impl>();
-  if (copy) {
+  if (bytes == Bytes::kCopy) {
     impl->owned.assign(blob.data(), blob.size());
     impl->blob = impl->owned;
   } else {
     impl->blob = blob;
   }
-  impl->Load(/*deep=*/true);
+  impl->Load(Impl::Verify::kEveryRecord);
   return Catalog(std::move(impl));
 }
 
 Catalog Catalog::FromTrustedBlob(std::string_view blob) {
   auto impl = std::make_unique<Impl>();
   impl->blob = blob;
-  impl->Load(/*deep=*/false);
+  impl->Load(Impl::Verify::kHeader);
   return Catalog(std::move(impl));
 }
 
@@ -412,7 +444,7 @@ Catalog Catalog::FromDataDir(const std::string& dir) {
   auto impl = std::make_unique<Impl>();
   impl->owned = CompileDataDir(dir);
   impl->blob = impl->owned;
-  impl->Load(/*deep=*/true);
+  impl->Load(Impl::Verify::kEveryRecord);
   return Catalog(std::move(impl));
 }
 
@@ -492,7 +524,7 @@ std::optional<std::size_t> Catalog::FindServiceIndex(std::string_view prefix) co
   // both sides lower-case.
   std::array<char, 128> buf;
   if (prefix.size() > buf.size()) return std::nullopt;
-  for (std::size_t i = 0; i < prefix.size(); ++i) buf[i] = fmt::ToLowerAscii(prefix[i]);
+  for (std::size_t i = 0; i < prefix.size(); ++i) buf[i] = ascii::Lower(prefix[i]);
   const std::string_view lower(buf.data(), prefix.size());
   std::size_t first = 0, last = service_count();
   while (first < last) {

@@ -24,6 +24,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "ascii.h"
 #include "catalog_format.h"
 #include "iam_audit/catalog.h"
 #include "iam_audit/diagnostic.h"
@@ -177,7 +178,7 @@ void ReadActions(const fs::path& data, ServiceModel& svc) {
     ActionModel a;
     a.name = file.String(file.Member(value, "name", where), where + ".name");
     CheckName(file, a.name, "action name", where);
-    a.lower = fmt::ToLowerAscii(a.name);
+    a.lower = ascii::Lower(a.name);
     a.access = ParseAccessLevels(
         file, file.String(file.Member(value, "accessLevel", where), where + ".accessLevel"),
         where + ".accessLevel");
@@ -224,7 +225,7 @@ void ReadResourceTypes(const fs::path& data, ServiceModel& svc) {
     ResourceTypeModel r;
     r.name = file.String(file.Member(value, "key", where), where + ".key");
     if (r.name.empty()) file.Fail(where + ": empty resource type name");
-    r.lower = fmt::ToLowerAscii(r.name);
+    r.lower = ascii::Lower(r.name);
     r.arn = file.String(file.Member(value, "arn", where), where + ".arn");
     r.condition_keys = file.Strings(value, "conditionKeys", where);
     svc.resource_types.push_back(std::move(r));
@@ -241,7 +242,7 @@ void ReadConditionKeys(const fs::path& data, ServiceModel& svc) {
     ConditionKeyModel k;
     k.key = file.String(file.Member(value, "key", where), where + ".key");
     if (k.key.empty()) file.Fail(where + ": empty condition key");
-    k.lower = fmt::ToLowerAscii(k.key);
+    k.lower = ascii::Lower(k.key);
     if (const auto t = value.find("type"); t != value.end()) {
       k.type = file.String(*t, where + ".type");
     }
@@ -260,7 +261,7 @@ void CompleteAndSort(std::vector<T>& items, const std::vector<std::string>& refe
     }
   }
   for (const std::string& name : referenced) {
-    const std::string lower = fmt::ToLowerAscii(name);
+    const std::string lower = ascii::Lower(name);
     if (known.emplace(lower, items.size()).second) items.push_back(make(name, lower));
   }
   std::sort(items.begin(), items.end(), [](const T& a, const T& b) { return a.lower < b.lower; });
@@ -338,7 +339,7 @@ Model ReadModel(const std::string& dir) {
     ServiceModel svc;
     svc.prefix = services_file.String(p, "service prefix");
     CheckName(services_file, svc.prefix, "service prefix", "top level");
-    svc.lower = fmt::ToLowerAscii(svc.prefix);
+    svc.lower = ascii::Lower(svc.prefix);
     const auto n = names.find(svc.prefix);
     svc.name = n == names.end() ? svc.prefix : n->second;
     ReadActions(paths.data, svc);
@@ -447,7 +448,7 @@ std::string WriteBlob(const Model& model) {
     }
     const auto key_list = [&](const std::vector<std::string>& keys) {
       ids.clear();
-      for (const std::string& k : keys) ids.push_back(key_ids.at(fmt::ToLowerAscii(k)));
+      for (const std::string& k : keys) ids.push_back(key_ids.at(ascii::Lower(k)));
       std::sort(ids.begin(), ids.end());
       ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
       w.KeyList(rec, ids);
@@ -488,7 +489,7 @@ std::string WriteBlob(const Model& model) {
     // The action resources, where the actions above point.
     for (const ActionModel& a : svc.actions) {
       for (const ActionResourceModel& r : a.resources) {
-        rec.push_back(type_ids.at(fmt::ToLowerAscii(r.name)));
+        rec.push_back(type_ids.at(ascii::Lower(r.name)));
         rec.push_back(r.required ? 1 : 0);
         key_list(r.condition_keys);
         emit(fmt::kActionResources);

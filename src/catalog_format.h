@@ -128,16 +128,6 @@ inline void StoreU32(char* p, std::uint32_t v) {
   std::memcpy(p, &v, sizeof v);
 }
 
-inline char ToLowerAscii(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
-}
-
-inline std::string ToLowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ToLowerAscii(c);
-  return out;
-}
-
 // Compares a + ':' with b + ':' (the order of services and of the actions'
 // "service:name" keys). Both sides must already be lower-case.
 inline int CompareAsPrefix(std::string_view a, std::string_view b) {

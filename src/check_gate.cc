@@ -8,12 +8,13 @@
 #include <sstream>
 #include <system_error>
 
-#include "iam_audit/baseline.h"
+#include "baseline.h"
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/lint.h"
 #include "iam_audit/policy_source.h"
 #include "iam_audit/severity.h"
-#include "iam_audit/suppression.h"
+#include "report_github.h"
+#include "suppression.h"
 
 namespace iam_audit::cli {
 namespace {
@@ -105,14 +106,16 @@ GateSummary ApplyGate(std::vector<Report>& reports, const Config& config,
   suppression_options.root = config.root;
   // A lint report judges only the entries about lint findings: the others are
   // for the audit, and not stale because the lint cannot produce them.
+  std::vector<Suppression> all = config.suppressions;
+  all.insert(all.end(), options.template_suppressions.begin(), options.template_suppressions.end());
   std::vector<Suppression> lint_suppressions;
-  for (const Suppression& s : config.suppressions) {
+  for (const Suppression& s : all) {
     if (std::any_of(s.ids.begin(), s.ids.end(), IsLintFinding)) lint_suppressions.push_back(s);
   }
   for (Report& report : reports) {
-    summary.suppressed += ApplySuppressions(report.lint() ? lint_suppressions : config.suppressions,
-                                            report, suppression_options)
-                              .suppressed;
+    summary.suppressed +=
+        ApplySuppressions(report.lint() ? lint_suppressions : all, report, suppression_options)
+            .suppressed;
   }
   std::vector<Finding*> findings;
   for (Report& report : reports) {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "iam_audit/config.h"
+#include "config.h"
 #include "iam_audit/report.h"
 
 namespace iam_audit::cli {
@@ -46,6 +46,9 @@ std::vector<FileGroup> GroupBySettings(const std::vector<std::string>& files, co
 struct GateOptions {
   std::string baseline;        // --baseline, else the configuration's ("" = none)
   std::string write_baseline;  // --write-baseline
+  // In-template suppressions of the files read (PolicySourceResult::suppressions),
+  // applied and judged with the configuration's.
+  std::vector<Suppression> template_suppressions;
 };
 struct GateSummary {
   std::size_t suppressed = 0;  // by the configuration

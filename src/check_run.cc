@@ -14,11 +14,13 @@
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/json.h"
 #include "iam_audit/lint.h"
-#include "iam_audit/parallel.h"
 #include "iam_audit/policy.h"
 #include "iam_audit/profile.h"
-#include "iam_audit/profile_vars.h"
 #include "iam_audit/source_file.h"
+#include "parallel.h"
+#include "profile_vars.h"
+#include "source_variables.h"
+#include "template_suppressions.h"
 
 namespace iam_audit::cli {
 namespace {
@@ -107,31 +109,24 @@ LoadedFile LoadFile(const std::string& path, std::istream& in, bool skip_non_iam
   return out;
 }
 
-// --var NAME=VALUE as CloudFormation parameter values (the reader takes the
-// ones a template uses; policy_source.h).
-std::map<std::string, std::string, std::less<>> SourceVariables(const CheckRequest& request) {
-  std::map<std::string, std::string, std::less<>> out;
-  for (VariableInput& v : ParseVarAssignments(request.settings.vars.vars)) {
-    out[v.name] = std::move(v.values.front());
-  }
-  return out;
-}
-
 // Every file, on `jobs` threads; diagnostics printed in file order. Files
 // found by a directory scan (`scanned`), or named with --skip-non-iam, in a
 // format iam-audit does not read are skipped rather than errors.
+// `variables[i]`: the CloudFormation parameters files[i] is read with (its
+// group's; source_variables.h).
 std::vector<LoadedFile> LoadFiles(const std::vector<std::string>& files,
-                                  const std::set<std::string>& scanned, const CheckRequest& request,
-                                  Context& ctx) {
+                                  const std::set<std::string>& scanned,
+                                  const std::vector<const SourceVariableMap*>& variables,
+                                  const CheckRequest& request, Context& ctx) {
   PolicySourceOptions source_options;
   source_options.format = request.input_format;
   source_options.principal = request.principal;
-  source_options.variables = SourceVariables(request);
-  PolicySourceOptions scan_options = source_options;
-  scan_options.allow_unrecognized = source_options.format == InputFormat::kAuto;
   const auto load = [&](std::size_t i, std::istream& in) {
+    PolicySourceOptions file_options = source_options;
     const bool lenient = request.skip_non_iam || scanned.count(files[i]) > 0;
-    return LoadFile(files[i], in, request.skip_non_iam, lenient ? scan_options : source_options);
+    file_options.allow_unrecognized = lenient && source_options.format == InputFormat::kAuto;
+    file_options.variables = *variables[i];
+    return LoadFile(files[i], in, request.skip_non_iam, file_options);
   };
   std::vector<LoadedFile> loaded(files.size());
   for (std::size_t i = 0; i < files.size(); ++i) {  // standard input: here, once
@@ -194,6 +189,13 @@ void PrepareGroup(AuditGroup& group, const Catalog& catalog,
   group.audit_options.context = ParseContext(s.context);
 }
 
+std::string NeedsAProfile(const std::string& option, const CheckRequest& request,
+                          const Config& config) {
+  return option + " needs a profile: give --profile NAME|PATH, or set profile: in " +
+         (config.file.empty() ? std::string(kConfigFileName) : config.file) +
+         (request.lint_only ? " (and drop --lint-only)" : "");
+}
+
 // The groups of files with the same settings, and the files in group order.
 std::vector<AuditGroup> PlanGroups(const CheckRequest& request, const Config& config,
                                    const InputFiles& inputs, std::vector<std::string>& files) {
@@ -212,13 +214,23 @@ std::vector<AuditGroup> PlanGroups(const CheckRequest& request, const Config& co
   }
   const bool audit = std::any_of(groups.begin(), groups.end(),
                                  [](const AuditGroup& g) { return !g.settings.profile.empty(); });
-  if (!audit && !request.audit_options_given.empty()) {
-    throw InputError(request.audit_options_given.front() +
-                     " needs a profile: give --profile NAME|PATH, or set profile: in " +
-                     (config.file.empty() ? std::string(kConfigFileName) : config.file) +
-                     (request.lint_only ? " (and drop --lint-only)" : ""));
+  // --var also gives CloudFormation parameters: without a profile it is
+  // judged once the files are read (CheckLintVars).
+  for (const std::string& option : request.audit_options_given) {
+    if (!audit && option != "--var") throw InputError(NeedsAProfile(option, request, config));
   }
   return groups;
+}
+
+// Without a profile, every --var must be a parameter (or pseudo parameter) of
+// a template read: the notes about unresolved values tell users to pass them.
+void CheckLintVars(const CheckRequest& request, const Config& config,
+                   const std::set<std::string>& source_vars) {
+  for (const VariableInput& v : ParseVarAssignments(request.settings.vars.vars)) {
+    if (source_vars.count(v.name) > 0) continue;
+    throw InputError(NeedsAProfile("--var " + v.name, request, config) +
+                     " (no template read has such a parameter)");
+  }
 }
 
 // An error for each directory given that holds no file to check.
@@ -384,7 +396,18 @@ CheckOutcome RunCheckPlan(const CheckRequest& request, const Config& config, Con
   // before giving up.
   std::vector<std::string> files;  // in group order
   std::vector<AuditGroup> groups = PlanGroups(request, config, inputs, files);
-  std::vector<LoadedFile> loaded = LoadFiles(files, inputs.scanned, request, ctx);
+  // Each file is read with its group's CloudFormation parameters: the --var
+  // assignments and the pseudo parameters of the group's profile.
+  const Catalog& catalog = ctx.catalog();
+  std::vector<SourceVariableMap> group_vars;
+  std::vector<const SourceVariableMap*> file_vars(files.size());
+  for (const AuditGroup& group : groups) {
+    group_vars.push_back(SourceVariables(group.settings, catalog));
+  }
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    for (const std::size_t i : groups[g].files) file_vars[i] = &group_vars[g];
+  }
+  std::vector<LoadedFile> loaded = LoadFiles(files, inputs.scanned, file_vars, request, ctx);
   SelectPrincipal(loaded, request.principal);
   bool valid = true;
   std::size_t skipped = inputs.skipped;
@@ -394,7 +417,12 @@ CheckOutcome RunCheckPlan(const CheckRequest& request, const Config& config, Con
     valid = valid && (f.skipped || f.valid);
     source_vars.insert(f.source.variables_used.begin(), f.source.variables_used.end());
   }
-  const Catalog& catalog = ctx.catalog();
+  CheckOutcome outcome;
+  for (const LoadedFile& f : loaded) {
+    for (const TemplateSuppression& t : f.source.suppressions) {
+      outcome.template_suppressions.push_back(ToSuppression(t));
+    }
+  }
   for (AuditGroup& group : groups) PrepareGroup(group, catalog, source_vars);
   if (request.verbose) {
     for (std::size_t i = 0; i < files.size(); ++i) {
@@ -404,15 +432,16 @@ CheckOutcome RunCheckPlan(const CheckRequest& request, const Config& config, Con
             << skipped << " skipped as plainly not IAM, " << inputs.excluded << " excluded"
             << (config.file.empty() ? "" : " (configuration " + config.file + ")") << '\n';
   }
+  const bool audit = std::any_of(groups.begin(), groups.end(),
+                                 [](const AuditGroup& g) { return !g.report.lint(); });
+  if (!audit) CheckLintVars(request, config, source_vars);
   // The boundary and SCPs: without them (unreadable or invalid) no audit
   // runs, as its answers would be wrong; their findings go to the first audit.
   const auto first_audit = std::find_if(groups.begin(), groups.end(),
                                         [](const AuditGroup& g) { return !g.report.lint(); });
   std::vector<Finding> cap_findings;
   bool caps_valid = true;
-  const PolicySet caps =
-      first_audit != groups.end() ? LoadCaps(request, ctx, caps_valid, cap_findings) : PolicySet{};
-  CheckOutcome outcome;
+  const PolicySet caps = audit ? LoadCaps(request, ctx, caps_valid, cap_findings) : PolicySet{};
   outcome.input_error = !valid || !caps_valid;
   std::vector<PendingRun> runs;
   if (!cap_findings.empty()) {

@@ -46,16 +46,17 @@
 #include <string>
 #include <vector>
 
+#include "atomic_file.h"
 #include "check_gate.h"
 #include "check_run.h"
 #include "cli.h"
-#include "iam_audit/atomic_file.h"
-#include "iam_audit/config.h"
+#include "config.h"
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/policy_source.h"
 #include "iam_audit/report.h"
 #include "output_format.h"
 #include "profile_options.h"
+#include "profile_vars.h"
 
 namespace iam_audit::cli {
 namespace {
@@ -219,6 +220,7 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
 
   GateOptions gate;
   gate.write_baseline = options.write_baseline;
+  gate.template_suppressions = std::move(outcome.template_suppressions);
   if (!options.no_baseline) {
     gate.baseline = !options.baseline.empty() ? options.baseline : config.baseline.value_or("");
   }

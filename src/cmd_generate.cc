@@ -18,8 +18,8 @@
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/policy_generator.h"
 #include "iam_audit/profile.h"
-#include "iam_audit/profile_vars.h"
 #include "profile_options.h"
+#include "profile_vars.h"
 
 namespace iam_audit::cli {
 namespace {

@@ -11,8 +11,8 @@
 #include "builtin_profiles.h"
 #include "cli.h"
 #include "iam_audit/profile.h"
-#include "iam_audit/profile_vars.h"
 #include "profile_options.h"
+#include "profile_vars.h"
 
 namespace iam_audit::cli {
 namespace {

@@ -4,6 +4,7 @@
 //   iam-audit simulate POLICY... --action A --resource R [--context KEY=VALUE]...
 //       [--boundary F] [--scp F]... [--session-policy F]
 //       [--resource-policy F --principal ARN] [--unknown-context] [--format text|json]
+//       [--var NAME=VALUE]...   (CloudFormation parameters of a template)
 //   iam-audit simulate POLICY... --requests FILE|-   (JSON lines in, JSON lines out)
 //
 // All POLICY files are the identity policies of one principal; they may be in
@@ -39,6 +40,7 @@
 #include "iam_audit/policy.h"
 #include "iam_audit/policy_source.h"
 #include "iam_audit/source_file.h"
+#include "source_variables.h"
 
 namespace iam_audit::cli {
 namespace {
@@ -53,6 +55,7 @@ struct SimulateOptions {
   std::string session_policy;
   std::string resource_policy;
   std::string principal;
+  std::vector<std::string> vars;  // CloudFormation parameters: NAME=VALUE
   std::string requests;
   std::string format = "text";
   bool unknown_context = false;
@@ -82,6 +85,7 @@ void LoadIdentity(const SimulateOptions& o, const std::string& path, Context& ct
     const SourceFile file = ReadSourceFile(path, ctx.in, json::kMaxDocumentBytes);
     PolicySourceOptions options;
     options.principal = o.principal;
+    options.variables = SourceVariables(o.vars);
     PolicySourceResult source = LoadPolicySource(file, options);
     PrintDiagnostics(ctx.err, {}, source.warnings, source.notes);
     if (!source.ok()) {
@@ -251,7 +255,7 @@ nlohmann::ordered_json DecisionJson(const Decision& d) {
     const CompiledStatement& s = *m.statement;
     nlohmann::ordered_json j;
     j["file"] = s.file();
-    j["sid"] = s.sid() ? nlohmann::ordered_json(*s.sid()) : nlohmann::ordered_json(nullptr);
+    j["sid"] = s.has_sid() ? nlohmann::ordered_json(s.sid()) : nlohmann::ordered_json(nullptr);
     j["line"] = s.where().line;
     j["column"] = s.where().column;
     j["effect"] = s.effect() == Effect::kAllow ? "Allow" : "Deny";
@@ -318,7 +322,7 @@ void PrintText(std::ostream& out, const Request& r, const Decision& d, const Eva
     const Diagnostic where{s.file(), s.where(), ""};
     std::string line = where.ToString();  // "FILE:LINE:COLUMN: "
     line += s.effect() == Effect::kAllow ? "Allow" : "Deny";
-    line += s.sid() ? " " + Quoted(*s.sid()) : " statement #" + std::to_string(s.index() + 1);
+    line += s.has_sid() ? " " + Quoted(s.sid()) : " statement #" + std::to_string(s.index() + 1);
     line += " (" + std::string(PolicyKindName(s.kind())) + " policy";
     if (s.kind() == PolicyKind::kScp) line += " level " + std::to_string(s.scp_level() + 1);
     if (m.truth == Truth::kUnknown) line += ", conditional";
@@ -432,7 +436,8 @@ int RunSimulate(const SimulateOptions& o, Context& ctx) {
     request.missing_keys = o.unknown_context ? MissingKeys::kUnknown : MissingKeys::kAbsent;
   }
 
-  const EvaluatorCompileResult compiled = Evaluator::Compile(LoadPolicies(o, ctx));
+  const PolicySet policies = LoadPolicies(o, ctx);
+  const EvaluatorCompileResult compiled = Evaluator::Compile(policies);
   if (!compiled.evaluator) throw InputError(compiled.errors);
   const Evaluator& ev = *compiled.evaluator;
 
@@ -471,6 +476,9 @@ void RegisterSimulateCommand(CLI::App& app, Context& ctx) {
                   "A resource-based policy of the requested resource (same account)");
   cmd->add_option("--principal", o->principal,
                   "The caller's ARN, matched against the resource policy's Principal");
+  cmd->add_option("--var", o->vars,
+                  "A CloudFormation parameter or pseudo parameter of a template, NAME=VALUE "
+                  "(--var AWS::Region=eu-west-1)");
   cmd->add_option("--requests", o->requests,
                   "Decide many requests: JSON lines {\"action\", \"resource\", \"context\"} "
                   "('-' reads standard input); writes one JSON line per request");

@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "ascii.h"
-#include "iam_audit/suggest.h"
+#include "suggest.h"
 
 namespace iam_audit {
 namespace {

@@ -1,4 +1,4 @@
-#include "iam_audit/config.h"
+#include "config.h"
 
 #include <algorithm>
 #include <array>
@@ -11,7 +11,7 @@
 #include "builtin_profiles.h"
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/policy_source.h"
-#include "iam_audit/suggest.h"
+#include "suggest.h"
 #include "yaml_util.h"
 
 namespace iam_audit {
@@ -359,37 +359,38 @@ class Loader {
       s.file = file_;
       s.where = Where(entry);
       bool ok = true;
-      ForEachKey(
-          entry, "a suppression", kSuppressionKeys,
-          [&](const std::string& key, const YAML::Node& v) {
-            if (key == "id") {
-              ok = LoadIds(v, &s.ids) && ok;
-            } else if (key == "paths") {
-              ok = GetStrings(v, "paths", &s.paths) && ok;
-            } else if (key == "action") {
-              ok = GetString(v, "action", &s.action_text) && ok;
-              if (!s.action_text.empty())
-                s.action = Glob::Compile(s.action_text, Glob::Case::kInsensitive);
-            } else if (key == "resource") {
-              ok = GetString(v, "resource", &s.resource_text) && ok;
-              if (!s.resource_text.empty()) s.resource = Glob::Compile(s.resource_text);
-            } else if (key == "reason") {
-              ok = GetString(v, "reason", &s.reason) && ok;
-              if (!s.reason.empty() && s.reason.find_first_not_of(" \t\r\n") == std::string::npos) {
-                Error(v, "reason must say why the finding is accepted");
-                ok = false;
-              }
-            } else if (key == "expires") {
-              ok = GetString(v, "expires", &s.expires_text) && ok;
-              if (!s.expires_text.empty()) {
-                s.expires = ParseIsoDate(s.expires_text);
-                if (!s.expires) {
-                  Error(v, "expires must be a date YYYY-MM-DD, not " + Quoted(s.expires_text));
-                  ok = false;
-                }
-              }
-            }
-          });
+      ForEachKey(entry, "a suppression", kSuppressionKeys,
+                 [&](const std::string& key, const YAML::Node& v) {
+                   if (key == "id") {
+                     ok = LoadIds(v, &s.ids) && ok;
+                   } else if (key == "paths") {
+                     ok = GetStrings(v, "paths", &s.paths) && ok;
+                   } else if (key == "action") {
+                     ok = GetString(v, "action", &s.action_text) && ok;
+                     if (!s.action_text.empty())
+                       s.action = Glob::Compile(s.action_text, Glob::Case::kInsensitive);
+                   } else if (key == "resource") {
+                     ok = GetString(v, "resource", &s.resource_text) && ok;
+                     if (!s.resource_text.empty()) s.resource = Glob::Compile(s.resource_text);
+                   } else if (key == "reason") {
+                     ok = GetString(v, "reason", &s.reason) && ok;
+                     if (const std::string problem = SuppressionReasonProblem(s.reason);
+                         !s.reason.empty() && !problem.empty()) {
+                       Error(v, problem);
+                       ok = false;
+                     }
+                   } else if (key == "expires") {
+                     ok = GetString(v, "expires", &s.expires_text) && ok;
+                     if (!s.expires_text.empty()) {
+                       if (const std::string problem =
+                               SuppressionExpiresProblem(s.expires_text, &s.expires);
+                           !problem.empty()) {
+                         Error(v, problem);
+                         ok = false;
+                       }
+                     }
+                   }
+                 });
       for (const auto& [key, what] :
            {std::pair<const char*, const char*>{"id", "the finding id it accepts"},
             {"paths", "the files it applies to"},
@@ -433,25 +434,15 @@ class Loader {
     std::vector<std::string> names;
     std::vector<YAML::Node> nodes;
     if (!GetStrings(node, "id", &names, &nodes)) return false;
-    std::vector<std::string_view> known;
-    for (const FindingRule& r : FindingRules()) known.push_back(r.name);
     bool ok = true;
     for (std::size_t i = 0; i < names.size(); ++i) {
-      if (const std::optional<FindingId> id = ParseFindingId(names[i])) {
-        out->push_back(*id);
+      FindingId id{};
+      if (const std::string problem = SuppressionIdProblem(names[i], &id); !problem.empty()) {
+        Error(nodes[i], problem);
+        ok = false;
         continue;
       }
-      ok = false;
-      if (names[i] == "*") {
-        Error(nodes[i],
-              "a suppression names the finding ids it accepts; '*' is not one (to skip "
-              "whole files, use 'exclude')");
-      } else {
-        std::string all;
-        for (std::string_view k : known) all += (all.empty() ? "" : ", ") + std::string(k);
-        Error(nodes[i], "unknown finding id " + Quoted(names[i]) + DidYouMean(names[i], known) +
-                            " (finding ids: " + all + ")");
-      }
+      out->push_back(id);
     }
     return ok;
   }

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "ascii.h"
+#include "evaluator_internal.h"
 
 namespace iam_audit {
 namespace {
@@ -50,12 +51,6 @@ std::uint64_t ServiceKey(std::string_view s) {
     key |= std::uint64_t{static_cast<unsigned char>(s[i])} << (8 * (7 - i));
   }
   return key | std::min<std::uint64_t>(s.size(), 255);
-}
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = Lower(c);
-  return out;
 }
 
 bool IsAccountId(std::string_view s) {
@@ -203,14 +198,6 @@ std::vector<SourcePolicy> CompileOrder(const PolicySet& set) {
 
 }  // namespace
 
-std::vector<const Statement*> StatementsInCompileOrder(const PolicySet& set) {
-  std::vector<const Statement*> out;
-  for (const SourcePolicy& src : CompileOrder(set)) {
-    for (const Statement& s : src.policy->statements) out.push_back(&s);
-  }
-  return out;
-}
-
 std::string_view PolicyKindName(PolicyKind kind) {
   switch (kind) {
     case PolicyKind::kIdentity:
@@ -245,62 +232,16 @@ std::string_view DecisionName(Decision::Kind kind) {
 
 ResourceTemplate::ResourceTemplate(PolicyTemplate tmpl)
     : tmpl_(std::move(tmpl)), lower_keys_(LowerVariableKeys(tmpl_)) {
-  if (!tmpl_.HasVariables()) {
-    const RequestContext none;
-    const auto glob =
-        InstantiateTemplate(tmpl_, lower_keys_, /*text_wildcards=*/true, Glob::Case::kSensitive,
-                            EvalContext(none, MissingKeys::kAbsent), nullptr);
-    pattern_ = glob ? ArnPattern::FromGlob(*glob) : ArnPattern::Compile(tmpl_.text());
-    // Fields of ARNs hold no ':' before the resource part, and `*` in the
-    // resource part crosses everything: so a field that is a literal, or a
-    // literal followed by one `*`, is decided by comparing the literal.
-    quick_ = pattern_->IsArnShaped() && !pattern_->MatchesEverything();
-    conclusive_ = quick_;
-    for (std::size_t i = 0; quick_ && i < prefix_.size(); ++i) {
-      const auto& tokens = pattern_->fields()[i].tokens();
-      std::size_t k = 0;
-      for (; k < tokens.size() && tokens[k].kind == Glob::TokenKind::kLiteral; ++k) {
-        prefix_[i] += i == 4 ? tokens[k].literal : Lower(tokens[k].literal);
-      }
-      literal_[i] = k == tokens.size();
-      const bool prefix_star = k + 1 == tokens.size() && tokens[k].kind == Glob::TokenKind::kAnyRun;
-      conclusive_ = conclusive_ && (literal_[i] || prefix_star);
-    }
-    // Check the resource part first (it usually decides), then the others;
-    // a field with no literal prefix and a wildcard tells nothing.
-    static constexpr std::uint8_t kOrder[] = {4, 1, 3, 2, 0};
-    for (const std::uint8_t i : kOrder) {
-      if (quick_ && (literal_[i] || !prefix_[i].empty())) checks_[check_count_++] = i;
-    }
-  }
-}
-
-// The helpers below run for every candidate statement: inlined into the loop.
-[[gnu::always_inline]] inline ResourceTemplate::Quick ResourceTemplate::QuickMatch(
-    const RequestResource& resource) const {
-  for (std::uint8_t k = 0; k < check_count_; ++k) {
-    const std::uint8_t i = checks_[k];
-    const std::string_view field = resource.field(i);
-    const std::string& prefix = prefix_[i];
-    if (literal_[i] && field.size() != prefix.size()) return Quick::kNo;
-    if (!(i == 4 ? StartsWith(field, prefix) : StartsWithFolded(field, prefix))) return Quick::kNo;
-  }
-  return conclusive_ ? Quick::kYes : Quick::kMaybe;
+  if (tmpl_.HasVariables()) return;
+  const RequestContext none;
+  const auto glob =
+      InstantiateTemplate(tmpl_, lower_keys_, /*text_wildcards=*/true, Glob::Case::kSensitive,
+                          EvalContext(none, MissingKeys::kAbsent), nullptr);
+  pattern_ = glob ? ArnPattern::FromGlob(*glob) : ArnPattern::Compile(tmpl_.text());
 }
 
 Truth ResourceTemplate::Matches(const RequestResource& resource, const EvalContext& env) const {
-  return MatchesInline(resource, env);
-}
-
-[[gnu::always_inline]] inline Truth ResourceTemplate::MatchesInline(const RequestResource& resource,
-                                                                    const EvalContext& env) const {
-  if (pattern_) {
-    if (quick_ && resource.arn()) {
-      const Quick q = QuickMatch(resource);
-      if (q != Quick::kMaybe) return TruthOf(q == Quick::kYes);
-    }
-    return TruthOf(resource.MatchedBy(*pattern_));
-  }
+  if (pattern_) return TruthOf(resource.MatchedBy(*pattern_));
   bool unknown = false;
   const auto glob = InstantiateTemplate(tmpl_, lower_keys_, /*text_wildcards=*/true,
                                         Glob::Case::kSensitive, env, &unknown);
@@ -309,70 +250,51 @@ Truth ResourceTemplate::Matches(const RequestResource& resource, const EvalConte
   return unknown ? Truth::kUnknown : Truth::kTrue;
 }
 
-// --- CompiledStatement -------------------------------------------------------------
+namespace internal {
 
-CompiledStatement::ActionMatcher CompiledStatement::MakeMatcher(const ActionPattern& p,
-                                                                std::size_t index) {
-  ActionMatcher m;
-  m.pattern = index;
-  m.all = p.MatchesAllActions();
-  m.any_service = p.service().MatchesEverything();
-  if (!p.service().HasWildcards()) {
-    m.literal_service = true;
-    m.service = ToLower(p.service().ToString());
-  }
-  const auto& tokens = p.name().tokens();
-  const auto literal_prefix = std::find_if(tokens.begin(), tokens.end(), [](const Glob::Token& t) {
-    return t.kind != Glob::TokenKind::kLiteral;
-  });
-  std::string literal;
-  for (auto it = tokens.begin(); it != literal_prefix; ++it) literal += Lower(it->literal);
-  if (p.name().MatchesEverything()) {
-    m.name_kind = ActionMatcher::Name::kAny;
-  } else if (literal_prefix == tokens.end()) {
-    m.name_kind = ActionMatcher::Name::kExact;
-    m.name = std::move(literal);
-  } else if (literal_prefix + 1 == tokens.end() &&
-             literal_prefix->kind == Glob::TokenKind::kAnyRun) {
-    m.name_kind = ActionMatcher::Name::kPrefix;
-    m.name = std::move(literal);
-  }
-  return m;
-}
-
-[[gnu::always_inline]] inline bool CompiledStatement::MatchesLowerName(
-    const ActionMatcher& m, std::string_view name) const {
-  switch (m.name_kind) {
-    case ActionMatcher::Name::kAny:
-      return true;
-    case ActionMatcher::Name::kExact:
-      return Same(name, m.name);
-    case ActionMatcher::Name::kPrefix:
-      return StartsWith(name, m.name);
-    case ActionMatcher::Name::kGlob:
-      break;
-  }
-  return actions_[m.pattern].name().Matches(name);
-}
-
-bool CompiledStatement::MatchesLowerAction(std::string_view service, std::string_view name) const {
-  bool listed = false;
-  for (const ActionMatcher& m : matchers_) {
-    if (m.all) {
-      listed = true;
-      break;
+QuickArn QuickArn::For(const ResourceTemplate& r) {
+  QuickArn q;
+  const ArnPattern* pattern = r.static_pattern();
+  // Fields of ARNs hold no ':' before the resource part, and `*` in the
+  // resource part crosses everything: so a field that is a literal, or a
+  // literal followed by one `*`, is decided by comparing the literal.
+  q.usable = pattern && pattern->IsArnShaped() && !pattern->MatchesEverything();
+  q.conclusive = q.usable;
+  for (std::size_t i = 0; q.usable && i < q.prefix.size(); ++i) {
+    const auto& tokens = pattern->fields()[i].tokens();
+    std::size_t k = 0;
+    for (; k < tokens.size() && tokens[k].kind == Glob::TokenKind::kLiteral; ++k) {
+      q.prefix[i] += i == 4 ? tokens[k].literal : Lower(tokens[k].literal);
     }
-    const bool service_matches = m.any_service ? true
-                                 : m.literal_service
-                                     ? Same(service, m.service)
-                                     : actions_[m.pattern].service().Matches(service);
-    if (service_matches && MatchesLowerName(m, name)) {
-      listed = true;
-      break;
-    }
+    q.literal[i] = k == tokens.size();
+    const bool prefix_star = k + 1 == tokens.size() && tokens[k].kind == Glob::TokenKind::kAnyRun;
+    q.conclusive = q.conclusive && (q.literal[i] || prefix_star);
   }
-  return listed != not_action_;
+  // Check the resource part first (it usually decides), then the others;
+  // a field with no literal prefix and a wildcard tells nothing.
+  static constexpr std::uint8_t kOrder[] = {4, 1, 3, 2, 0};
+  for (const std::uint8_t i : kOrder) {
+    if (q.usable && (q.literal[i] || !q.prefix[i].empty())) q.checks[q.check_count++] = i;
+  }
+  return q;
 }
+
+// The helpers below run for every candidate statement: inlined into the loop.
+[[gnu::always_inline]] inline QuickArn::Result QuickArn::Match(
+    const RequestResource& resource) const {
+  for (std::uint8_t k = 0; k < check_count; ++k) {
+    const std::uint8_t i = checks[k];
+    const std::string_view field = resource.field(i);
+    const std::string& p = prefix[i];
+    if (literal[i] && field.size() != p.size()) return Result::kNo;
+    if (!(i == 4 ? StartsWith(field, p) : StartsWithFolded(field, p))) return Result::kNo;
+  }
+  return conclusive ? Result::kYes : Result::kMaybe;
+}
+
+}  // namespace internal
+
+// --- the statement code -------------------------------------------------------------
 
 namespace {
 
@@ -418,111 +340,191 @@ class LowerAction {
 
 }  // namespace
 
+namespace internal {
+
+ActionMatcher ActionMatcher::Make(const ActionPattern& p, std::size_t index) {
+  ActionMatcher m;
+  m.pattern = index;
+  m.all = p.MatchesAllActions();
+  m.any_service = p.service().MatchesEverything();
+  if (!p.service().HasWildcards()) {
+    m.literal_service = true;
+    m.service = Lower(p.service().ToString());
+  }
+  const auto& tokens = p.name().tokens();
+  const auto literal_prefix = std::find_if(tokens.begin(), tokens.end(), [](const Glob::Token& t) {
+    return t.kind != Glob::TokenKind::kLiteral;
+  });
+  std::string literal;
+  for (auto it = tokens.begin(); it != literal_prefix; ++it) literal += Lower(it->literal);
+  if (p.name().MatchesEverything()) {
+    m.name_kind = Name::kAny;
+  } else if (literal_prefix == tokens.end()) {
+    m.name_kind = Name::kExact;
+    m.name = std::move(literal);
+  } else if (literal_prefix + 1 == tokens.end() &&
+             literal_prefix->kind == Glob::TokenKind::kAnyRun) {
+    m.name_kind = Name::kPrefix;
+    m.name = std::move(literal);
+  }
+  return m;
+}
+
+[[gnu::always_inline]] inline bool StatementCode::MatchesLowerName(const ActionMatcher& m,
+                                                                   std::string_view name) const {
+  switch (m.name_kind) {
+    case ActionMatcher::Name::kAny:
+      return true;
+    case ActionMatcher::Name::kExact:
+      return Same(name, m.name);
+    case ActionMatcher::Name::kPrefix:
+      return StartsWith(name, m.name);
+    case ActionMatcher::Name::kGlob:
+      break;
+  }
+  return statement->actions()[m.pattern].name().Matches(name);
+}
+
+bool StatementCode::MatchesLowerAction(std::string_view service, std::string_view name) const {
+  bool listed = false;
+  for (const ActionMatcher& m : matchers) {
+    if (m.all) {
+      listed = true;
+      break;
+    }
+    const bool service_matches = m.any_service ? true
+                                 : m.literal_service
+                                     ? Same(service, m.service)
+                                     : statement->actions()[m.pattern].service().Matches(service);
+    if (service_matches && MatchesLowerName(m, name)) {
+      listed = true;
+      break;
+    }
+  }
+  return listed != not_action;
+}
+
+[[gnu::always_inline]] inline Truth StatementCode::MatchesResource(const RequestResource& resource,
+                                                                   const EvalContext& env) const {
+  if (!has_resource) return Truth::kTrue;
+  const std::vector<ResourceTemplate>& resources = statement->resources();
+  Truth any = Truth::kFalse;
+  for (std::size_t i = 0; i < resources.size(); ++i) {
+    Truth t;
+    const QuickArn::Result q =
+        quick[i].usable && resource.arn() ? quick[i].Match(resource) : QuickArn::Result::kMaybe;
+    if (q != QuickArn::Result::kMaybe) {
+      t = TruthOf(q == QuickArn::Result::kYes);
+    } else {
+      t = resources[i].Matches(resource, env);
+    }
+    any = TruthOr(any, t);
+    if (any == Truth::kTrue) break;
+  }
+  return not_resource ? TruthNot(any) : any;
+}
+
+[[gnu::always_inline]] inline Truth StatementCode::MatchesAfterAction(
+    const RequestResource& resource, const EvalContext& env) const {
+  const Truth r = MatchesResource(resource, env);
+  const ConditionBlock& conditions = statement->conditions();
+  if (r == Truth::kFalse || conditions.empty()) return r;
+  return TruthAnd(r, conditions.Evaluate(env));
+}
+
+}  // namespace internal
+
+// --- CompiledStatement -------------------------------------------------------------
+
+const std::string& CompiledStatement::sid() const {
+  static const std::string kNone;
+  return source_->sid ? source_->sid->value : kNone;
+}
+
 bool CompiledStatement::MatchesAction(std::string_view action) const {
   const LowerAction lower(action);
-  return MatchesLowerAction(lower.service(), lower.name());
+  return code_->MatchesLowerAction(lower.service(), lower.name());
 }
 
 Truth CompiledStatement::MatchesResource(const RequestResource& resource,
                                          const EvalContext& env) const {
-  return MatchesResourceInline(resource, env);
-}
-
-[[gnu::always_inline]] inline Truth CompiledStatement::MatchesResourceInline(
-    const RequestResource& resource, const EvalContext& env) const {
-  if (!has_resource_) return Truth::kTrue;
-  Truth any = Truth::kFalse;
-  for (const ResourceTemplate& r : resources_) {
-    any = TruthOr(any, r.MatchesInline(resource, env));
-    if (any == Truth::kTrue) break;
-  }
-  return not_resource_ ? TruthNot(any) : any;
+  return code_->MatchesResource(resource, env);
 }
 
 Truth CompiledStatement::Matches(std::string_view action, std::string_view resource,
                                  const EvalContext& env) const {
   if (principal_ == PrincipalMatch::kNone || !MatchesAction(action)) return Truth::kFalse;
-  return MatchesAfterAction(RequestResource(resource), env);
-}
-
-[[gnu::always_inline]] inline Truth CompiledStatement::MatchesAfterAction(
-    const RequestResource& resource, const EvalContext& env) const {
-  const Truth r = MatchesResourceInline(resource, env);
-  if (r == Truth::kFalse || conditions_.empty()) return r;
-  return TruthAnd(r, conditions_.Evaluate(env));
+  return code_->MatchesAfterAction(RequestResource(resource), env);
 }
 
 // --- Evaluator::Compile -----------------------------------------------------------------
 
-Evaluator::CompileResult Evaluator::Compile(const PolicySet& set) {
-  CompileResult result;
-  Evaluator ev;
-  const std::vector<SourcePolicy> sources = CompileOrder(set);
-  ev.scp_levels_ = set.scps.size();
-  ev.has_boundary_ = set.boundary.has_value();
-  ev.has_session_ = set.session.has_value();
-  if (ev.scp_levels_ > 64) {
-    result.errors.push_back(Diagnostic{"", {}, "at most 64 SCP levels are supported"});
-    return result;
-  }
-  const Caller caller = Caller::Parse(set.principal);
+namespace internal {
 
-  for (const SourcePolicy& src : sources) {
+void EvaluatorImpl::CompileStatements(const PolicySet& set, Diagnostics* errors) {
+  const Caller caller = Caller::Parse(set.principal);
+  for (const SourcePolicy& src : CompileOrder(set)) {
     const Policy& policy = *src.policy;
     const bool variables = policy.SupportsVariables();
     for (const Statement& s : policy.statements) {
       CompiledStatement c;
+      c.source_ = &s;
+      c.file_ = &policy.file;
       c.kind_ = src.kind;
       c.scp_level_ = src.scp_level;
-      c.file_ = policy.file;
-      if (s.sid) c.sid_ = s.sid->value;
-      c.where_ = s.where;
-      c.effect_ = s.effect;
-      c.index_ = s.index;
-      c.not_action_ = s.not_action;
+      StatementCode code;
+      code.not_action = s.not_action;
+      code.has_resource = s.has_resource;
+      code.not_resource = s.not_resource;
       for (const LocatedString& a : s.actions) {
         std::string error;
         if (auto p = ActionPattern::Parse(a.value, &error)) {
-          c.matchers_.push_back(CompiledStatement::MakeMatcher(*p, c.actions_.size()));
+          code.matchers.push_back(ActionMatcher::Make(*p, c.actions_.size()));
           c.actions_.push_back(std::move(*p));
         } else {
-          result.errors.push_back(Diagnostic{policy.file, a.where, error});
+          errors->push_back(Diagnostic{policy.file, a.where, error});
         }
       }
-      c.has_resource_ = s.has_resource;
-      c.not_resource_ = s.not_resource;
       for (const LocatedString& r : s.resources) {
         c.resources_.emplace_back(
             PolicyTemplate::Parse(r.value, variables, Glob::Case::kSensitive));
+        code.quick.push_back(QuickArn::For(c.resources_.back()));
       }
-      if (auto block =
-              ConditionBlock::Compile(s.conditions, variables, policy.file, &result.errors)) {
+      if (auto block = ConditionBlock::Compile(s.conditions, variables, policy.file, errors)) {
         c.conditions_ = std::move(*block);
       }
       c.principal_ = src.kind == PolicyKind::kResource ? ClassifyPrincipal(s, caller)
                                                        : PrincipalMatch::kDirect;
-      ev.statements_.push_back(std::move(c));
+      statements.push_back(std::move(c));
+      this->code.push_back(std::move(code));
     }
   }
-  if (!result.errors.empty()) return result;
+  // The vectors are final: link each statement and its code.
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    statements[i].code_ = &code[i];
+    code[i].statement = &statements[i];
+  }
+}
 
-  // Index the statements by the service prefixes their Action names literally;
-  // wildcard services, "*" and NotAction statements are candidates for every
-  // service.
+// Index the statements by the service prefixes their Action names literally;
+// wildcard services, "*" and NotAction statements are candidates for every
+// service.
+void EvaluatorImpl::BuildIndex() {
   std::vector<std::pair<std::string, Candidate>> literal;
-  for (std::uint32_t i = 0; i < ev.statements_.size(); ++i) {
-    const CompiledStatement& s = ev.statements_[i];
-    if (s.principal_ == PrincipalMatch::kNone) continue;  // never applies to this caller
-    if (s.effect_ == Effect::kAllow && s.principal_ == PrincipalMatch::kAccount) continue;
+  for (std::uint32_t i = 0; i < statements.size(); ++i) {
+    const CompiledStatement& s = statements[i];
+    const StatementCode& c = code[i];
+    if (s.principal() == PrincipalMatch::kNone) continue;  // never applies to this caller
+    if (s.effect() == Effect::kAllow && s.principal() == PrincipalMatch::kAccount) continue;
     const bool everywhere =
-        s.not_action_ || std::any_of(s.matchers_.begin(), s.matchers_.end(),
-                                     [](const auto& m) { return m.all || !m.literal_service; });
+        c.not_action || std::any_of(c.matchers.begin(), c.matchers.end(),
+                                    [](const auto& m) { return m.all || !m.literal_service; });
     if (everywhere) {
-      ev.other_services_.push_back({i, Candidate::kEveryEntry});
+      other_services.push_back({i, Candidate::kEveryEntry});
       continue;
     }
-    for (std::uint32_t j = 0; j < s.matchers_.size(); ++j) {
-      literal.push_back({s.matchers_[j].service, {i, j}});
+    for (std::uint32_t j = 0; j < c.matchers.size(); ++j) {
+      literal.push_back({c.matchers[j].service, {i, j}});
     }
   }
   std::stable_sort(literal.begin(), literal.end(),
@@ -536,27 +538,50 @@ Evaluator::CompileResult Evaluator::Compile(const PolicySet& set) {
     for (; i < literal.size() && literal[i].first == entry.service; ++i) {
       own.push_back(literal[i].second);
     }
-    std::merge(own.begin(), own.end(), ev.other_services_.begin(), ev.other_services_.end(),
+    std::merge(own.begin(), own.end(), other_services.begin(), other_services.end(),
                std::back_inserter(entry.candidates), by_statement);
-    ev.by_service_.push_back(std::move(entry));
+    by_service.push_back(std::move(entry));
   }
-  std::sort(ev.by_service_.begin(), ev.by_service_.end(),
-            [](const ServiceIndex& a, const ServiceIndex& b) {
-              return std::tie(a.key, a.service) < std::tie(b.key, b.service);
-            });
-  result.evaluator = std::move(ev);
-  return result;
+  std::sort(by_service.begin(), by_service.end(), [](const ServiceIndex& a, const ServiceIndex& b) {
+    return std::tie(a.key, a.service) < std::tie(b.key, b.service);
+  });
 }
 
-// `service` is lower-cased.
-const std::vector<Evaluator::Candidate>& Evaluator::Candidates(std::string_view service) const {
+const std::vector<Candidate>& EvaluatorImpl::Candidates(std::string_view service) const {
   const std::uint64_t key = ServiceKey(service);
-  auto it = std::lower_bound(by_service_.begin(), by_service_.end(), key,
+  auto it = std::lower_bound(by_service.begin(), by_service.end(), key,
                              [](const ServiceIndex& e, std::uint64_t k) { return e.key < k; });
-  for (; it != by_service_.end() && it->key == key; ++it) {
+  for (; it != by_service.end() && it->key == key; ++it) {
     if (Same(it->service, service)) return it->candidates;
   }
-  return other_services_;
+  return other_services;
+}
+
+}  // namespace internal
+
+Evaluator::Evaluator(std::shared_ptr<const internal::EvaluatorImpl> impl)
+    : impl_(std::move(impl)) {}
+
+std::span<const CompiledStatement> Evaluator::statements() const { return impl_->statements; }
+std::size_t Evaluator::scp_levels() const { return impl_->scp_levels; }
+bool Evaluator::has_boundary() const { return impl_->has_boundary; }
+bool Evaluator::has_session_policy() const { return impl_->has_session; }
+
+Evaluator::CompileResult Evaluator::Compile(const PolicySet& set) {
+  CompileResult result;
+  auto impl = std::make_shared<internal::EvaluatorImpl>();
+  impl->scp_levels = set.scps.size();
+  impl->has_boundary = set.boundary.has_value();
+  impl->has_session = set.session.has_value();
+  if (impl->scp_levels > 64) {
+    result.errors.push_back(Diagnostic{"", {}, "at most 64 SCP levels are supported"});
+    return result;
+  }
+  impl->CompileStatements(set, &result.errors);
+  if (!result.errors.empty()) return result;
+  impl->BuildIndex();
+  result.evaluator = Evaluator(std::move(impl));
+  return result;
 }
 
 // --- Evaluator::Evaluate ------------------------------------------------------------------
@@ -582,33 +607,36 @@ void Evaluator::Evaluate(const Request& request, Decision* d) const {
         session = Truth::kFalse, resource_direct = Truth::kFalse, resource_role = Truth::kFalse;
   std::bitset<64> scp_true, scp_unknown;
 
-  const std::vector<Candidate>& candidates = Candidates(action.service());
+  const internal::EvaluatorImpl& impl = *impl_;
+  const std::vector<internal::Candidate>& candidates = impl.Candidates(action.service());
   for (std::size_t k = 0; k < candidates.size();) {
-    const Candidate c = candidates[k++];
-    const CompiledStatement& s = statements_[c.statement];
+    const internal::Candidate c = candidates[k++];
+    const internal::StatementCode& code = impl.code[c.statement];
     bool applies;
-    if (c.matcher == Candidate::kEveryEntry) {
-      applies = s.MatchesLowerAction(action.service(), action.name());
+    if (c.matcher == internal::Candidate::kEveryEntry) {
+      applies = code.MatchesLowerAction(action.service(), action.name());
     } else {
       // The statement's entries for this service are consecutive.
-      applies = s.MatchesLowerName(s.matchers_[c.matcher], action.name());
+      applies = code.MatchesLowerName(code.matchers[c.matcher], action.name());
       for (; k < candidates.size() && candidates[k].statement == c.statement; ++k) {
-        applies = applies || s.MatchesLowerName(s.matchers_[candidates[k].matcher], action.name());
+        applies =
+            applies || code.MatchesLowerName(code.matchers[candidates[k].matcher], action.name());
       }
     }
     if (!applies) continue;
+    const CompiledStatement& s = *code.statement;
     const std::size_t mark = d->missing_context.size();
     if (!resource) resource.emplace(request.resource);
-    const Truth t = s.MatchesAfterAction(*resource, env);
+    const Truth t = code.MatchesAfterAction(*resource, env);
     // Three-valued: only keys that left a statement undecided matter.
     if (unknown_mode && t != Truth::kUnknown) d->missing_context.resize(mark);
     if (t == Truth::kFalse) continue;
     d->matched.push_back({&s, t});
-    if (s.effect_ == Effect::kDeny) {
+    if (s.effect() == Effect::kDeny) {
       deny = TruthOr(deny, t);
       continue;
     }
-    switch (s.kind_) {
+    switch (s.kind()) {
       case PolicyKind::kIdentity:
         identity = TruthOr(identity, t);
         break;
@@ -616,13 +644,13 @@ void Evaluator::Evaluate(const Request& request, Decision* d) const {
         boundary = TruthOr(boundary, t);
         break;
       case PolicyKind::kScp:
-        (t == Truth::kTrue ? scp_true : scp_unknown).set(static_cast<std::size_t>(s.scp_level_));
+        (t == Truth::kTrue ? scp_true : scp_unknown).set(static_cast<std::size_t>(s.scp_level()));
         break;
       case PolicyKind::kSession:
         session = TruthOr(session, t);
         break;
       case PolicyKind::kResource:
-        if (s.principal_ == PrincipalMatch::kDirect) {
+        if (s.principal() == PrincipalMatch::kDirect) {
           resource_direct = TruthOr(resource_direct, t);
         } else {
           resource_role = TruthOr(resource_role, t);
@@ -635,7 +663,7 @@ void Evaluator::Evaluate(const Request& request, Decision* d) const {
   // identity-based policies -> permissions boundary -> session policy.
   Truth scps = Truth::kTrue;
   int first_scp_without_allow = -1;
-  for (std::size_t level = 0; level < scp_levels_; ++level) {
+  for (std::size_t level = 0; level < impl.scp_levels; ++level) {
     const Truth t = scp_true[level]      ? Truth::kTrue
                     : scp_unknown[level] ? Truth::kUnknown
                                          : Truth::kFalse;
@@ -644,8 +672,8 @@ void Evaluator::Evaluate(const Request& request, Decision* d) const {
     }
     scps = TruthAnd(scps, t);
   }
-  const Truth bounded =
-      TruthAnd(has_boundary_ ? boundary : Truth::kTrue, has_session_ ? session : Truth::kTrue);
+  const Truth bounded = TruthAnd(impl.has_boundary ? boundary : Truth::kTrue,
+                                 impl.has_session ? session : Truth::kTrue);
   const Truth granted = TruthOr(identity, resource_role);
   const Truth allowed = TruthAnd(scps, TruthOr(resource_direct, TruthAnd(granted, bounded)));
 
@@ -669,7 +697,7 @@ void Evaluator::Evaluate(const Request& request, Decision* d) const {
       d->denied_scp_level = first_scp_without_allow;
     } else if (resource_direct == Truth::kFalse && granted == Truth::kFalse) {
       d->denied_by = PolicyKind::kIdentity;
-    } else if (has_boundary_ && boundary == Truth::kFalse) {
+    } else if (impl.has_boundary && boundary == Truth::kFalse) {
       d->denied_by = PolicyKind::kBoundary;
     } else {
       d->denied_by = PolicyKind::kSession;

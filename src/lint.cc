@@ -9,7 +9,7 @@
 #include "iam_audit/arn_pattern.h"
 #include "iam_audit/catalog.h"
 #include "iam_audit/policy.h"
-#include "iam_audit/suggest.h"
+#include "suggest.h"
 
 namespace iam_audit {
 namespace {
@@ -36,14 +36,13 @@ bool CoversEveryRole(const ArnPattern& p) {
 
 class Linter {
  public:
-  Linter(const Catalog& catalog, const PolicySet& set, const Evaluator& ev)
-      : catalog_(catalog), stmts_(ev.statements()), sources_(StatementsInCompileOrder(set)) {}
+  Linter(const Catalog& catalog, const Evaluator& ev)
+      : catalog_(catalog), stmts_(ev.statements()) {}
 
   // Every rule on every statement; the findings in statement order.
   std::vector<Finding> Run() {
-    for (std::size_t i = 0; i < stmts_.size() && i < sources_.size(); ++i) {
-      const CompiledStatement& s = stmts_[i];
-      const Statement& stmt = *sources_[i];
+    for (const CompiledStatement& s : stmts_) {
+      const Statement& stmt = s.source();
       if (s.kind() == PolicyKind::kIdentity && s.effect() == Effect::kAllow && !stmt.principal &&
           stmt.has_resource) {
         const bool admin = AllowAllActions(s, stmt);
@@ -60,8 +59,8 @@ class Linter {
 
  private:
   static std::string Describe(const CompiledStatement& s) {
-    return s.sid() && !s.sid()->empty() ? "statement '" + *s.sid() + "'"
-                                        : "statement #" + std::to_string(s.index() + 1);
+    return !s.sid().empty() ? "statement '" + s.sid() + "'"
+                            : "statement #" + std::to_string(s.index() + 1);
   }
   static std::string UnderCondition(const Statement& stmt) {
     return stmt.conditions.empty() ? ""
@@ -71,7 +70,7 @@ class Linter {
   Finding& Add(FindingId id, const CompiledStatement& s, const Statement& stmt,
                SourceLocation where) {
     Finding f = MakeFinding(id, s.file(), where);
-    f.sid = s.sid().value_or("");
+    f.sid = s.sid();
     findings_.push_back(std::move(f));
     keys_.push_back(StatementKey(stmt));
     return findings_.back();
@@ -84,7 +83,6 @@ class Linter {
 
   const Catalog& catalog_;
   std::span<const CompiledStatement> stmts_;
-  std::vector<const Statement*> sources_;
   std::vector<Finding> findings_;
   std::vector<std::string> keys_;  // StatementKey per finding, for the fingerprints
 };
@@ -177,9 +175,9 @@ void Linter::UnknownActions(const CompiledStatement& s, const Statement& stmt) {
 
 }  // namespace
 
-std::vector<Finding> Lint(const Catalog& catalog, const PolicySet& policies,
+std::vector<Finding> Lint(const Catalog& catalog, const PolicySet& /*policies*/,
                           const Evaluator& evaluator) {
-  return Linter(catalog, policies, evaluator).Run();
+  return Linter(catalog, evaluator).Run();
 }
 
 LintResult Lint(const Catalog& catalog, const PolicySet& policies) {

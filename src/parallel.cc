@@ -1,4 +1,4 @@
-#include "iam_audit/parallel.h"
+#include "parallel.h"
 
 #include <algorithm>
 #include <atomic>

@@ -14,7 +14,7 @@
 #include "iam_audit/action_pattern.h"
 #include "iam_audit/condition.h"
 #include "iam_audit/json.h"
-#include "iam_audit/suggest.h"
+#include "suggest.h"
 #include "utf8.h"
 
 namespace iam_audit {

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "policy_source_internal.h"
+#include "template_suppressions.h"
 
 namespace iam_audit {
 namespace policy_source {
@@ -608,6 +609,7 @@ PolicySourceResult LoadPolicySource(const SourceFile& file, const PolicySourceOp
       break;
     case InputFormat::kCloudFormation:
       LoadCloudFormation(root, options, c);
+      ReadTemplateSuppressions(root, file.name, &result.suppressions, &result.errors);
       break;
     case InputFormat::kTerraform:
       LoadTerraform(root, c);

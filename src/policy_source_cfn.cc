@@ -479,8 +479,11 @@ Resolved Template::Pseudo(std::string_view name, SourceLocation where) {
   }
   if (name == "AWS::Partition" || name == "AWS::URLSuffix") {
     std::string partition = "aws";
-    if (const auto region = options_.variables.find("AWS::Region");
-        region != options_.variables.end()) {
+    if (const auto given = options_.variables.find("AWS::Partition");
+        given != options_.variables.end()) {
+      partition = given->second;
+    } else if (const auto region = options_.variables.find("AWS::Region");
+               region != options_.variables.end()) {
       if (region->second.starts_with("cn-")) partition = "aws-cn";
       if (region->second.starts_with("us-gov-")) partition = "aws-us-gov";
     }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "policy_source_internal.h"
+#include "terraform_references.h"
 
 namespace iam_audit::policy_source {
 namespace {
@@ -89,7 +90,8 @@ bool IsUnknown(const json::Value* unknown) { return unknown != nullptr && unknow
 
 class State {
  public:
-  State(const json::Value& root, Collector& c) : root_(root), c_(c), out_(c.doc()) {}
+  State(const json::Value& root, Collector& c)
+      : root_(root), c_(c), out_(c.doc()), references_(root) {}
   void Load();
 
  private:
@@ -117,6 +119,14 @@ class State {
   json::Value StringList(const json::Value* values, const json::Value* unknown,
                          const std::string& what, SourceLocation where);
   Principal* FindPrincipal(Kind kind, std::string_view name);
+  // Links through the plan's configuration (terraform_references.h).
+  bool Unknown(const TfResource& r, std::string_view key) const;
+  Principal* Owner(const TfResource& r, const PrincipalType& t, std::string_view key,
+                   std::string_view unlinked);
+  Principal* Linked(const TfResource& r, const PrincipalType& t, std::string_view key);
+  std::optional<std::string> LinkedAddress(const TfResource& r, std::string_view key,
+                                           const std::map<std::string, int>& targets) const;
+  bool LinkDocument(const TfResource& r, Principal* owner);
   void Attach(Principal& p, const json::Value& arn, const std::string& from);
 
   const json::Value& root_;
@@ -128,6 +138,17 @@ class State {
   std::vector<Principal> principals_;
   std::map<std::string, int> policy_by_arn_;
   std::set<std::string> resource_documents_;  // canonical texts of resource policies
+  TerraformReferences references_;
+  std::map<std::string, int> policy_by_address_;    // aws_iam_policy resources
+  std::map<std::string, int> document_by_address_;  // aws_iam_policy_document data sources
+  // Policies known only after apply that the configuration says are a data
+  // source's document: linked once the data sources are read.
+  struct PendingDocument {
+    std::string data;    // the data source's address
+    Principal* owner;    // an inline policy's principal (or null)
+    std::string policy;  // an aws_iam_policy's address (or "")
+  };
+  std::vector<PendingDocument> pending_documents_;
 };
 
 void State::Add(const json::Value& r, const json::Value& values, std::string address, bool data) {
@@ -391,6 +412,77 @@ State::Principal* State::FindPrincipal(Kind kind, std::string_view name) {
   return nullptr;
 }
 
+bool State::Unknown(const TfResource& r, std::string_view key) const {
+  const json::Value* v = r.values.Find(key);
+  return v == nullptr || v->is_null() || IsUnknown(UnknownChild(r.unknown, key));
+}
+
+// The resource of `targets` (by address) the configuration of `r` refers to
+// in `key`: the one named, or the only instance, or the instance with r's own
+// key (count.index, each.key).
+std::optional<std::string> State::LinkedAddress(const TfResource& r, std::string_view key,
+                                                const std::map<std::string, int>& targets) const {
+  for (const std::string& ref : references_.Resources(r.address, key)) {
+    if (targets.count(ref) > 0) return ref;
+    std::vector<std::string> instances;
+    for (const auto& [address, id] : targets) {
+      if (WithoutInstanceKeys(address) == ref) instances.push_back(address);
+    }
+    if (instances.size() == 1) return instances[0];
+    for (const std::string& address : instances) {
+      if (InstanceKey(address) == InstanceKey(r.address)) return address;
+    }
+  }
+  return std::nullopt;
+}
+
+State::Principal* State::Linked(const TfResource& r, const PrincipalType& t, std::string_view key) {
+  std::map<std::string, int> candidates;
+  for (std::size_t i = 0; i < principals_.size(); ++i) {
+    if (principals_[i].type == &t) {
+      candidates.emplace(principals_[i].resource->address, static_cast<int>(i));
+    }
+  }
+  const std::optional<std::string> address = LinkedAddress(r, key, candidates);
+  return address ? &principals_[static_cast<std::size_t>(candidates.at(*address))] : nullptr;
+}
+
+// The principal `key` names: by name, else (a name known only after apply)
+// through the plan's configuration; when neither can tell, a warning says so.
+// `unlinked`: what follows when the principal cannot be told.
+State::Principal* State::Owner(const TfResource& r, const PrincipalType& t, std::string_view key,
+                               std::string_view unlinked) {
+  if (Principal* p = FindPrincipal(t.kind, StringMember(r.values, key))) return p;
+  if (!Unknown(r, key)) return nullptr;  // a principal defined elsewhere
+  if (Principal* p = Linked(r, t, key)) return p;
+  c_.Warning(r.where, r.address + ": its " + std::string(key) +
+                          " is known only after apply and the plan's configuration links it to "
+                          "no " +
+                          std::string(t.type) + " of this file: " + std::string(unlinked));
+  return nullptr;
+}
+
+// A `policy` known only after apply that the configuration says is a data
+// source's document: linked to that document (pending until the data
+// sources are read).
+bool State::LinkDocument(const TfResource& r, Principal* owner) {
+  std::map<std::string, int> documents;
+  for (const TfResource& d : resources_) {
+    if (d.data && d.type == "aws_iam_policy_document") documents.emplace(d.address, 0);
+  }
+  const std::optional<std::string> data = LinkedAddress(r, "policy", documents);
+  if (!data) return false;
+  c_.Note(r.where,
+          r.address +
+              ": its policy is known only after apply; the configuration says it "
+              "is " +
+              *data + "'s document, audited as " +
+              (owner != nullptr ? "part of " + owner->resource->address : std::string("that")));
+  pending_documents_.push_back(
+      {*data, owner, r.type == "aws_iam_policy" ? r.address : std::string()});
+  return true;
+}
+
 void State::Attach(Principal& p, const json::Value& arn, const std::string& from) {
   if (arn.is_null()) {
     c_.Note(arn.where().line ? arn.where() : p.resource->where,
@@ -433,11 +525,13 @@ void State::Load() {
   for (const TfResource& r : resources_) {
     if (r.data) continue;
     if (r.type == "aws_iam_policy") {
+      if (Unknown(r, "policy") && LinkDocument(r, nullptr)) continue;
       if (std::optional<json::Value> doc = PolicyAttribute(r, "policy", r.values)) {
         std::string canonical;
         Canonical(*doc, canonical);
         resource_documents_.insert(std::move(canonical));
         const int id = c_.AddPolicy(r.address, *doc, r.where);
+        policy_by_address_.emplace(r.address, id);
         if (const std::string_view arn = StringMember(r.values, "arn"); !arn.empty()) {
           policy_by_arn_.emplace(std::string(arn), id);
         }
@@ -446,7 +540,9 @@ void State::Load() {
     }
     for (const PrincipalType& t : kPrincipalTypes) {
       if (r.type == t.inline_type) {
-        Principal* owner = FindPrincipal(t.kind, StringMember(r.values, t.key));
+        Principal* owner =
+            Owner(r, t, t.key, "its policy is audited apart from the principal it belongs to");
+        if (Unknown(r, "policy") && LinkDocument(r, owner)) continue;
         if (std::optional<json::Value> doc = PolicyAttribute(r, "policy", r.values)) {
           std::string canonical;
           Canonical(*doc, canonical);
@@ -484,7 +580,14 @@ void State::Load() {
   }
   // Data sources not used verbatim by a resource above.
   for (const TfResource& r : resources_) {
-    if (r.data && r.type == "aws_iam_policy_document") DocumentPolicy(r);
+    if (!r.data || r.type != "aws_iam_policy_document") continue;
+    if (const int id = DocumentPolicy(r); id >= 0) document_by_address_.emplace(r.address, id);
+  }
+  for (const PendingDocument& p : pending_documents_) {
+    const auto it = document_by_address_.find(p.data);
+    if (it == document_by_address_.end()) continue;
+    if (p.owner != nullptr) p.owner->identity.push_back(it->second);
+    if (!p.policy.empty()) policy_by_address_.emplace(p.policy, it->second);
   }
   // Attachments.
   for (const TfResource& r : resources_) {
@@ -498,9 +601,17 @@ void State::Load() {
     }
     for (const PrincipalType& t : kPrincipalTypes) {
       if (r.type == t.attachment) {
-        if (Principal* p = FindPrincipal(t.kind, StringMember(r.values, t.key))) {
+        if (Principal* p =
+                Owner(r, t, t.key, "the policy it attaches is in no principal's audit")) {
           const json::Value* arn = r.values.Find("policy_arn");
-          Attach(*p, arn ? *arn : json::Value(), r.address);
+          const std::optional<std::string> policy =
+              Unknown(r, "policy_arn") ? LinkedAddress(r, "policy_arn", policy_by_address_)
+                                       : std::nullopt;
+          if (policy) {
+            p->identity.push_back(policy_by_address_.at(*policy));
+          } else {
+            Attach(*p, arn ? *arn : json::Value(), r.address);
+          }
         }
       }
       if (r.type == "aws_iam_policy_attachment") {

@@ -1,10 +1,10 @@
 // Command-line options shared by the commands that use a profile (generate,
 // profiles show, and the audit): --var KEY=VALUE (repeatable), --dbt-profiles
 // PATH, --dbt-profile NAME, --dbt-target NAME. Values are resolved with
-// ResolveVariables() (include/iam_audit/profile_vars.h).
+// ResolveVariables() (src/profile_vars.h).
 #pragma once
 
-#include "iam_audit/profile_vars.h"
+#include "profile_vars.h"
 
 namespace CLI {
 class App;

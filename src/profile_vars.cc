@@ -1,6 +1,6 @@
 // Variable values from --var and from dbt's profiles.yml. See
-// include/iam_audit/profile_vars.h for the rules.
-#include "iam_audit/profile_vars.h"
+// profile_vars.h for the rules.
+#include "profile_vars.h"
 
 #include <yaml-cpp/yaml.h>
 

@@ -1,4 +1,4 @@
-#include "iam_audit/report_github.h"
+#include "report_github.h"
 
 #include <algorithm>
 #include <filesystem>

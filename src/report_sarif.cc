@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include "iam_audit/report.h"
-#include "iam_audit/suppression.h"
 #include "output_format.h"
 #include "report_stream.h"
+#include "suppression.h"
 #include "utf8.h"
 
 namespace iam_audit {

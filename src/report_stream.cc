@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <ostream>
 
-#include "iam_audit/parallel.h"
+#include "parallel.h"
 
 namespace iam_audit::report_stream {
 

@@ -1,11 +1,13 @@
-#include "iam_audit/suppression.h"
+#include "suppression.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "iam_audit/config.h"
+#include "ascii.h"
+#include "config.h"
 #include "iam_audit/policy_source.h"
 #include "iam_audit/report.h"
+#include "suggest.h"
 
 namespace iam_audit {
 namespace {
@@ -41,11 +43,23 @@ bool Suppression::MatchesPath(std::string_view relative_path) const {
   return IsExcluded(relative_path, false, paths);  // .gitignore rules: the last match wins
 }
 
-bool Suppression::Matches(const Finding& finding, std::string_view relative_path) const {
+bool Suppression::Matches(const Finding& finding, std::string_view relative_path,
+                          std::string_view subject) const {
   if (std::find(ids.begin(), ids.end(), finding.id) == ids.end()) return false;
   if (action && !action->Matches(finding.action)) return false;
   if (resource && !resource->Matches(finding.resource)) return false;
+  if (scope) return InScope(finding, subject);
   return MatchesPath(relative_path);
+}
+
+bool Suppression::InScope(const Finding& finding, std::string_view subject) const {
+  if (finding.file != file) return false;
+  if (!scope->subject.empty() && subject == scope->subject) return true;
+  const auto before = [](SourceLocation a, SourceLocation b) {
+    return a.line < b.line || (a.line == b.line && a.column < b.column);
+  };
+  if (finding.where.line == 0 || before(finding.where, scope->begin)) return false;
+  return scope->end.line == 0 || before(finding.where, scope->end);
 }
 
 std::string Suppression::Describe() const {
@@ -54,10 +68,40 @@ std::string Suppression::Describe() const {
     if (!out.empty()) out += ", ";
     out += RuleFor(id).name;
   }
-  out += " in " + JoinQuoted(paths);
+  out += scope ? " in resource " + Quoted(scope->resource) + " of " + Quoted(file)
+               : " in " + JoinQuoted(paths);
   if (!action_text.empty()) out += " (action " + Quoted(action_text) + ")";
   if (!resource_text.empty()) out += " (resource " + Quoted(resource_text) + ")";
   return out;
+}
+
+std::string SuppressionIdProblem(std::string_view name, FindingId* id) {
+  if (const std::optional<FindingId> parsed = ParseFindingId(name)) {
+    *id = *parsed;
+    return "";
+  }
+  if (name == "*") {
+    return "a suppression names the finding ids it accepts; '*' is not one (to skip whole files, "
+           "use 'exclude')";
+  }
+  std::vector<std::string_view> known;
+  for (const FindingRule& r : FindingRules()) known.push_back(r.name);
+  return "unknown finding id " + Quoted(name) + DidYouMean(name, known) +
+         " (finding ids: " + ascii::JoinComma(known) + ")";
+}
+
+std::string SuppressionReasonProblem(std::string_view reason) {
+  if (reason.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return "reason must say why the finding is accepted";
+  }
+  return "";
+}
+
+std::string SuppressionExpiresProblem(std::string_view text,
+                                      std::optional<std::chrono::sys_days>* day) {
+  *day = ParseIsoDate(text);
+  if (!*day) return "expires must be a date YYYY-MM-DD, not " + Quoted(text);
+  return "";
 }
 
 std::optional<std::chrono::sys_days> ParseIsoDate(std::string_view text) {
@@ -86,7 +130,8 @@ std::chrono::sys_days Today() {
 SuppressionOutcome ApplySuppressions(std::span<const Suppression> suppressions,
                                      std::span<Finding* const> findings,
                                      std::span<const std::string> audited_files,
-                                     const SuppressionOptions& options) {
+                                     const SuppressionOptions& options,
+                                     std::span<const std::string> subjects) {
   SuppressionOutcome outcome;
   if (suppressions.empty()) return outcome;
   const auto relative = [&](std::string_view path) {
@@ -105,11 +150,12 @@ SuppressionOutcome ApplySuppressions(std::span<const Suppression> suppressions,
     for (std::size_t i = 0; i < findings.size(); ++i) {
       Finding& f = *findings[i];
       if (f.id == FindingId::kStaleSuppression || f.id == FindingId::kExpiredSuppression) continue;
-      if (!s.Matches(f, finding_paths[i])) continue;
+      if (!s.Matches(f, finding_paths[i], i < subjects.size() ? subjects[i] : "")) continue;
       ++matched;
       if (expired || f.suppressed) continue;
-      f.suppressed = FindingSuppression{FindingSuppression::Kind::kConfig, s.reason, s.file,
-                                        s.where, s.expires_text};
+      f.suppressed = FindingSuppression{
+          s.scope ? FindingSuppression::Kind::kTemplate : FindingSuppression::Kind::kConfig,
+          s.reason, s.file, s.where, s.expires_text};
       ++outcome.suppressed;
     }
     if (expired) {
@@ -124,8 +170,11 @@ SuppressionOutcome ApplySuppressions(std::span<const Suppression> suppressions,
                    : " and matches no finding: remove it")));
       continue;
     }
-    const bool judged = std::any_of(audited_paths.begin(), audited_paths.end(),
-                                    [&](const std::string& p) { return s.MatchesPath(p); });
+    const bool judged =
+        s.scope
+            ? std::find(audited_files.begin(), audited_files.end(), s.file) != audited_files.end()
+            : std::any_of(audited_paths.begin(), audited_paths.end(),
+                          [&](const std::string& p) { return s.MatchesPath(p); });
     if (matched == 0 && judged) {
       outcome.hygiene.push_back(HygieneFinding(
           FindingId::kStaleSuppression, s,
@@ -151,7 +200,12 @@ SuppressionOutcome ApplySuppressions(std::span<const Suppression> suppressions, 
   for (const AuditRun& run : report.runs)
     audited.insert(audited.end(), run.files.begin(), run.files.end());
   const std::vector<Finding*> findings = AllFindings(report);
-  SuppressionOutcome outcome = ApplySuppressions(suppressions, findings, audited, options);
+  std::vector<std::string> subjects;
+  subjects.reserve(findings.size());
+  for (const AuditRun& run : report.runs)
+    subjects.resize(subjects.size() + run.result.findings.size(), run.subject);
+  SuppressionOutcome outcome =
+      ApplySuppressions(suppressions, findings, audited, options, subjects);
   if (!outcome.hygiene.empty() && !report.runs.empty()) {
     std::vector<Finding>& last = report.runs.back().result.findings;
     last.insert(last.end(), outcome.hygiene.begin(), outcome.hygiene.end());
@@ -159,10 +213,20 @@ SuppressionOutcome ApplySuppressions(std::span<const Suppression> suppressions, 
   return outcome;
 }
 
+static std::string_view SuppressionKindName(FindingSuppression::Kind kind) {
+  switch (kind) {
+    case FindingSuppression::Kind::kConfig:
+      return "config";
+    case FindingSuppression::Kind::kTemplate:
+      return "template";
+    case FindingSuppression::Kind::kBaseline:
+      break;
+  }
+  return "baseline";
+}
+
 Json SuppressionJson(const FindingSuppression& s) {
-  Json out = {{"kind", s.kind == FindingSuppression::Kind::kConfig ? "config" : "baseline"},
-              {"reason", s.reason},
-              {"file", s.file}};
+  Json out = {{"kind", SuppressionKindName(s.kind)}, {"reason", s.reason}, {"file", s.file}};
   if (s.where.line > 0) {
     out["line"] = s.where.line;
     out["column"] = s.where.column;
@@ -172,15 +236,16 @@ Json SuppressionJson(const FindingSuppression& s) {
 }
 
 Json SarifSuppressionJson(const FindingSuppression& s) {
-  Json out = {{"kind", "external"}, {"status", "accepted"}, {"justification", s.reason}};
+  Json out = {{"kind", s.kind == FindingSuppression::Kind::kTemplate ? "inSource" : "external"},
+              {"status", "accepted"},
+              {"justification", s.reason}};
   Json physical = {{"artifactLocation", {{"uri", PathToUri(s.file)}}}};
   if (s.where.line > 0) {
     physical["region"] = {{"startLine", s.where.line},
                           {"startColumn", std::max(s.where.column, 1)}};
   }
   out["location"] = {{"physicalLocation", std::move(physical)}};
-  Json properties = {
-      {"iamAuditKind", s.kind == FindingSuppression::Kind::kConfig ? "config" : "baseline"}};
+  Json properties = {{"iamAuditKind", SuppressionKindName(s.kind)}};
   if (!s.expires.empty()) properties["expires"] = s.expires;
   out["properties"] = std::move(properties);
   return out;

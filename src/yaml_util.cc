@@ -1,5 +1,7 @@
 #include "yaml_util.h"
 
+#include "yaml_tagged_scalars.h"
+
 namespace iam_audit::yaml_util {
 
 SourceLocation Where(const YAML::Node& node) {
@@ -35,6 +37,15 @@ std::optional<YAML::Node> Parse(std::string_view text, const std::string& file, 
   try {
     return YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
+    // yaml-cpp 0.7 rejects some valid tagged plain scalars: retry with their
+    // continuation lines indented (same lines, same locations).
+    if (const std::optional<std::string> fixed = IndentTaggedScalarContinuations(text)) {
+      try {
+        return YAML::Load(*fixed);
+      } catch (const YAML::Exception&) {
+        // report the error of the text as written
+      }
+    }
     if (error) {
       error->file = file;
       error->where = {e.mark.line >= 0 ? e.mark.line + 1 : 0,

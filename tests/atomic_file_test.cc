@@ -1,5 +1,5 @@
 // WriteFileAtomically: content, mode, and no trace of a failed write.
-#include "iam_audit/atomic_file.h"
+#include "atomic_file.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // Baselines: what is recorded, the file format, reading errors, and matching
 // by fingerprint with counts.
-#include "iam_audit/baseline.h"
+#include "baseline.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -303,7 +303,7 @@ TEST(CatalogTest, BlobRoundTrips) {
   const std::string blob = Catalog::CompileDataDir(TestData("catalog"));
   const Catalog c = Catalog::FromBlob(blob);
   EXPECT_EQ(c.blob(), blob);
-  EXPECT_EQ(Catalog::FromBlob(blob, /*copy=*/true).blob(), blob);
+  EXPECT_EQ(Catalog::FromBlob(blob, Catalog::Bytes::kCopy).blob(), blob);
   // Unaligned bytes load too.
   const std::string shifted = " " + blob;
   EXPECT_EQ(Catalog::FromBlob(std::string_view(shifted).substr(1)).action_count(), 8u);

@@ -225,14 +225,16 @@ class EvaluatorCaseTest : public ::testing::TestWithParam<EvalCase> {};
 
 TEST_P(EvaluatorCaseTest, Decides) {
   const EvalCase& c = GetParam();
-  auto compiled = Evaluator::Compile(Build(c.spec));
+  const PolicySet set = Build(c.spec);
+  auto compiled = Evaluator::Compile(set);
   ASSERT_TRUE(compiled.evaluator) << compiled.errors[0].ToString();
   Request request{c.action, c.resource, {}, c.mode};
   for (const auto& [key, values] : c.context) request.context.Set(key, values);
   const Decision d = compiled.evaluator->Evaluate(request);
   EXPECT_EQ(DecisionName(d.kind), DecisionName(c.want));
   std::vector<std::string> sids;
-  for (const Decision::Match& m : d.matched) sids.push_back(m.statement->sid().value_or("-"));
+  for (const Decision::Match& m : d.matched)
+    sids.push_back(m.statement->has_sid() ? m.statement->sid() : "-");
   EXPECT_THAT(sids, ElementsAreArray(c.sids));
   std::vector<std::string> missing(d.missing_context.begin(), d.missing_context.end());
   EXPECT_THAT(missing, ElementsAreArray(c.missing));

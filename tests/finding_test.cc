@@ -4,10 +4,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "iam_audit/policy.h"
+#include "test_util.h"
 
 namespace iam_audit {
 namespace {
@@ -129,6 +132,40 @@ TEST(FindingTest, SortByFileThenPosition) {
   EXPECT_EQ(v[1].where, (SourceLocation{2, 5}));
   EXPECT_EQ(v[2].where, (SourceLocation{9, 1}));
   EXPECT_EQ(v[3].file, "b.json");
+}
+
+// docs/audit.md's "Findings" table is the documentation of the finding table:
+// every rule has a row with its category and default severity, and every row
+// names a rule.
+TEST(FindingTest, DocsTableListsEveryRule) {
+  std::istringstream doc(testing::ReadFile(std::string(IAM_AUDIT_SOURCE_DIR) + "/docs/audit.md"));
+  std::map<std::string, std::pair<std::string, std::string>> rows;  // id -> (category, severity)
+  bool in_findings = false;
+  for (std::string line; std::getline(doc, line);) {
+    if (line.rfind("## ", 0) == 0) in_findings = line == "## Findings";
+    if (!in_findings || line.rfind("| `", 0) != 0) continue;
+    std::vector<std::string> cells;
+    std::istringstream row(line.substr(1));
+    for (std::string cell; std::getline(row, cell, '|');) {
+      cells.push_back(cell.substr(cell.find_first_not_of(' ')));
+      cells.back().erase(cells.back().find_last_not_of(' ') + 1);
+    }
+    ASSERT_GE(cells.size(), 3u) << line;
+    const std::string id = cells[0].substr(1, cells[0].size() - 2);  // `id`
+    EXPECT_TRUE(rows.emplace(id, std::make_pair(cells[1], cells[2])).second) << "twice: " << id;
+  }
+  for (const FindingRule& r : FindingRules()) {
+    const auto it = rows.find(std::string(r.name));
+    if (it == rows.end()) {
+      ADD_FAILURE() << "docs/audit.md's Findings table has no row for " << r.name;
+      continue;
+    }
+    EXPECT_EQ(it->second.first, CategoryName(r.category)) << r.name;
+    EXPECT_EQ(it->second.second, SeverityName(r.severity)) << r.name;
+    rows.erase(it);
+  }
+  for (const auto& [id, unused] : rows)
+    ADD_FAILURE() << "docs/audit.md documents unknown id " << id;
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // ParallelFor: every index once, results by index, deterministic errors.
-#include "iam_audit/parallel.h"
+#include "parallel.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

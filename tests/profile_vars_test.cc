@@ -1,4 +1,4 @@
-#include "iam_audit/profile_vars.h"
+#include "profile_vars.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // --format github: GitHub Actions workflow commands with the toolkit's
 // escaping.
-#include "iam_audit/report_github.h"
+#include "report_github.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "iam_audit/suggest.h"
+#include "suggest.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // Suppressions: what an entry matches, expiry, stale entries, and how a
 // suppressed finding is described in JSON and SARIF.
-#include "iam_audit/suppression.h"
+#include "suppression.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "iam_audit/config.h"
+#include "config.h"
 #include "iam_audit/report.h"
 
 namespace iam_audit {

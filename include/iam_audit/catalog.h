@@ -126,10 +126,12 @@ class Catalog {
   // Reads an iam-data package folder (containing data/) or its data/ folder.
   // Throws InputError naming the file on unreadable or malformed data.
   static Catalog FromDataDir(const std::string& dir);
-  // Reads a compiled blob (the bytes are copied if `copy`, else must outlive the
-  // catalog). Throws InputError if the blob is not a valid catalog. No alignment
-  // is required.
-  static Catalog FromBlob(std::string_view blob, bool copy = false);
+  // Whether FromBlob copies the bytes or borrows them (they must then outlive
+  // the catalog).
+  enum class Bytes : unsigned char { kBorrow, kCopy };
+  // Reads a compiled blob. Throws InputError if the blob is not a valid
+  // catalog. No alignment is required.
+  static Catalog FromBlob(std::string_view blob, Bytes bytes = Bytes::kBorrow);
   // The build step: an iam-data folder (package folder or its data/) to blob bytes.
   // Throws InputError naming the file (and line:column for JSON syntax errors).
   static std::string CompileDataDir(const std::string& dir);

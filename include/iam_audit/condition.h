@@ -1,7 +1,7 @@
 // Condition: the request context and compiled Condition blocks.
 //
 // A Condition block is a list of `operator -> key -> values` clauses
-// (policy.h ConditionClause). CompileConditions() turns them into a
+// (policy.h ConditionClause). ConditionBlock::Compile() turns them into a
 // ConditionBlock once: operator names are parsed (an unknown operator is an
 // error at the operator's location), values are pre-parsed for their operator
 // (numbers, dates, CIDRs, base64, ARN and string patterns with their policy

@@ -39,6 +39,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -73,11 +74,6 @@ struct PolicySet {
   std::string principal;                  // the caller's ARN, for the resource policy
 };
 
-// The Statement each of Evaluator::Compile(policies).statements() was
-// compiled from, in that order (identity policies, boundary, SCP levels,
-// session policy, resource policy), for analyses that report on the source.
-std::vector<const Statement*> StatementsInCompileOrder(const PolicySet& policies);
-
 // How a resource-based policy statement's Principal relates to the caller.
 enum class PrincipalMatch : std::uint8_t {
   kNone,     // not the caller: the statement does not apply
@@ -109,10 +105,10 @@ class RequestResource {
   std::array<std::string_view, 5> fields_;
 };
 
-// One Resource / NotResource entry.
+// One Resource / NotResource entry, compiled.
 class ResourceTemplate {
  public:
-  ResourceTemplate(PolicyTemplate tmpl);
+  explicit ResourceTemplate(PolicyTemplate tmpl);
   const PolicyTemplate& tmpl() const { return tmpl_; }
   const std::string& text() const { return tmpl_.text(); }
   // The compiled pattern when the entry has no policy variables; nullptr otherwise.
@@ -122,45 +118,38 @@ class ResourceTemplate {
   Truth Matches(const RequestResource& resource, const EvalContext& env) const;
 
  private:
-  // A cheap test of the literal text each ARN field of pattern_ starts with
-  // (the resource part first: it usually decides). kNo and kYes are final.
-  friend class CompiledStatement;
-  enum class Quick : std::uint8_t { kNo, kYes, kMaybe };
-  Quick QuickMatch(const RequestResource& resource) const;
-  Truth MatchesInline(const RequestResource& resource, const EvalContext& env) const;
-
   PolicyTemplate tmpl_;
   std::vector<std::string> lower_keys_;
   std::optional<ArnPattern> pattern_;
-  bool quick_ = false;                    // pattern_ is ARN-shaped: the fields below apply
-  bool conclusive_ = false;               // every field is literal or `prefix*`: no kMaybe
-  std::array<std::string, 5> prefix_;     // per field; fields 0-3 lower-cased
-  std::array<bool, 5> literal_{};         // the field is its prefix (no wildcard)
-  std::array<std::uint8_t, 5> checks_{};  // the fields worth checking, resource first
-  std::uint8_t check_count_ = 0;
 };
 
-// One statement, compiled. Exposed read-only so that other analyses (the
-// coverage audit) reuse the compiled form instead of re-parsing.
+namespace internal {
+struct StatementCode;  // the matching machinery (src/evaluator_internal.h)
+struct EvaluatorImpl;
+}  // namespace internal
+
+// One statement, compiled, with a reference to the Statement it was compiled
+// from. Exposed read-only so that other analyses (lint, the coverage audit)
+// reuse the compiled form instead of re-parsing.
 class CompiledStatement {
  public:
+  const Statement& source() const { return *source_; }
   PolicyKind kind() const { return kind_; }
   int scp_level() const { return scp_level_; }  // 0-based, kScp only
-  const std::string& file() const { return file_; }
-  const std::optional<std::string>& sid() const { return sid_; }
-  SourceLocation where() const { return where_; }
-  Effect effect() const { return effect_; }
-  int index() const { return index_; }  // position in its policy
+  const std::string& file() const { return *file_; }
+  bool has_sid() const { return source_->sid.has_value(); }
+  const std::string& sid() const;  // "" when the statement has no Sid
+  SourceLocation where() const { return source_->where; }
+  Effect effect() const { return source_->effect; }
+  int index() const { return source_->index; }  // position in its policy
 
-  bool not_action() const { return not_action_; }
+  bool not_action() const { return source_->not_action; }
   const std::vector<ActionPattern>& actions() const { return actions_; }
   // Action / NotAction applied to a concrete action "service:Name" (any case).
   bool MatchesAction(std::string_view action) const;
-  // The same with the two parts already lower-cased (the fast path).
-  bool MatchesLowerAction(std::string_view service, std::string_view name) const;
 
-  bool has_resource() const { return has_resource_; }  // false: implied (resource policies)
-  bool not_resource() const { return not_resource_; }
+  bool has_resource() const { return source_->has_resource; }  // false: implied
+  bool not_resource() const { return source_->not_resource; }
   const std::vector<ResourceTemplate>& resources() const { return resources_; }
   // Resource / NotResource applied to a concrete resource.
   Truth MatchesResource(const RequestResource& resource, const EvalContext& env) const;
@@ -175,42 +164,16 @@ class CompiledStatement {
   Truth Matches(std::string_view action, std::string_view resource, const EvalContext& env) const;
 
  private:
-  friend class Evaluator;
-  Truth MatchesAfterAction(const RequestResource& resource, const EvalContext& env) const;
-  Truth MatchesResourceInline(const RequestResource& resource, const EvalContext& env) const;
-
-  // One Action/NotAction entry specialised for speed: most entries name their
-  // service literally and their action exactly or as a prefix ("Get*").
-  struct ActionMatcher {
-    enum class Name : std::uint8_t { kAny, kExact, kPrefix, kGlob };
-    bool all = false;              // "*": every action
-    bool any_service = false;      // the service part is only `*`
-    bool literal_service = false;  // `service` is the whole service part
-    Name name_kind = Name::kGlob;
-    std::string service;      // lower-cased, when literal_service
-    std::string name;         // lower-cased literal, for kExact / kPrefix
-    std::size_t pattern = 0;  // index into actions_ (for the glob cases)
-  };
-  static ActionMatcher MakeMatcher(const ActionPattern& p, std::size_t index);
-  // Does matcher `m`'s name part match `name` (lower-cased)? Its service has
-  // already been found to match.
-  bool MatchesLowerName(const ActionMatcher& m, std::string_view name) const;
-  std::vector<ActionMatcher> matchers_;
-
+  friend struct internal::EvaluatorImpl;
+  const Statement* source_ = nullptr;
+  const std::string* file_ = nullptr;  // the file of the source's policy
+  const internal::StatementCode* code_ = nullptr;
   PolicyKind kind_ = PolicyKind::kIdentity;
   int scp_level_ = 0;
-  std::string file_;
-  std::optional<std::string> sid_;
-  SourceLocation where_;
-  Effect effect_ = Effect::kAllow;
-  int index_ = 0;
-  bool not_action_ = false;
+  PrincipalMatch principal_ = PrincipalMatch::kDirect;
   std::vector<ActionPattern> actions_;
-  bool has_resource_ = false;
-  bool not_resource_ = false;
   std::vector<ResourceTemplate> resources_;
   ConditionBlock conditions_;
-  PrincipalMatch principal_ = PrincipalMatch::kDirect;
 };
 
 struct Request {
@@ -258,7 +221,10 @@ class Evaluator {
   using CompileResult = EvaluatorCompileResult;
   // Compiles every policy; reports every error (unknown condition operators,
   // malformed condition values, invalid actions), each at its location.
+  // REQUIRES: `policies` outlives the Evaluator and is not modified or moved
+  // while it lives (compiled statements refer to their source statements).
   static CompileResult Compile(const PolicySet& policies);
+  static CompileResult Compile(PolicySet&&) = delete;  // would dangle
 
   Decision Evaluate(const Request& request) const;
   // Reuses `decision`'s storage (no allocation once warmed up).
@@ -266,34 +232,14 @@ class Evaluator {
 
   // Every compiled statement, in input order (identity policies, boundary,
   // SCP levels, session policy, resource policy).
-  std::span<const CompiledStatement> statements() const { return statements_; }
-  std::size_t scp_levels() const { return scp_levels_; }
-  bool has_boundary() const { return has_boundary_; }
-  bool has_session_policy() const { return has_session_; }
+  std::span<const CompiledStatement> statements() const;
+  std::size_t scp_levels() const;
+  bool has_boundary() const;
+  bool has_session_policy() const;
 
  private:
-  // A statement that may match a request of some service: through one of its
-  // Action entries that names the service literally (only its action name is
-  // left to compare), or, with kEveryEntry, through any entry (wildcard
-  // services, "*", NotAction).
-  struct Candidate {
-    static constexpr std::uint32_t kEveryEntry = 0xffffffff;
-    std::uint32_t statement;
-    std::uint32_t matcher;
-  };
-  struct ServiceIndex {
-    std::uint64_t key;                  // ServiceKey(service): sorted by it
-    std::string service;                // lower-cased prefix
-    std::vector<Candidate> candidates;  // by statement, ascending
-  };
-  const std::vector<Candidate>& Candidates(std::string_view service) const;
-
-  std::vector<CompiledStatement> statements_;
-  std::vector<ServiceIndex> by_service_;   // sorted by service
-  std::vector<Candidate> other_services_;  // candidates for every service
-  std::size_t scp_levels_ = 0;
-  bool has_boundary_ = false;
-  bool has_session_ = false;
+  explicit Evaluator(std::shared_ptr<const internal::EvaluatorImpl> impl);
+  std::shared_ptr<const internal::EvaluatorImpl> impl_;  // immutable, shared by copies
 };
 
 struct EvaluatorCompileResult {

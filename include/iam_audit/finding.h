@@ -2,9 +2,10 @@
 // finding iam-audit can produce.
 //
 // The table (FindingRules()) is the single source of each finding's stable id
-// ("missing-permission"), default severity, title and help text: the text,
-// JSON and SARIF reports, the documentation (docs/audit.md) and the tests all
-// read it. Ids never change once released; new kinds are appended.
+// ("missing-permission"), category, default severity, title and help text: the
+// text, JSON and SARIF reports read it, and tests/finding_test.cc checks that
+// docs/audit.md's "Findings" table documents every row with its category and
+// severity. Ids never change once released; new kinds are appended.
 //
 // A Finding is a value: what was found (id, severity, message), where (file,
 // line, column of the statement or element responsible; for a permission no
@@ -107,10 +108,11 @@ struct FindingSuppression {
   enum class Kind : unsigned char {
     kConfig,    // a `suppressions` entry of .iam-audit.yaml
     kBaseline,  // recorded in the --baseline file
+    kTemplate,  // a CloudFormation resource's Metadata (suppression.h)
   };
   Kind kind = Kind::kConfig;
   std::string reason;    // the entry's `reason` ("recorded in the baseline" for a baseline)
-  std::string file;      // the configuration or baseline file
+  std::string file;      // the configuration, baseline or template file
   SourceLocation where;  // the suppression entry (0:0 for a baseline)
   std::string expires;   // "YYYY-MM-DD", or "" when it does not expire
 };

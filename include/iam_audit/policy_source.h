@@ -58,6 +58,7 @@
 
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/evaluator.h"
+#include "iam_audit/finding.h"
 #include "iam_audit/policy.h"
 #include "iam_audit/source_file.h"
 
@@ -130,6 +131,23 @@ struct AuditSubject {
   bool complete = true;
 };
 
+// A suppression a template carries for its own findings, in a CloudFormation
+// resource's Metadata (`iam-audit: {skip: [{id, reason, expires}]}`; the
+// rules are .iam-audit.yaml's, docs/configuration.md). It covers the part of
+// the file [begin, end) of its resource (end 0:0: to the end of the file), and
+// the audit of the principal `subject` that resource is ("" if none).
+struct TemplateSuppression {
+  std::vector<FindingId> ids;
+  std::string action, resource;  // IAM wildcards as written ("" = any)
+  std::string reason;
+  std::string expires;      // "YYYY-MM-DD" (a valid date), or "" when it does not expire
+  std::string file;         // the template, as its diagnostics name it
+  SourceLocation where;     // the entry
+  std::string resource_id;  // the logical id
+  SourceLocation begin, end;
+  std::string subject;  // "AWS::IAM::Role LogicalId"
+};
+
 struct PolicySourceResult {
   InputFormat format = InputFormat::kAuto;  // as detected (or forced)
   std::vector<SourcePolicy> policies;       // in file order
@@ -141,6 +159,9 @@ struct PolicySourceResult {
   // template's parameters, and the pseudo parameters), so that the caller can
   // tell them from profile variables given with the same --var.
   std::set<std::string> variables_used;
+  // In-template suppressions (CloudFormation resources' Metadata), checked
+  // with the rules of the configuration's (src/template_suppressions.h).
+  std::vector<TemplateSuppression> suppressions;
 
   bool ok() const { return errors.empty(); }
 };

@@ -25,8 +25,8 @@
 #include "iam_audit/catalog.h"
 #include "iam_audit/policy.h"
 #include "iam_audit/profile.h"
-#include "iam_audit/profile_vars.h"
 #include "iam_audit/report.h"
+#include "profile_vars.h"
 
 extern char** environ;
 

@@ -25,6 +25,25 @@
 //     audited in this run, say by a pre-commit hook given only the changed
 //     files, is not judged).
 // Suppressions are applied before the baseline (baseline.h).
+//
+// In-template suppressions: a CloudFormation resource may carry its own, in
+// its Metadata (read by ReadTemplateSuppressions, template_suppressions.h),
+//
+//   DbtRunnerRole:
+//     Type: AWS::IAM::Role
+//     Metadata:
+//       iam-audit:
+//         skip:
+//           - id: over-broad-action          # or a list; no '*'
+//             reason: the role is replaced in Q3 (JIRA-123)   # mandatory
+//             expires: 2026-09-30            # optional; action/resource too
+//
+// with the same keys (but `paths`) and the same rules: reason, expiry,
+// expired- and stale-suppression findings (located at the entry in the
+// template). Such an entry has a `scope`: it applies to the findings of its
+// template located in the resource (from the resource's logical id to the
+// next resource), and to every finding of the audit of the principal the
+// resource is (a role's missing permissions).
 #pragma once
 
 #include <chrono>
@@ -53,17 +72,42 @@ struct Suppression {
   std::string reason;
   std::optional<std::chrono::sys_days> expires;
   std::string expires_text;  // "YYYY-MM-DD" or ""
-  std::string file;          // the configuration file
+  std::string file;          // the configuration file (the template for a scoped entry)
   SourceLocation where;      // the entry
 
+  // An in-template entry: the part of `file` it covers, [begin, end) (end
+  // 0:0: to the end of the file), and the principal that resource is
+  // (AuditRun::subject, "AWS::IAM::Role DbtRunnerRole"; "" if none).
+  struct Scope {
+    std::string resource;  // the logical id
+    SourceLocation begin, end;
+    std::string subject;
+  };
+  std::optional<Scope> scope;
+
   // Does the entry apply to `finding`, whose file is `relative_path` from the
-  // configuration's folder? (Expiry is not considered here.)
-  bool Matches(const Finding& finding, std::string_view relative_path) const;
+  // configuration's folder, found by the audit of `subject` (AuditRun::subject)?
+  // (Expiry is not considered here.)
+  bool Matches(const Finding& finding, std::string_view relative_path,
+               std::string_view subject = {}) const;
   bool MatchesPath(std::string_view relative_path) const;
+  // A scoped entry: is the finding in its resource, or of its principal?
+  bool InScope(const Finding& finding, std::string_view subject) const;
   bool ExpiredOn(std::chrono::sys_days today) const { return expires && today > *expires; }
   // "over-broad-action in 'legacy/*.json' (action 's3:*')": for messages.
   std::string Describe() const;
 };
+
+// The rules of an entry's values, wherever it is written (.iam-audit.yaml,
+// a template's Metadata). Each sets the value and returns "" when it is
+// valid, else the error message.
+//   id: a finding id of the table; '*' is not one.
+std::string SuppressionIdProblem(std::string_view name, FindingId* id);
+//   reason: mandatory, not blank.
+std::string SuppressionReasonProblem(std::string_view reason);
+//   expires: a real date YYYY-MM-DD.
+std::string SuppressionExpiresProblem(std::string_view text,
+                                      std::optional<std::chrono::sys_days>* day);
 
 // "2026-09-30" -> that day; nullopt unless it is a real date in that form.
 std::optional<std::chrono::sys_days> ParseIsoDate(std::string_view text);
@@ -86,11 +130,13 @@ struct SuppressionOutcome {
 
 // Marks each finding of `findings` that an unexpired entry matches (the first
 // such entry wins) and judges every entry. `audited_files` are the files
-// audited in this run, as the findings name them.
+// audited in this run, as the findings name them. `subjects`, when not
+// empty, is parallel to `findings`: the principal whose audit found each.
 SuppressionOutcome ApplySuppressions(std::span<const Suppression> suppressions,
                                      std::span<Finding* const> findings,
                                      std::span<const std::string> audited_files,
-                                     const SuppressionOptions& options);
+                                     const SuppressionOptions& options,
+                                     std::span<const std::string> subjects = {});
 
 // The same over every run of a report (the audited files are the runs'
 // files); the hygiene findings are appended to the last run's findings.
@@ -101,10 +147,11 @@ SuppressionOutcome ApplySuppressions(std::span<const Suppression> suppressions, 
 std::vector<Finding*> AllFindings(Report& report);
 
 // How a suppressed finding is shown in the JSON report: {"kind": "config" |
-// "baseline", "reason", "file", "line", "column", "expires"} (line, column
+// "template" | "baseline", "reason", "file", "line", "column", "expires"} (line, column
 // and expires only when known).
 nlohmann::ordered_json SuppressionJson(const FindingSuppression& s);
-// A SARIF 2.1.0 `suppression` object: {"kind": "external", "status":
+// A SARIF 2.1.0 `suppression` object: {"kind": "external" ("inSource" for a
+// template's entry), "status":
 // "accepted", "justification": reason, "location": the entry, "properties":
 // {"iamAuditKind", "expires"}}.
 nlohmann::ordered_json SarifSuppressionJson(const FindingSuppression& s);

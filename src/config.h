@@ -49,8 +49,8 @@
 #include <vector>
 
 #include "iam_audit/profile.h"
-#include "iam_audit/profile_vars.h"
-#include "iam_audit/suppression.h"
+#include "profile_vars.h"
+#include "suppression.h"
 
 namespace iam_audit {
 

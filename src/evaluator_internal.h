@@ -1,0 +1,99 @@
+// Private to the evaluator: the matching machinery behind the compiled
+// statements of evaluator.h (fast action matchers, literal-prefix tests of
+// resource ARNs, the per-service candidate index). Nothing outside
+// src/evaluator*.cc includes this header.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "iam_audit/evaluator.h"
+
+namespace iam_audit::internal {
+
+// One Action/NotAction entry specialised for speed: most entries name their
+// service literally and their action exactly or as a prefix ("Get*").
+struct ActionMatcher {
+  enum class Name : std::uint8_t { kAny, kExact, kPrefix, kGlob };
+  bool all = false;              // "*": every action
+  bool any_service = false;      // the service part is only `*`
+  bool literal_service = false;  // `service` is the whole service part
+  Name name_kind = Name::kGlob;
+  std::string service;      // lower-cased, when literal_service
+  std::string name;         // lower-cased literal, for kExact / kPrefix
+  std::size_t pattern = 0;  // index into the statement's actions()
+
+  static ActionMatcher Make(const ActionPattern& p, std::size_t index);
+};
+
+// A cheap test of the literal text each ARN field of a static Resource
+// pattern starts with (the resource part first: it usually decides).
+struct QuickArn {
+  enum class Result : std::uint8_t { kNo, kYes, kMaybe };  // kNo and kYes are final
+
+  static QuickArn For(const ResourceTemplate& r);
+  Result Match(const RequestResource& resource) const;
+
+  bool usable = false;                   // the pattern is ARN-shaped: the fields below apply
+  bool conclusive = false;               // every field is literal or `prefix*`: no kMaybe
+  std::array<std::string, 5> prefix;     // per field; fields 0-3 lower-cased
+  std::array<bool, 5> literal{};         // the field is its prefix (no wildcard)
+  std::array<std::uint8_t, 5> checks{};  // the fields worth checking, resource first
+  std::uint8_t check_count = 0;
+};
+
+// The matching code of one CompiledStatement.
+struct StatementCode {
+  const CompiledStatement* statement = nullptr;
+  bool not_action = false;  // the source's NotAction flag (read on the hot path)
+  bool has_resource = false;
+  bool not_resource = false;
+  std::vector<ActionMatcher> matchers;  // one per statement->actions()
+  std::vector<QuickArn> quick;          // one per statement->resources()
+
+  // Action / NotAction with the two parts already lower-cased.
+  bool MatchesLowerAction(std::string_view service, std::string_view name) const;
+  // Does matcher `m`'s name part match `name` (lower-cased)? Its service has
+  // already been found to match.
+  bool MatchesLowerName(const ActionMatcher& m, std::string_view name) const;
+  Truth MatchesResource(const RequestResource& resource, const EvalContext& env) const;
+  // Resource and condition, once the action is known to match.
+  Truth MatchesAfterAction(const RequestResource& resource, const EvalContext& env) const;
+};
+
+// A statement that may match a request of some service: through one of its
+// Action entries that names the service literally (only its action name is
+// left to compare), or, with kEveryEntry, through any entry (wildcard
+// services, "*", NotAction).
+struct Candidate {
+  static constexpr std::uint32_t kEveryEntry = 0xffffffff;
+  std::uint32_t statement;
+  std::uint32_t matcher;
+};
+struct ServiceIndex {
+  std::uint64_t key;                  // ServiceKey(service): sorted by it
+  std::string service;                // lower-cased prefix
+  std::vector<Candidate> candidates;  // by statement, ascending
+};
+
+// Everything an Evaluator holds; immutable once built.
+struct EvaluatorImpl {
+  // Builds statements and code for `policies`; appends errors.
+  void CompileStatements(const PolicySet& policies, Diagnostics* errors);
+  void BuildIndex();
+  // `service` is lower-cased.
+  const std::vector<Candidate>& Candidates(std::string_view service) const;
+
+  std::vector<CompiledStatement> statements;
+  std::vector<StatementCode> code;        // parallel to statements
+  std::vector<ServiceIndex> by_service;   // sorted by service
+  std::vector<Candidate> other_services;  // candidates for every service
+  std::size_t scp_levels = 0;
+  bool has_boundary = false;
+  bool has_session = false;
+};
+
+}  // namespace iam_audit::internal
