@@ -154,8 +154,8 @@ class Auditor {
   }
   std::string Describe(std::uint32_t i) const {
     const CompiledStatement& s = stmts_[i];
-    std::string d =
-        s.has_sid() ? "statement '" + s.sid() + "'" : "statement #" + std::to_string(s.index() + 1);
+    std::string d = !s.sid().empty() ? "statement '" + s.sid() + "'"
+                                     : "statement #" + std::to_string(s.index() + 1);
     return d + " (" + Loc(s.file(), s.where()) + ")";
   }
   const Statement& Stmt(std::uint32_t i) const { return stmts_[i].source(); }

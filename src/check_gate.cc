@@ -133,6 +133,28 @@ GateSummary ApplyGate(std::vector<Report>& reports, const Config& config,
   return summary;
 }
 
+void ApplyRuleSettings(std::vector<Report>& reports, const RuleSettings& checks) {
+  for (Report& report : reports) {
+    for (AuditRun& run : report.runs) {
+      std::vector<Finding>& findings = run.result.findings;
+      std::vector<int> index(findings.size(), -1);  // old -> new position
+      std::vector<Finding> kept;
+      for (std::size_t i = 0; i < findings.size(); ++i) {
+        if (!checks.Reported(findings[i].id)) continue;
+        for (const auto& [id, severity] : checks.severity) {
+          if (id == findings[i].id) findings[i].severity = severity;
+        }
+        index[i] = static_cast<int>(kept.size());
+        kept.push_back(std::move(findings[i]));
+      }
+      for (RequirementResult& rr : run.result.results) {
+        if (rr.finding >= 0) rr.finding = index[static_cast<std::size_t>(rr.finding)];
+      }
+      findings = std::move(kept);
+    }
+  }
+}
+
 int GateExitCode(const std::vector<Report>& reports, const std::string& fail_on) {
   if (fail_on == "never") return 0;
   const Severity threshold = ParseSeverity(fail_on).value_or(Severity::kError);

@@ -62,6 +62,11 @@ struct GateSummary {
 GateSummary ApplyGate(std::vector<Report>& reports, const Config& config,
                       const GateOptions& options);
 
+// Drops the findings `checks` does not report and gives the others their
+// severity (RuleSettings); a requirement whose finding is dropped keeps its
+// coverage, without a finding.
+void ApplyRuleSettings(std::vector<Report>& reports, const RuleSettings& checks);
+
 // 0 when no unsuppressed finding of any report is at or above `fail_on`
 // ("never": always 0), else 1.
 int GateExitCode(const std::vector<Report>& reports, const std::string& fail_on);

@@ -26,30 +26,58 @@
 namespace iam_audit::cli {
 namespace {
 
-// Reads and parses one policy file, printing its diagnostics. nullopt when it
-// is unreadable or invalid.
-std::optional<Policy> LoadPolicy(const std::string& path, Context& ctx) {
+// A file's errors and warnings as findings (invalid-policy, policy-warning),
+// in source order: they appear in every format and count like the others.
+std::vector<Finding> InputFindings(const std::string& file, const Diagnostics& errors,
+                                   const Diagnostics& warnings) {
+  std::vector<Finding> out;
+  const auto add = [&](FindingId id, const Diagnostic& d) {
+    Finding f = MakeFinding(id, d.file.empty() ? file : d.file, d.where);
+    f.message = d.message;
+    f.fingerprint = Fingerprint(f, d.message);
+    out.push_back(std::move(f));
+  };
+  for (const Diagnostic& d : errors) add(FindingId::kInvalidPolicy, d);
+  for (const Diagnostic& d : warnings) add(FindingId::kPolicyWarning, d);
+  SortFindings(out);
+  return out;
+}
+
+// The diagnostics of an InputError (its message when it has none).
+Diagnostics ErrorsOf(const InputError& e, const std::string& path) {
+  if (!e.diagnostics().empty()) return e.diagnostics();
+  return {{path, {}, e.what()}};
+}
+
+// One policy file given with --boundary or --scp, read and parsed, its
+// diagnostics printed. `policy` is nullopt when it is unreadable or invalid.
+struct LoadedPolicy {
+  std::optional<Policy> policy;
+  std::vector<Finding> findings;  // InputFindings()
+};
+
+LoadedPolicy LoadPolicy(const std::string& path, Context& ctx) {
   SourceFile source;
   try {
     source = ReadSourceFile(path, ctx.in, json::kMaxDocumentBytes);
   } catch (const InputError& e) {
     ctx.err << e.what() << '\n';
-    return std::nullopt;
+    return {std::nullopt, InputFindings(path, ErrorsOf(e, path), {})};
   }
   PolicyParseResult result = ParsePolicy(source.text, source.name);
   PrintDiagnostics(ctx.err, result.errors, result.warnings);
-  return std::move(result.policy);
+  return {std::move(result.policy), InputFindings(source.name, result.errors, result.warnings)};
 }
 
 // One POLICY file, read and parsed (possibly on a worker thread) in whatever
 // format it is (policy_source.h): its diagnostics are kept, to be printed in
-// file order.
+// file order, and are findings of the report.
 struct LoadedFile {
   bool valid = false;         // read, recognized, and every document valid
   PolicySourceResult source;  // the policies and the principals they apply to
   std::string diagnostics;
-  std::size_t warnings = 0;  // the reader's warnings (pitfalls IAM accepts...)
-  bool skipped = false;      // plainly not IAM (--skip-non-iam, or found in a directory)
+  std::vector<Finding> findings;  // the reader's errors and warnings (InputFindings())
+  bool skipped = false;           // plainly not IAM (--skip-non-iam, or found in a directory)
 };
 
 LoadedFile LoadFile(const std::string& path, std::istream& in, bool skip_non_iam,
@@ -64,24 +92,29 @@ LoadedFile LoadFile(const std::string& path, std::istream& in, bool skip_non_iam
     out.source = LoadPolicySource(source, source_options);
   } catch (const InputError& e) {
     out.diagnostics = std::string(e.what()) + '\n';
+    out.findings = InputFindings(path, ErrorsOf(e, path), {});
     return out;
   }
   if (source_options.allow_unrecognized && out.source.format == InputFormat::kAuto) {
-    out.skipped = true;  // found in a directory, in no format iam-audit reads
+    out.skipped = true;  // in no format iam-audit reads
     return out;
   }
   std::ostringstream diagnostics;
   PrintDiagnostics(diagnostics, out.source.errors, out.source.warnings, out.source.notes);
   out.diagnostics = diagnostics.str();
-  out.warnings = out.source.warnings.size();
+  out.findings = InputFindings(path, out.source.errors, out.source.warnings);
   out.valid = out.source.ok();
+  if (!out.valid && out.source.errors.empty()) {
+    out.findings = InputFindings(path, {{path, {}, "not a valid policy file"}}, {});
+  }
   return out;
 }
 
 // Every file, on `jobs` threads; diagnostics printed in file order. Files
-// found by a directory scan (`scanned`) in a format iam-audit does not read
-// are skipped rather than errors. `variables[i]`: the CloudFormation
-// parameters files[i] is read with (its group's; source_variables.h).
+// found by a directory scan (`scanned`), or named with --skip-non-iam, in a
+// format iam-audit does not read are skipped rather than errors.
+// `variables[i]`: the CloudFormation parameters files[i] is read with (its
+// group's; source_variables.h).
 std::vector<LoadedFile> LoadFiles(const std::vector<std::string>& files,
                                   const std::set<std::string>& scanned,
                                   const std::vector<const SourceVariableMap*>& variables,
@@ -91,8 +124,8 @@ std::vector<LoadedFile> LoadFiles(const std::vector<std::string>& files,
   source_options.principal = request.principal;
   const auto load = [&](std::size_t i, std::istream& in) {
     PolicySourceOptions file_options = source_options;
-    file_options.allow_unrecognized =
-        scanned.count(files[i]) > 0 && source_options.format == InputFormat::kAuto;
+    const bool lenient = request.skip_non_iam || scanned.count(files[i]) > 0;
+    file_options.allow_unrecognized = lenient && source_options.format == InputFormat::kAuto;
     file_options.variables = *variables[i];
     return LoadFile(files[i], in, request.skip_non_iam, file_options);
   };
@@ -253,21 +286,59 @@ void LoadResourceSide(const CheckRequest& request, Context& ctx, PolicySet& caps
   caps.principal_account = request.principal_account;
 }
 
-// The boundary and SCP levels every audit run shares; `valid` false when one
-// cannot be read or parsed.
-PolicySet LoadCaps(const CheckRequest& request, Context& ctx, bool& valid) {
+// The boundary and SCP levels every audit run shares, and their errors and
+// warnings as findings; `valid` false when one cannot be read or parsed.
+PolicySet LoadCaps(const CheckRequest& request, Context& ctx, bool& valid,
+                   std::vector<Finding>& findings) {
   PolicySet caps;
-  if (!request.boundary.empty()) {
-    caps.boundary = LoadPolicy(request.boundary, ctx);
-    valid = valid && caps.boundary.has_value();
-  }
+  const auto load = [&](const std::string& path) {
+    LoadedPolicy p = LoadPolicy(path, ctx);
+    findings.insert(findings.end(), p.findings.begin(), p.findings.end());
+    valid = valid && p.policy.has_value();
+    return std::move(p.policy);
+  };
+  if (!request.boundary.empty()) caps.boundary = load(request.boundary);
   for (const std::string& path : request.scps) {
-    std::optional<Policy> p = LoadPolicy(path, ctx);
+    std::optional<Policy> p = load(path);
     if (p) caps.scps.push_back({std::move(*p)});
-    valid = valid && p.has_value();
   }
   LoadResourceSide(request, ctx, caps, valid);
   return caps;
+}
+
+// True when `name` ("AWS::IAM::Role DbtRole", "aws_iam_role.dbt",
+// "role/dbt-runner") or `arn` designates `principal` ("DbtRole", "dbt",
+// the whole name or the ARN).
+bool Designates(const AuditSubject& subject, const std::string& principal) {
+  const std::string& name = subject.name;
+  if (name == principal || (!subject.arn.empty() && subject.arn == principal)) return true;
+  const std::size_t cut = name.find_last_of(" ./");
+  return cut != std::string::npos && name.compare(cut + 1, std::string::npos, principal) == 0;
+}
+
+// --principal for CloudFormation templates and Terraform plans (account
+// authorization details select it while reading): only the subjects it
+// designates are kept. Throws InputError, listing the principals found, when
+// it designates none of them.
+void SelectPrincipal(std::vector<LoadedFile>& loaded, const std::string& principal) {
+  if (principal.empty()) return;
+  std::vector<std::string> found;
+  bool any = false;
+  for (LoadedFile& f : loaded) {
+    const InputFormat format = f.source.format;
+    if (!f.valid || (format != InputFormat::kCloudFormation && format != InputFormat::kTerraform)) {
+      continue;
+    }
+    std::vector<AuditSubject>& subjects = f.source.subjects;
+    for (const AuditSubject& s : subjects) found.push_back(s.name);
+    std::erase_if(subjects, [&](const AuditSubject& s) { return !Designates(s, principal); });
+    any = any || !subjects.empty();
+  }
+  if (any || found.empty()) return;
+  std::string names;
+  for (const std::string& n : found) names += "\n  " + n;
+  throw InputError("--principal " + Quoted(principal) +
+                   " names none of the principals found; they are:" + names);
 }
 
 // One audit (or lint) run: its policies, and its result once executed.
@@ -282,6 +353,7 @@ struct PendingRun {
   // added to `set` by the worker that audits it, and dropped after, so memory
   // holds one principal's copies per worker, not every principal's.
   const SubjectPolicies* shared = nullptr;
+  bool input = false;  // only the findings of reading a file (AuditRun::input); not executed
 };
 
 // The runs of group `g` (see check_run.h), appended to `runs`.
@@ -298,6 +370,12 @@ void PlanGroupRuns(std::size_t g, const AuditGroup& group, const std::vector<std
   std::vector<Policy> identity;
   for (const std::size_t i : group.files) {
     if (loaded[i].skipped) continue;
+    if (!loaded[i].findings.empty()) {
+      PendingRun input{g, {files[i]}, "", {}, {}, {}, true};
+      input.result.findings = std::move(loaded[i].findings);
+      runs.push_back(std::move(input));
+    }
+    if (!loaded[i].valid) continue;
     PolicySourceResult& source = loaded[i].source;
     if (group.report.lint()) {
       PolicySet set;
@@ -332,6 +410,7 @@ void PlanGroupRuns(std::size_t g, const AuditGroup& group, const std::vector<std
 
 // Lints or audits one run.
 void ExecuteRun(PendingRun& run, const AuditGroup& group, const Catalog& catalog) {
+  if (run.input) return;
   if (group.report.lint()) {
     LintResult lint = Lint(catalog, run.set, group.lint_options);
     run.result.errors = std::move(lint.errors);
@@ -350,6 +429,7 @@ void ExecuteRun(PendingRun& run, const AuditGroup& group, const Catalog& catalog
   if (!run.subject.empty()) {
     for (Finding& f : run.result.findings) {
       f.message = run.subject + ": " + f.message;
+      f.principal = run.subject;
       if (f.file.empty()) {  // a principal with no identity policy at all
         f.file = run.files.front();
         f.where = run.subject_where;
@@ -381,6 +461,7 @@ CheckOutcome RunCheckPlan(const CheckRequest& request, const Config& config, Con
     for (const std::size_t i : groups[g].files) file_vars[i] = &group_vars[g];
   }
   std::vector<LoadedFile> loaded = LoadFiles(files, inputs.scanned, file_vars, request, ctx);
+  SelectPrincipal(loaded, request.principal);
   bool valid = true;
   std::size_t skipped = inputs.skipped;
   std::set<std::string> source_vars;
@@ -397,6 +478,9 @@ CheckOutcome RunCheckPlan(const CheckRequest& request, const Config& config, Con
   }
   for (AuditGroup& group : groups) PrepareGroup(group, catalog, source_vars);
   if (request.verbose) {
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      if (loaded[i].skipped) ctx.err << "iam-audit: " << files[i] << ": skipped: plainly not IAM\n";
+    }
     ctx.err << "iam-audit: " << (loaded.size() - (skipped - inputs.skipped)) << " files checked, "
             << skipped << " skipped as plainly not IAM, " << inputs.excluded << " excluded"
             << (config.file.empty() ? "" : " (configuration " + config.file + ")") << '\n';
@@ -404,13 +488,24 @@ CheckOutcome RunCheckPlan(const CheckRequest& request, const Config& config, Con
   const bool audit = std::any_of(groups.begin(), groups.end(),
                                  [](const AuditGroup& g) { return !g.report.lint(); });
   if (!audit) CheckLintVars(request, config, source_vars);
-  const PolicySet caps = audit ? LoadCaps(request, ctx, valid) : PolicySet{};
-  if (!valid) {
-    outcome.input_error = true;
-    return outcome;
-  }
+  // The boundary and SCPs: without them (unreadable or invalid) no audit
+  // runs, as its answers would be wrong; their findings go to the first audit.
+  const auto first_audit = std::find_if(groups.begin(), groups.end(),
+                                        [](const AuditGroup& g) { return !g.report.lint(); });
+  std::vector<Finding> cap_findings;
+  bool caps_valid = true;
+  const PolicySet caps = audit ? LoadCaps(request, ctx, caps_valid, cap_findings) : PolicySet{};
+  outcome.input_error = !valid || !caps_valid;
   std::vector<PendingRun> runs;
+  if (!cap_findings.empty()) {
+    PendingRun input{
+        static_cast<std::size_t>(first_audit - groups.begin()), {}, "", {}, {}, {}, true};
+    for (const Finding& f : cap_findings) input.files.push_back(f.file);
+    input.result.findings = std::move(cap_findings);
+    runs.push_back(std::move(input));
+  }
   for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (!caps_valid && !groups[g].report.lint()) continue;
     PlanGroupRuns(g, groups[g], files, loaded, caps, runs);
   }
   ParallelFor(runs.size(), request.jobs,
@@ -418,12 +513,9 @@ CheckOutcome RunCheckPlan(const CheckRequest& request, const Config& config, Con
   for (PendingRun& run : runs) {
     if (!run.result.errors.empty()) throw InputError(std::move(run.result.errors));
     groups[run.group].report.runs.push_back(
-        {std::move(run.files), std::move(run.result), std::move(run.subject)});
+        {std::move(run.files), std::move(run.result), std::move(run.subject), run.input});
   }
   for (AuditGroup& group : groups) {
-    if (group.report.lint()) {
-      for (const std::size_t i : group.files) outcome.lint_warnings += loaded[i].warnings;
-    }
     if (!group.report.runs.empty()) outcome.reports.push_back(std::move(group.report));
   }
   return outcome;

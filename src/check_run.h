@@ -57,9 +57,11 @@ struct CheckRequest {
 };
 
 struct CheckOutcome {
-  std::vector<Report> reports;    // one per group of files with something to report
-  bool input_error = false;       // a file could not be read or parsed (exit 2)
-  std::size_t lint_warnings = 0;  // the parser's warnings of linted files
+  std::vector<Report> reports;  // one per group of files with something to report
+  // A file could not be read or parsed (exit 2). Its errors are findings
+  // (invalid-policy) of its group's report, and the other files are still
+  // audited; without a readable --boundary/--scp no audit runs.
+  bool input_error = false;
   // The in-template suppressions of the files read (CloudFormation Metadata),
   // for the gate (GateOptions::template_suppressions).
   std::vector<Suppression> template_suppressions;

@@ -62,5 +62,6 @@ void RegisterCatalogCommand(CLI::App& app, Context& ctx);
 void RegisterProfilesCommand(CLI::App& app, Context& ctx);
 void RegisterGenerateCommand(CLI::App& app, Context& ctx);
 void RegisterSimulateCommand(CLI::App& app, Context& ctx);
+void RegisterRulesCommand(CLI::App& app, Context& ctx);
 
 }  // namespace iam_audit::cli

@@ -38,6 +38,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -92,6 +93,15 @@ struct CheckOptions {
   unsigned jobs = 0;
   bool verbose = false;
 
+  // What is reported, and where.
+  std::vector<std::string> enable, disable;  // finding ids
+  std::vector<std::string> severity;         // ID=LEVEL
+  bool quiet = false;
+  std::string color = "auto";
+  std::string base_dir;              // "" = the git top level, else the current directory
+  std::vector<std::string> reports;  // FORMAT=FILE
+  std::size_t format_given = 0;      // how many of --format, --output, --report were given
+
   // Where the policies come from (policy_source.h).
   std::string input_format = "auto";
   std::string principal;  // account authorization details: only this role or user
@@ -99,8 +109,93 @@ struct CheckOptions {
   std::vector<std::string> audit_options_given;
 };
 
-int RunCheck(const CheckOptions& options, Context& ctx) {
-  const Config config = LoadCheckConfig(options.config, options.no_config);
+// A finding id of --enable/--disable/--severity.
+FindingId IdOption(std::string_view option, const std::string& name) {
+  if (const std::optional<FindingId> id = ParseFindingId(name)) return *id;
+  throw InputError(std::string(option) + ": unknown finding id " + Quoted(name) +
+                   " (`iam-audit rules` lists them)");
+}
+
+// The configuration's `checks`, with the command line's on top.
+RuleSettings CheckRules(const CheckOptions& options, const Config& config) {
+  RuleSettings cli;
+  for (const std::string& n : options.enable) cli.enable.push_back(IdOption("--enable", n));
+  for (const std::string& n : options.disable) cli.disable.push_back(IdOption("--disable", n));
+  for (const std::string& a : options.severity) {
+    const std::size_t eq = a.find('=');
+    const std::optional<Severity> level =
+        eq == std::string::npos ? std::nullopt : ParseSeverity(a.substr(eq + 1));
+    if (!level) throw InputError("--severity " + Quoted(a) + ": expected ID=error|warning|note");
+    cli.severity.emplace_back(IdOption("--severity", a.substr(0, eq)), *level);
+  }
+  RuleSettings rules = config.checks;
+  rules.Merge(cli);
+  if (!rules.Reported(FindingId::kInvalidPolicy)) {
+    throw InputError("invalid-policy cannot be disabled: a file that cannot be read is an error");
+  }
+  return rules;
+}
+
+// One report to write: --format to --output (or standard output), and each
+// --report FORMAT=FILE ("-": standard output).
+struct OutputTarget {
+  OutputFormat format;
+  std::string file;  // "" = standard output
+};
+
+std::vector<OutputTarget> OutputTargets(const CheckOptions& options) {
+  std::vector<OutputTarget> out = {{*ParseOutputFormat(options.format), options.output}};
+  for (const std::string& r : options.reports) {
+    const std::size_t eq = r.find('=');
+    const std::optional<OutputFormat> format =
+        eq == std::string::npos ? std::nullopt : ParseOutputFormat(r.substr(0, eq));
+    if (!format || eq + 1 == r.size()) {
+      throw InputError("--report " + Quoted(r) +
+                       ": expected FORMAT=FILE (text, json, sarif, github)");
+    }
+    const std::string file = r.substr(eq + 1);
+    out.push_back({*format, file == "-" ? "" : file});
+  }
+  return out;
+}
+
+// --base-dir, else the top level of the git work tree holding the current
+// directory, else the current directory: absolute.
+std::string BaseDir(const std::string& given) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  if (!given.empty()) return fs::absolute(given, ec).lexically_normal().string();
+  for (fs::path dir = cwd; !dir.empty(); dir = dir.parent_path()) {
+    if (fs::exists(dir / ".git", ec)) return dir.string();
+    if (dir == dir.root_path()) break;
+  }
+  return cwd.string();
+}
+
+void WriteOutputs(const std::vector<Report>& reports, const std::vector<OutputTarget>& targets,
+                  const CheckOptions& options, Context& ctx) {
+  const char* workspace = std::getenv("GITHUB_WORKSPACE");
+  const std::string base_dir = BaseDir(options.base_dir);
+  for (const OutputTarget& target : targets) {
+    const bool terminal = target.file.empty() && &ctx.out == &std::cout && ::isatty(1) == 1;
+    OutputOptions output;
+    output.color = options.color == "always" ||
+                   (options.color == "auto" && WantColor(terminal, std::getenv("NO_COLOR")));
+    output.quiet = options.quiet;
+    output.workspace = workspace && *workspace ? workspace : base_dir;
+    output.base_dir = base_dir;
+    std::ostringstream text;
+    WriteReports(reports, target.format, output, text);
+    if (target.file.empty()) {
+      ctx.out << text.str() << std::flush;
+    } else {
+      WriteFileAtomically(target.file, text.str());
+    }
+  }
+}
+
+CheckRequest RequestOf(const CheckOptions& options) {
   const std::optional<InputFormat> input_format = ParseInputFormat(options.input_format);
   if (!input_format) {
     throw InputError("--input-format: unknown format '" + options.input_format + "'");
@@ -123,16 +218,18 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   request.principal = options.principal;
   request.jobs = options.jobs;
   request.audit_options_given = options.audit_options_given;
-  CheckOutcome outcome = RunCheckPlan(request, config, ctx);
-  if (outcome.input_error) return kExitUsage;
-  std::vector<Report>& reports = outcome.reports;
+  return request;
+}
 
+int RunCheck(const CheckOptions& options, Context& ctx) {
+  const Config config = LoadCheckConfig(options.config, options.no_config);
+  const RuleSettings rules = CheckRules(options, config);
+  std::vector<OutputTarget> targets = OutputTargets(options);
+  CheckOutcome outcome = RunCheckPlan(RequestOf(options), config, ctx);
+  std::vector<Report>& reports = outcome.reports;
+  if (reports.empty()) return kExitClean;  // every file skipped
   const std::string fail_on =
       !options.fail_on.empty() ? options.fail_on : config.fail_on.value_or("error");
-  // The parser's warnings of linted files count from --fail-on warning.
-  const bool warnings_fail =
-      outcome.lint_warnings > 0 && (fail_on == "warning" || fail_on == "note");
-  if (reports.empty()) return warnings_fail ? kExitFindings : kExitClean;  // every file skipped
 
   GateOptions gate;
   gate.write_baseline = options.write_baseline;
@@ -140,21 +237,16 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   if (!options.no_baseline) {
     gate.baseline = !options.baseline.empty() ? options.baseline : config.baseline.value_or("");
   }
+  ApplyRuleSettings(reports, rules);
   ApplyGate(reports, config, gate);
-
-  std::ostringstream text;
-  const bool terminal = options.output.empty() && &ctx.out == &std::cout && ::isatty(1) == 1;
-  OutputOptions output;
-  output.color = WantColor(terminal, std::getenv("NO_COLOR"));
-  const char* workspace = std::getenv("GITHUB_WORKSPACE");
-  output.workspace = workspace ? workspace : "";
-  WriteReports(reports, *ParseOutputFormat(options.format), output, text);
-  if (options.output.empty()) {
-    ctx.out << text.str() << std::flush;
-  } else {
-    WriteFileAtomically(options.output, text.str());
-  }
-  return GateExitCode(reports, fail_on) != 0 || warnings_fail ? kExitFindings : kExitClean;
+  ApplyRuleSettings(reports, rules);  // the gate's own findings (stale-suppression...)
+  // --write-baseline records the findings; it prints the report only when
+  // asked for one (--format, --output or --report).
+  if (!options.write_baseline.empty() && options.format_given == 0) targets.clear();
+  WriteOutputs(reports, targets, options, ctx);
+  // An input error is 2 whatever the findings, once every report is out.
+  if (outcome.input_error) return kExitUsage;
+  return GateExitCode(reports, fail_on) != 0 ? kExitFindings : kExitClean;
 }
 
 }  // namespace
@@ -166,7 +258,8 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
       "Check that each POLICY is a valid IAM policy document, lint it and, with a profile "
       "(--profile or .iam-audit.yaml), audit the policies against it (the default command)");
   cmd->add_option("POLICY", options->policies,
-                  "Policy JSON files ('-' reads standard input) or directories to scan")
+                  "Policy files ('-' reads standard input) or directories to scan")
+      ->type_name("FILE|DIR")
       ->required();
   cmd->add_option("--profile", options->profile,
                   "Audit against this profile: a built-in name (see `iam-audit profiles`) "
@@ -182,21 +275,28 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   std::vector<std::string> formats;
   for (const OutputFormatInfo& f : OutputFormats()) formats.emplace_back(f.name);
-  cmd->add_option("--format", options->format, "Report format (github: workflow commands)")
-      ->check(CLI::IsMember(formats));
+  std::string names;
+  for (const std::string& f : formats) names += (names.empty() ? "" : "|") + f;
+  cmd->add_option("--format", options->format,
+                  "Report format: text (default), json, sarif, github (workflow commands)")
+      ->type_name(names)
+      ->check(CLI::IsMember(formats).description(""));
   cmd->add_option("--output", options->output,
                   "Write the report to FILE (atomically) instead of standard output")
       ->type_name("FILE");
   cmd->add_option("--fail-on", options->fail_on,
                   "Exit 1 when a finding that counts is at or above this severity (default: "
                   "the configuration's fail-on, else error)")
-      ->check(CLI::IsMember({"error", "warning", "note", "never"}));
+      ->type_name("error|warning|note|never")
+      ->check(CLI::IsMember({"error", "warning", "note", "never"}).description(""));
   cmd->add_flag("--each", options->each, "Audit each POLICY on its own");
   cmd->add_option("--input-format", options->input_format,
                   "How to read the files (default auto: detected from the content); "
                   "docs/input-formats.md")
+      ->type_name("NAME")
       ->check(CLI::IsMember(
-          std::vector<std::string>(InputFormatNames().begin(), InputFormatNames().end())));
+                  std::vector<std::string>(InputFormatNames().begin(), InputFormatNames().end()))
+                  .description(""));
   cmd->add_option("--principal", options->principal,
                   "With aws iam get-account-authorization-details output: audit only this role "
                   "or user (name or ARN)")
@@ -256,8 +356,47 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--jobs", options->jobs, "Threads reading and auditing files (0: one per core)")
       ->type_name("N");
   cmd->add_flag("--verbose", options->verbose,
-                "Say how many files were checked, skipped and excluded");
+                "Say how many files were checked, skipped and excluded, and which were skipped");
+  // What is reported, and where.
+  cmd->add_option("--enable", options->enable,
+                  "Report only these finding ids (repeatable; `iam-audit rules` lists them; "
+                  "input errors are always reported)")
+      ->type_name("ID")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--disable", options->disable, "Never report this finding id (repeatable)")
+      ->type_name("ID")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--severity", options->severity,
+                  "Report finding id ID at this severity (repeatable)")
+      ->type_name("ID=error|warning|note")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--report", options->reports,
+                  "Also write the report in FORMAT to FILE ('-': standard output), e.g. "
+                  "--report sarif=results.sarif (repeatable)")
+      ->type_name("FORMAT=FILE")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--base-dir", options->base_dir,
+                  "SARIF and GitHub paths are relative to DIR (default: the git repository's "
+                  "top level, else the current directory)")
+      ->type_name("DIR");
+  cmd->add_flag("--quiet,-q", options->quiet,
+                "Text: only the findings that count (no granted lines, no suppressed findings)");
+  cmd->add_option("--color", options->color,
+                  "Colour the text report: auto (a terminal without NO_COLOR; the default), "
+                  "always or never")
+      ->type_name("auto|always|never")
+      ->check(CLI::IsMember({"auto", "always", "never"}).description(""));
   cmd->callback([options, cmd, &ctx] {
+    options->format_given =
+        cmd->count("--format") + cmd->count("--output") + cmd->count("--report");
     options->audit_options_given.clear();
     for (const char* name : {"--var", "--dbt-profiles", "--context", "--each", "--boundary",
                              "--scp", "--resource-policy", "--resource-account", "--rcp",

@@ -23,9 +23,11 @@ namespace fs = std::filesystem;
 using yaml_util::Where;
 
 // The keys each mapping accepts (data: the messages and the checks read these).
-constexpr std::array<std::string_view, 10> kTopKeys = {
-    "profile", "vars",     "dbt-profiles", "context",   "each",
-    "fail-on", "baseline", "exclude",      "overrides", "suppressions"};
+constexpr std::array<std::string_view, 11> kTopKeys = {
+    "profile",  "vars",    "dbt-profiles", "context",      "each",  "fail-on",
+    "baseline", "exclude", "overrides",    "suppressions", "checks"};
+constexpr std::array<std::string_view, 3> kChecksKeys = {"enable", "disable", "severity"};
+constexpr std::array<std::string_view, 3> kSeverityValues = {"error", "warning", "note"};
 constexpr std::array<std::string_view, 6> kOverrideKeys = {"paths",        "profile", "vars",
                                                            "dbt-profiles", "context", "each"};
 constexpr std::array<std::string_view, 3> kDbtKeys = {"path", "profile", "target"};
@@ -80,6 +82,8 @@ class Loader {
                    LoadOverrides(v, &config.overrides);
                  } else if (key == "suppressions") {
                    LoadSuppressions(v, &config.suppressions);
+                 } else if (key == "checks") {
+                   LoadChecks(v, &config.checks);
                  }
                });
     if (!errors_.empty()) throw InputError(std::move(errors_));
@@ -400,6 +404,32 @@ class Loader {
     }
   }
 
+  // checks: {enable: [ID...], disable: [ID...], severity: {ID: LEVEL}}
+  void LoadChecks(const YAML::Node& node, RuleSettings* out) {
+    if (!node.IsMap()) {
+      Error(node, "checks must be a mapping with enable, disable and severity");
+      return;
+    }
+    ForEachKey(node, "checks", kChecksKeys, [&](const std::string& key, const YAML::Node& v) {
+      if (key == "enable") {
+        LoadIds(v, &out->enable);
+      } else if (key == "disable") {
+        LoadIds(v, &out->disable);
+      } else if (!v.IsMap()) {
+        Error(v, "checks.severity must be a mapping of finding id to error, warning or note");
+      } else {
+        for (auto it = v.begin(); it != v.end(); ++it) {
+          std::vector<FindingId> id;
+          std::string level;
+          if (LoadIds(it->first, &id) &&
+              GetChoice(it->second, "severity", kSeverityValues, &level)) {
+            out->severity.emplace_back(id.front(), *ParseSeverity(level));
+          }
+        }
+      }
+    });
+  }
+
   bool LoadIds(const YAML::Node& node, std::vector<FindingId>* out) {
     std::vector<std::string> names;
     std::vector<YAML::Node> nodes;
@@ -431,6 +461,23 @@ void AuditSettings::Merge(const AuditSettings& over) {
   // Later inputs win in Profile::Bind, so appending is enough for variables.
   vars.insert(vars.end(), over.vars.begin(), over.vars.end());
   MergeContext(context, over.context);
+}
+
+bool RuleSettings::Reported(FindingId id) const {
+  if (std::find(disable.begin(), disable.end(), id) != disable.end()) return false;
+  if (enable.empty() || RuleFor(id).category == FindingCategory::kInput) return true;
+  return std::find(enable.begin(), enable.end(), id) != enable.end();
+}
+
+void RuleSettings::Merge(const RuleSettings& over) {
+  if (!over.enable.empty()) {
+    enable = over.enable;
+    std::erase_if(disable, [&](FindingId id) {
+      return std::find(enable.begin(), enable.end(), id) != enable.end();
+    });
+  }
+  disable.insert(disable.end(), over.disable.begin(), over.disable.end());
+  severity.insert(severity.end(), over.severity.begin(), over.severity.end());
 }
 
 std::string RelativeToRoot(std::string_view root, std::string_view path) {

@@ -27,6 +27,10 @@
 //     - paths: [GLOB, ...]      paths match a file applies to it, later ones
 //       profile/vars/dbt-profiles/context/each    over earlier ones
 //   suppressions: [...]         see suppression.h
+//   checks:                     which findings are reported (RuleSettings)
+//     enable: [ID, ...]         only these ids (input findings are always kept)
+//     disable: [ID, ...]        never these ids
+//     severity: {ID: error|warning|note}   another severity for an id
 //
 // Validation reports every problem, not only the first, as
 // FILE:LINE:COLUMN: message: unknown keys (with a "did you mean"), wrong
@@ -69,6 +73,20 @@ struct AuditSettings {
   void Merge(const AuditSettings& over);
 };
 
+// Which findings are reported and at what severity: `checks:` of the
+// configuration, then --enable/--disable/--severity on top.
+struct RuleSettings {
+  std::vector<FindingId> enable;   // not empty: only these ids (and input findings)
+  std::vector<FindingId> disable;  // never these ids
+  std::vector<std::pair<FindingId, Severity>> severity;  // later entries win
+
+  bool Reported(FindingId id) const;
+  // Puts the command line's settings on top: its enable list replaces this
+  // one (and re-enables what this one disables), its disable ids are added,
+  // its severities win.
+  void Merge(const RuleSettings& over);
+};
+
 struct PathOverride {
   std::vector<std::string> paths;  // .gitignore-style, relative to Config::root
   SourceLocation where;
@@ -85,6 +103,7 @@ struct Config {
   std::vector<std::string> exclude;
   std::vector<PathOverride> overrides;
   std::vector<Suppression> suppressions;
+  RuleSettings checks;
 
   // `path` (absolute, or relative to the current directory) relative to root.
   std::string Relative(std::string_view path) const;

@@ -15,7 +15,7 @@ namespace {
 using ascii::Lower;
 
 // The finding table. Append new kinds at the end; never rename an id.
-constexpr std::array<FindingRule, 47> kRules = {{
+constexpr std::array<FindingRule, 49> kRules = {{
     {FindingId::kMissingPermission, "missing-permission", "MissingPermission",
      FindingCategory::kAudit, Severity::kError, "Required permission not granted",
      "No Allow statement grants this action on the resource the profile requires (or a "
@@ -314,6 +314,19 @@ constexpr std::array<FindingRule, 47> kRules = {{
      "a resource in another account (cross-account, both sides must allow). The identity side "
      "grants it; pass the policy with --resource-policy ARN=FILE, or audit a template or plan "
      "that holds it, to decide it."},
+    {FindingId::kInvalidPolicy, "invalid-policy", "InvalidPolicy", FindingCategory::kInput,
+     Severity::kError, "File cannot be read or is not a valid policy",
+     "The file could not be read, or it is not valid in the format it is read as (JSON or YAML "
+     "syntax, the IAM policy grammar, a CloudFormation template or Terraform plan iam-audit "
+     "cannot resolve). Nothing in it was audited, so its findings are unknown; the other files "
+     "are still audited and reported, and the exit code is 2 (an input error) whatever the "
+     "findings. Fix the file at the location given."},
+    {FindingId::kPolicyWarning, "policy-warning", "PolicyWarning", FindingCategory::kInput,
+     Severity::kWarning, "Policy has a pitfall IAM accepts silently",
+     "The reader found something IAM accepts but that rarely means what was intended (a "
+     "missing or old Version, which turns policy variables into literal text; a duplicate "
+     "Sid; a field IAM ignores...). The message says what and why. The policy is audited as "
+     "IAM reads it; fix the pitfall so that it does what it says."},
 }};
 
 constexpr bool TableInIdOrder() {
@@ -381,6 +394,26 @@ nlohmann::ordered_json StatementJson(const SuggestedStatement& statement) {
 
 std::string StatementText(const std::optional<SuggestedStatement>& statement) {
   return statement ? StatementJson(*statement).dump(2) : "";
+}
+
+std::string RuleDocsAnchor(const FindingRule& rule) {
+  return "docs/rules.md#" + std::string(rule.name);
+}
+
+std::string RuleHelpUri(const FindingRule& rule) {
+  return std::string(IAM_AUDIT_DOCS_URL) + RuleDocsAnchor(rule);
+}
+
+std::string_view RuleSecuritySeverity(const FindingRule& rule) {
+  switch (rule.severity) {
+    case Severity::kError:
+      return "8.0";
+    case Severity::kWarning:
+      return "5.0";
+    case Severity::kNote:
+      return "2.0";
+  }
+  return "5.0";
 }
 
 std::string_view Finding::name() const { return RuleFor(id).name; }

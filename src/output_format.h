@@ -27,7 +27,9 @@ enum class OutputFormat : std::uint8_t { kText, kJson, kSarif, kGithub };
 
 struct OutputOptions {
   bool color = false;     // text: ANSI colour
-  std::string workspace;  // github: $GITHUB_WORKSPACE ("" = none)
+  bool quiet = false;     // text: only the findings that count (TextOptions::quiet)
+  std::string workspace;  // github: paths relative to it ("" = as named)
+  std::string base_dir;   // sarif: URIs relative to it (SarifOptions)
 };
 
 using ReportsWriter = void (*)(std::span<const Report> reports, const OutputOptions& options,

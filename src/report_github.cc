@@ -52,8 +52,10 @@ std::string Escape(std::string_view text, bool property) {
 
 std::string AnnotationPath(const std::string& file, const std::string& workspace) {
   namespace fs = std::filesystem;
-  const fs::path p(file);
-  if (workspace.empty() || !p.is_absolute()) return file;
+  if (workspace.empty() || file == "<stdin>") return file;
+  std::error_code ec;
+  const fs::path p = fs::absolute(file, ec);
+  if (ec) return file;
   const fs::path rel =
       p.lexically_normal().lexically_relative(fs::path(workspace).lexically_normal());
   if (rel.empty() || *rel.begin() == "..") return file;

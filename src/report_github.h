@@ -15,10 +15,10 @@
 // in the message '%', '\r' and '\n' become %25, %0D and %0A; in property
 // values ':' and ',' also become %3A and %2C.
 //
-// GitHub matches `file` against the repository: paths are written as the
-// findings name them, except that an absolute path inside
-// GithubOptions::workspace (the CLI passes $GITHUB_WORKSPACE) is made
-// relative to it.
+// GitHub matches `file` against the repository: a path inside
+// GithubOptions::workspace (the CLI passes $GITHUB_WORKSPACE, else the
+// repository root) is made relative to it, whatever the current directory;
+// others are written as the findings name them.
 #pragma once
 
 #include <iosfwd>

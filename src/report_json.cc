@@ -42,6 +42,10 @@ void WriteJsonReport(const Report& report, std::ostream& out) {
     member("action", JsonString(f.action));
     member("resource", JsonString(f.resource));
     member("fix", f.fix ? StatementText(f.fix) : std::string("null"));
+    // Added after the first release: appended, never reordered.
+    member("sid", JsonString(f.sid));
+    member("principal", JsonString(f.principal));
+    member("fingerprint", JsonString(f.fingerprint));
     if (f.suppressed) member("suppressed", SuppressionJson(*f.suppressed).dump(2));
     text.back() = '\n';  // the last member's ','
     return text + "}";

@@ -1,6 +1,7 @@
 // The text report (report.h, docs/output.md).
 #include <algorithm>
 #include <ostream>
+#include <set>
 #include <sstream>
 
 #include "iam_audit/report.h"
@@ -35,9 +36,11 @@ std::string_view SeverityColor(Severity s) {
   return "0";
 }
 
+// How text is written: colour, and --quiet (only the findings that count).
 class Painter {
  public:
-  explicit Painter(bool color) : color_(color) {}
+  Painter(bool color, bool quiet) : color_(color), quiet_(quiet) {}
+  bool quiet() const { return quiet_; }
   std::string operator()(std::string_view sgr, std::string_view text) const {
     if (!color_) return std::string(text);
     return "\x1b[" + std::string(sgr) + "m" + std::string(text) + "\x1b[0m";
@@ -45,6 +48,7 @@ class Painter {
 
  private:
   bool color_;
+  bool quiet_;
 };
 
 std::string Location(const std::string& file, SourceLocation where) {
@@ -123,6 +127,29 @@ std::string SeverityCounts(const std::vector<Finding>& findings) {
          (suppressed > 0 ? " (" + std::to_string(suppressed) + " suppressed)" : "");
 }
 
+// How many files the runs of `report` name.
+std::size_t FileCount(const Report& report) {
+  std::set<std::string> files;
+  for (const AuditRun& run : report.runs) files.insert(run.files.begin(), run.files.end());
+  return files.size();
+}
+
+// The findings of reading the files (AuditRun::input) of an audit report,
+// one line each, then a blank line; nothing when there are none.
+void WriteInputText(const Report& report, const Painter& paint, std::ostream& out) {
+  bool any = false;
+  for (const AuditRun& run : report.runs) {
+    if (!run.input) continue;
+    for (const Finding& f : run.result.findings) {
+      out << FindingLine(f, f.message, paint) << '\n';
+      any = true;
+    }
+  }
+  const bool audits = std::any_of(report.runs.begin(), report.runs.end(),
+                                  [](const AuditRun& run) { return !run.input; });
+  if (any && audits) out << '\n';
+}
+
 // A lint report: one line per finding of every run, then the counts.
 void WriteLintText(const Report& report, const Painter& paint, std::ostream& out) {
   std::vector<Finding> all;
@@ -130,37 +157,36 @@ void WriteLintText(const Report& report, const Painter& paint, std::ostream& out
     all.insert(all.end(), run.result.findings.begin(), run.result.findings.end());
   }
   if (all.empty()) return;  // a clean lint is silent
-  for (const Finding& f : all) out << FindingLine(f, f.message, paint) << '\n';
+  for (const Finding& f : all) {
+    if (!paint.quiet() || !f.suppressed) out << FindingLine(f, f.message, paint) << '\n';
+  }
   out << '\n'
-      << paint("1", "Summary:") << " " << Plural(report.runs.size(), "file", "files")
+      << paint("1", "Summary:") << " " << Plural(FileCount(report), "file", "files")
       << " linted: " << SeverityCounts(all) << '\n';
 }
 
-void WriteTextRun(const Report& report, const AuditRun& run, const Painter& paint,
-                  std::ostream& out) {
-  const AuditResult& result = run.result;
-  const std::string subject = run.subject.empty() ? "" : " (" + run.subject + ")";
-  out << paint("1",
-               "Audit of " + FilesLabel(run.files) + subject + " against profile " + report.profile)
-      << " (catalog " << report.catalog << ")\n";
-
+// One line per requirement, under its group's title, with its finding's
+// message; counts[coverage] and shown[finding] are set. Quiet: only the
+// lines with a finding that counts (and their groups' titles).
+void WriteRequirementLines(const Report& report, const AuditResult& result, const Painter& paint,
+                           std::size_t counts[5], std::vector<bool>& shown, std::ostream& out) {
   std::size_t action_width = 0;
   for (const Requirement& r : report.requirements)
     action_width = std::max(action_width, r.action.size());
-  std::size_t counts[5] = {};
-  std::vector<bool> shown(result.findings.size(), false);
   const std::string* group = nullptr;
   for (std::size_t i = 0; i < report.requirements.size() && i < result.results.size(); ++i) {
     const Requirement& req = report.requirements[i];
     const RequirementResult& rr = result.results[i];
+    ++counts[static_cast<std::size_t>(rr.coverage)];
+    const Finding* f =
+        rr.finding >= 0 ? &result.findings[static_cast<std::size_t>(rr.finding)] : nullptr;
+    if (f) shown[static_cast<std::size_t>(rr.finding)] = true;
+    if (paint.quiet() && (!f || f->suppressed)) continue;
     if (!group || *group != req.group_id) {
       group = &req.group_id;
       out << '\n' << paint("1", req.group_title) << " [" << req.group_id << "]\n";
     }
-    ++counts[static_cast<std::size_t>(rr.coverage)];
     const CoverageStyle& style = StyleOf(rr.coverage);
-    const Finding* f =
-        rr.finding >= 0 ? &result.findings[static_cast<std::size_t>(rr.finding)] : nullptr;
     std::string status(CoverageName(rr.coverage));
     status.resize(11, ' ');
     std::string action = req.action;
@@ -168,7 +194,6 @@ void WriteTextRun(const Report& report, const AuditRun& run, const Painter& pain
     std::string where;
     if (f) {
       where = Location(f->file, f->where);
-      shown[static_cast<std::size_t>(rr.finding)] = true;
     } else if (!rr.deciding.empty()) {
       where = Location(rr.deciding.front().file, rr.deciding.front().where);
     }
@@ -181,11 +206,25 @@ void WriteTextRun(const Report& report, const AuditRun& run, const Painter& pain
           << ": " << f->message << SuppressedNote(*f) << '\n';
     }
   }
+}
+
+void WriteTextRun(const Report& report, const AuditRun& run, const Painter& paint,
+                  std::ostream& out) {
+  const AuditResult& result = run.result;
+  const std::string subject = run.subject.empty() ? "" : " (" + run.subject + ")";
+  out << paint("1",
+               "Audit of " + FilesLabel(run.files) + subject + " against profile " + report.profile)
+      << " (catalog " << report.catalog << ")\n";
+
+  std::size_t counts[5] = {};
+  std::vector<bool> shown(result.findings.size(), false);
+  WriteRequirementLines(report, result, paint, counts, shown, out);
 
   bool header = false;
   for (std::size_t i = 0; i < result.findings.size(); ++i) {
     if (shown[i]) continue;
     const Finding& f = result.findings[i];
+    if (paint.quiet() && f.suppressed) continue;
     if (!header) {
       out << '\n' << paint("1", "Policy findings") << '\n';
       header = true;
@@ -222,14 +261,18 @@ void WriteTextRun(const Report& report, const AuditRun& run, const Painter& pain
 }  // namespace
 
 void WriteTextReport(const Report& report, const TextOptions& options, std::ostream& out) {
-  const Painter paint(options.color);
+  const Painter paint(options.color, options.quiet);
   if (report.lint()) {
     WriteLintText(report, paint, out);
     return;
   }
-  for (std::size_t i = 0; i < report.runs.size(); ++i) {
-    if (i > 0) out << '\n';
-    WriteTextRun(report, report.runs[i], paint, out);
+  WriteInputText(report, paint, out);
+  bool first = true;
+  for (const AuditRun& run : report.runs) {
+    if (run.input) continue;
+    if (!first) out << '\n';
+    WriteTextRun(report, run, paint, out);
+    first = false;
   }
 }
 
@@ -238,7 +281,7 @@ void WriteTextReports(std::span<const Report> reports, const OutputOptions& opti
   bool first = true;
   for (const Report& report : reports) {
     std::ostringstream one;
-    WriteTextReport(report, {options.color}, one);
+    WriteTextReport(report, {options.color, options.quiet}, one);
     if (one.str().empty()) continue;  // a clean lint report
     if (!first) out << '\n';
     out << one.str();

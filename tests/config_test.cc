@@ -110,10 +110,11 @@ TEST(ConfigTest, ProfileFilesAreRelativeToTheConfiguration) {
 }
 
 TEST(ConfigTest, UnknownKeysAreLocatedWithSuggestions) {
-  EXPECT_THAT(Errors("profile: dbt-athena\nfail_on: error\n"),
-              ElementsAre(".iam-audit.yaml:2:1: unknown key 'fail_on' in the configuration (did "
-                          "you mean 'fail-on'?) (expected one of: profile, vars, dbt-profiles, "
-                          "context, each, fail-on, baseline, exclude, overrides, suppressions)"));
+  EXPECT_THAT(
+      Errors("profile: dbt-athena\nfail_on: error\n"),
+      ElementsAre(".iam-audit.yaml:2:1: unknown key 'fail_on' in the configuration (did "
+                  "you mean 'fail-on'?) (expected one of: profile, vars, dbt-profiles, "
+                  "context, each, fail-on, baseline, exclude, overrides, suppressions, checks)"));
   EXPECT_THAT(Errors("overrides:\n  - paths: a/**\n    profil: x\n"),
               ElementsAre(HasSubstr(".iam-audit.yaml:3:5: unknown key 'profil' in an overrides "
                                     "entry (did you mean 'profile'?)")));

@@ -69,6 +69,9 @@ TEST(FindingTest, TableHasStableIdsAndDefaults) {
       {"service-wildcard", Severity::kWarning},
       {"resource-policy-denied", Severity::kError},
       {"resource-policy-not-given", Severity::kNote},
+      // Input (issue 14).
+      {"invalid-policy", Severity::kError},
+      {"policy-warning", Severity::kWarning},
   };
   ASSERT_EQ(FindingRules().size(), expected.size());
   std::set<std::string_view> sarif_names;

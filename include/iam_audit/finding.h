@@ -87,6 +87,9 @@ enum class FindingId : std::uint8_t {
   // Resource side (resource policies, RCPs, cross-account, KMS keys, trust).
   kResourcePolicyDenied,
   kResourcePolicyNotGiven,
+  // Input (the files themselves): appended, ids never change.
+  kInvalidPolicy,
+  kPolicyWarning,
 };
 
 // What produces a kind of finding. Lint rules run with or without a profile;
@@ -127,6 +130,15 @@ std::span<const FindingRule> FindingRules();
 const FindingRule& RuleFor(FindingId id);
 // By stable id ("missing-permission"); nullopt if unknown.
 std::optional<FindingId> ParseFindingId(std::string_view name);
+
+// Where a rule is documented: "docs/rules.md#missing-permission" (a path
+// of the source tree and the heading's anchor), and the same as an absolute
+// URL under the project's documentation (SARIF helpUri).
+std::string RuleDocsAnchor(const FindingRule& rule);
+std::string RuleHelpUri(const FindingRule& rule);
+// GitHub code scanning's rank of a rule (SARIF properties.security-severity):
+// "8.0" for a default error, "5.0" for a warning, "2.0" for a note.
+std::string_view RuleSecuritySeverity(const FindingRule& rule);
 
 // How a finding was set aside (suppression.h, baseline.h): it is still
 // reported, marked, but does not count for the exit code or the summary.
@@ -177,11 +189,12 @@ struct Finding {
   Severity severity = Severity::kError;
   std::string message;
   std::string file;
-  SourceLocation where;  // 0:0 = the file as a whole
-  std::string group;     // profile group id ("" when not tied to a group)
-  std::string action;    // "s3:GetObject" ("" when not tied to one action)
-  std::string resource;  // the required resource pattern, or the policy's Resource entry
-  std::string sid;       // Sid of the statement responsible ("" if none or no Sid)
+  SourceLocation where;   // 0:0 = the file as a whole
+  std::string group;      // profile group id ("" when not tied to a group)
+  std::string action;     // "s3:GetObject" ("" when not tied to one action)
+  std::string resource;   // the required resource pattern, or the policy's Resource entry
+  std::string sid;        // Sid of the statement responsible ("" if none or no Sid)
+  std::string principal;  // the role or user audited when a file describes several ("" if not)
   std::optional<SuggestedStatement> fix;  // a statement to add or use instead
   std::vector<RelatedLocation> related;
   std::string fingerprint;                       // see Fingerprint()

@@ -46,6 +46,9 @@ struct AuditRun {
   // The principal audited when a file describes several (policy_source.h:
   // "role/dbt-runner", "AWS::IAM::Role DbtRole"); "" for bare policies.
   std::string subject;
+  // Not an audit: the findings of reading `files` (invalid-policy,
+  // policy-warning; finding.h's input category), listed before the audits.
+  bool input = false;
 };
 
 struct Report {
@@ -74,6 +77,9 @@ FindingCounts CountFindings(const Report& report);
 
 struct TextOptions {
   bool color = false;
+  // Only the findings that count: no granted (or otherwise finding-less)
+  // requirement lines, no suppressed findings.
+  bool quiet = false;
 };
 // Colour for a stream that is a terminal, unless NO_COLOR is set to a
 // non-empty value (https://no-color.org). `no_color` is getenv("NO_COLOR").
@@ -81,7 +87,15 @@ bool WantColor(bool is_terminal, const char* no_color);
 
 void WriteTextReport(const Report& report, const TextOptions& options, std::ostream& out);
 void WriteJsonReport(const Report& report, std::ostream& out);
-void WriteSarifReport(const Report& report, std::ostream& out);
+// SARIF locations: with a base folder (absolute; the repository root), URIs
+// of files below it are relative to it with uriBaseId "SRCROOT", which the
+// run's originalUriBaseIds maps to the folder; without, files as named.
+// Columns are UTF-16 code units, as the run declares (files with non-ASCII
+// text are read to convert the byte columns; unreadable ones keep them).
+struct SarifOptions {
+  std::string base_dir;
+};
+void WriteSarifReport(const Report& report, std::ostream& out, const SarifOptions& options = {});
 
 // "src/a b.json" -> "src/a%20b.json": a relative URI reference for SARIF
 // artifactLocation.uri; absolute paths become file:// URIs.
