@@ -264,23 +264,23 @@ std::pair<std::string, std::string> SplitArnArgument(const std::string& arg,
 }
 
 // --resource-policy, --resource-account, --rcp, --principal-arn and
-// --principal-account into `caps`; `valid` false when a file is invalid.
-void LoadResourceSide(const CheckRequest& request, Context& ctx, PolicySet& caps, bool& valid) {
+// --principal-account into `caps`; `load` reads a policy file (and records
+// its findings and validity).
+template <typename Load>
+void LoadResourceSide(const CheckRequest& request, PolicySet& caps, const Load& load) {
   for (const std::string& arg : request.resource_policies) {
     auto [arn, path] = SplitArnArgument(arg, "--resource-policy",
                                         "ARN=FILE (the resource's ARN, then its policy file)");
-    std::optional<Policy> p = LoadPolicy(path, ctx);
+    std::optional<Policy> p = load(path);
     if (p) caps.resource_policies.push_back({std::move(arn), "", std::move(*p)});
-    valid = valid && p.has_value();
   }
   for (const std::string& arg : request.resource_accounts) {
     caps.resource_accounts.push_back(SplitArnArgument(
         arg, "--resource-account", "ARN=ACCOUNT (a bucket's ARN, then its 12-digit account)"));
   }
   for (const std::string& path : request.rcps) {
-    std::optional<Policy> p = LoadPolicy(path, ctx);
+    std::optional<Policy> p = load(path);
     if (p) caps.rcps.push_back({std::move(*p)});
-    valid = valid && p.has_value();
   }
   caps.principal = request.principal_arn;
   caps.principal_account = request.principal_account;
@@ -302,7 +302,7 @@ PolicySet LoadCaps(const CheckRequest& request, Context& ctx, bool& valid,
     std::optional<Policy> p = load(path);
     if (p) caps.scps.push_back({std::move(*p)});
   }
-  LoadResourceSide(request, ctx, caps, valid);
+  LoadResourceSide(request, caps, load);
   return caps;
 }
 
@@ -363,15 +363,15 @@ void PlanGroupRuns(std::size_t g, const AuditGroup& group, const std::vector<std
   const auto subject_run = [&](const std::string& file, AuditSubject& subject, std::string label) {
     PolicySet set = caps;
     AddSubjectResourceSide(subject, set);  // resource policies and the caller's ARN
-    runs.push_back({g, {file}, std::move(label), subject.where, std::move(set), {},
-                    &subject.policies});
+    runs.push_back(
+        {g, {file}, std::move(label), subject.where, std::move(set), {}, &subject.policies});
   };
   std::vector<std::string> names;
   std::vector<Policy> identity;
   for (const std::size_t i : group.files) {
     if (loaded[i].skipped) continue;
     if (!loaded[i].findings.empty()) {
-      PendingRun input{g, {files[i]}, "", {}, {}, {}, true};
+      PendingRun input{g, {files[i]}, "", {}, {}, {}, nullptr, true};
       input.result.findings = std::move(loaded[i].findings);
       runs.push_back(std::move(input));
     }
@@ -499,7 +499,7 @@ CheckOutcome RunCheckPlan(const CheckRequest& request, const Config& config, Con
   std::vector<PendingRun> runs;
   if (!cap_findings.empty()) {
     PendingRun input{
-        static_cast<std::size_t>(first_audit - groups.begin()), {}, "", {}, {}, {}, true};
+        static_cast<std::size_t>(first_audit - groups.begin()), {}, "", {}, {}, {}, nullptr, true};
     for (const Finding& f : cap_findings) input.files.push_back(f.file);
     input.result.findings = std::move(cap_findings);
     runs.push_back(std::move(input));

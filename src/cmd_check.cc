@@ -312,14 +312,23 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--resource-policy", options->resource_policies,
                   "The resource-based policy of a resource the profile needs: a bucket, KMS key, "
                   "role (trust policy) or Glue catalog ARN, then its policy file (repeatable)")
-      ->type_name("ARN=FILE");
+      ->type_name("ARN=FILE")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--resource-account", options->resource_accounts,
                   "The account of a resource whose ARN does not say (an S3 bucket), for "
                   "cross-account decisions (repeatable)")
-      ->type_name("ARN=ACCOUNT");
+      ->type_name("ARN=ACCOUNT")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--rcp", options->rcps,
                   "Resource control policy, one per organization level, root first (repeatable)")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--principal-arn", options->principal_arn,
                   "The audited principal's ARN, for resource policies' Principal (a file's own "
                   "principals carry theirs)")
@@ -341,7 +350,8 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--policy-type", options->policy_type,
                   "Lint every policy as this type instead of detecting it (docs/lint.md)")
       ->check(CLI::IsMember(
-          std::vector<std::string>(LintPolicyTypeNames().begin(), LintPolicyTypeNames().end())));
+          std::vector<std::string>(LintPolicyTypeNames().begin(), LintPolicyTypeNames().end())))
+      ->type_name("TYPE");
   cmd->add_flag("--skip-non-iam", options->skip_non_iam,
                 "Skip named files that are plainly not IAM (as directory scans do), e.g. the "
                 "package.json a pre-commit hook passes");

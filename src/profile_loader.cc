@@ -33,8 +33,8 @@ using yaml_util::WhereInScalar;
 constexpr std::array<std::string_view, 4> kOrigins = {"documented", "code", "athena", "aws-doc"};
 
 constexpr std::array<std::string_view, 8> kTopKeys = {
-    "name", "description", "dbt_adapter", "sources", "variables", "groups", "accepted_extras",
-    "unsupported"};
+    "name",      "description", "dbt_adapter",     "sources",
+    "variables", "groups",      "accepted_extras", "unsupported"};
 constexpr std::array<std::string_view, 2> kUnsupportedKeys = {"when", "message"};
 constexpr std::array<std::string_view, 3> kSourceKeys = {"id", "title", "url"};
 constexpr std::array<std::string_view, 7> kVariableKeys = {

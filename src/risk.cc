@@ -420,8 +420,8 @@ void RiskAssessor::Classify(std::uint32_t i, const ActionSet& granted,
 
 std::string RiskAssessor::Describe(std::uint32_t i) const {
   const CompiledStatement& s = stmts_[i];
-  return s.has_sid() ? "statement '" + s.sid() + "'"
-                     : "statement #" + std::to_string(s.index() + 1);
+  return !s.sid().empty() ? "statement '" + s.sid() + "'"
+                          : "statement #" + std::to_string(s.index() + 1);
 }
 
 SourceLocation RiskAssessor::ActionEntryFor(std::uint32_t i, ActionId id) const {

@@ -58,14 +58,16 @@ TEST(CheckRunTest, AnInvalidFileIsAFindingAndTheOthersAreStillReported) {
   const auto json =
       RunIamAudit({"check", ".", "--no-config", "--format", "json"}, "", repo.dir.path());
   const auto doc = nlohmann::json::parse(json.out);
-  EXPECT_EQ(doc["summary"]["error"], 2);
+  // admin.json's statement is allow-all-actions and privilege-escalation (risks.md).
+  EXPECT_EQ(doc["summary"]["error"], 3);
   const auto findings = doc["findings"];
-  ASSERT_EQ(findings.size(), 2u);
-  EXPECT_EQ(Ids(findings), (std::vector<std::string>{"allow-all-actions", "invalid-policy"}));
-  EXPECT_EQ(findings[1]["file"], "broken.json");
-  EXPECT_EQ(findings[1]["severity"], "error");
-  EXPECT_GE(findings[1]["line"].get<int>(), 1);  // FILE:LINE:COLUMN
-  EXPECT_GE(findings[1]["column"].get<int>(), 1);
+  ASSERT_EQ(findings.size(), 3u);
+  EXPECT_EQ(Ids(findings), (std::vector<std::string>{"allow-all-actions", "privilege-escalation",
+                                                     "invalid-policy"}));
+  EXPECT_EQ(findings[2]["file"], "broken.json");
+  EXPECT_EQ(findings[2]["severity"], "error");
+  EXPECT_GE(findings[2]["line"].get<int>(), 1);  // FILE:LINE:COLUMN
+  EXPECT_GE(findings[2]["column"].get<int>(), 1);
   // The text report puts the error where the stderr diagnostic does.
   EXPECT_THAT(json.err, HasSubstr("broken.json:"));
 }
@@ -79,7 +81,8 @@ TEST(CheckRunTest, TheSarifFileIsWrittenDespiteAnInputError) {
   const auto doc = nlohmann::json::parse(testing::ReadFile(repo.dir.File("x.sarif")));
   std::vector<std::string> rules;
   for (const auto& result : doc["runs"][0]["results"]) rules.push_back(result["ruleId"]);
-  EXPECT_EQ(rules, (std::vector<std::string>{"allow-all-actions", "invalid-policy"}));
+  EXPECT_EQ(rules, (std::vector<std::string>{"allow-all-actions", "privilege-escalation",
+                                             "invalid-policy"}));
   if (const auto shared = testing::SharedDir()) {
     const auto schema =
         nlohmann::json::parse(testing::ReadFile(*shared + "/schemas/sarif-schema-2.1.0.json"));

@@ -105,7 +105,13 @@ TEST(CmdCheckTest, ValidPoliciesPass) {
         "[missing-version]\n"
         "no-version.json:2:47: error: statement #1 allows every action ('*') on "
         "every resource: full administrator access [allow-all-actions]\n"
-        "\nSummary: 1 file linted: 1 error, 0 warnings, 1 note\n",
+        "no-version.json:2:47: error: statement #1 allows 31 actions that can let the principal "
+        "gain more permissions (privilege escalation): iam:CreatePolicyVersion, "
+        "iam:SetDefaultPolicyVersion, iam:AttachGroupPolicy, iam:AttachRolePolicy, "
+        "iam:AttachUserPolicy and 26 more on *; rewrites (or rolls back to) a managed policy "
+        "version, including one attached to the principal itself (risk iam-policy-version) "
+        "[privilege-escalation]\n"
+        "\nSummary: 1 file linted: 2 errors, 0 warnings, 1 note\n",
         1}},
       {"full-identity-policy.json",
        {"full-identity-policy.json:18:35: note: condition key 's3:max-keys' applies to none of "

@@ -133,12 +133,16 @@ TEST(TemplateSuppressionsTest, CheckAppliesAndJudgesThem) {
     seen.push_back(line);
   }
   // The expired entry no longer suppresses DeployRole's finding; ReaderRole's
-  // entry matches nothing; BreakGlassRole's does not reach AdminToo.
+  // entry matches nothing; BreakGlassRole's does not reach AdminToo. The
+  // entries name allow-all-actions only, so the privilege-escalation findings
+  // of the same statements (risks.md) still count.
   EXPECT_THAT(seen, UnorderedElementsAre("allow-all-actions 25 suppressed by template at 9",
-                                         "expired-suppression 32", "pass-role-wildcard 49",
-                                         "stale-suppression 55", "allow-all-actions 79"));
+                                         "privilege-escalation 25", "expired-suppression 32",
+                                         "privilege-escalation 48", "pass-role-wildcard 49",
+                                         "stale-suppression 55", "allow-all-actions 79",
+                                         "privilege-escalation 79"));
   EXPECT_EQ(report["summary"]["suppressed"], 1);
-  EXPECT_EQ(report["summary"]["error"], 1);
+  EXPECT_EQ(report["summary"]["error"], 4);
 
   // SARIF: an in-source suppression, located at the entry.
   const testing::CommandResult sarif =
