@@ -253,7 +253,8 @@ TEST(CmdCheckAuditTest, EachAuditsFilesOnTheirOwn) {
   // what it allows on the source data (dbt only reads it) is data-destruction.
   const CommandResult together = RunCli(Args(files, {"--format", "json"}));
   EXPECT_EQ(together.exit_code, 1) << together.out;
-  for (const auto& f : ParseJson(together)["findings"]) {
+  const auto together_doc = ParseJson(together);  // outlives the loop over its findings
+  for (const auto& f : together_doc["findings"]) {
     EXPECT_THAT(f["id"].get<std::string>(),
                 ::testing::AnyOf("resource-type-mismatch", "data-destruction"))
         << f;
