@@ -24,6 +24,13 @@ std::string ResourcePolicyText(const PolicySet& set, const std::string& resource
   return name;
 }
 
+// "the VPC endpoint policy (endpoint.json)" of endpoint `i`.
+std::string EndpointText(const PolicySet& set, int i) {
+  const EndpointPolicy& e = set.vpc_endpoints[static_cast<std::size_t>(i)];
+  return "the VPC endpoint policy" + (e.service.empty() ? "" : " for " + e.service) + " (" +
+         e.policy.file + ")";
+}
+
 // The file and location a finding about `owner`'s policy points at.
 void PointAtPolicy(const PolicySet& set, const std::string& resource, Finding* f) {
   for (const ResourcePolicy& p : set.resource_policies) {
@@ -48,7 +55,7 @@ ResourceSideAudit::ResourceSideAudit(const PolicySet& set, const Evaluator& ev)
       // Nothing on the resource side: no resource policy, no RCP, and no
       // caller account to tell another account's resources by.
       active_(set.resource || !set.resource_policies.empty() || !set.rcps.empty() ||
-              !caller_.account.empty()) {}
+              !set.vpc_endpoints.empty() || !caller_.account.empty()) {}
 
 void ResourceSideAudit::Check(const Requirement& req, const RequestContext& context,
                               RequirementResult* result, std::vector<Finding>* findings) const {
@@ -65,14 +72,18 @@ void ResourceSideAudit::Check(const Requirement& req, const RequestContext& cont
   // the coverage audit's (which matches required patterns by containment, not
   // as literal resources).
   const auto resource_side = [](const CompiledStatement& s) {
-    return s.kind() == PolicyKind::kResource || s.kind() == PolicyKind::kRcp;
+    return s.kind() == PolicyKind::kResource || s.kind() == PolicyKind::kRcp ||
+           s.kind() == PolicyKind::kEndpoint;
   };
   switch (d.kind) {
     case Decision::kExplicitDeny:
       if (!resource_side(*d.matched.front().statement)) return;
       break;
     case Decision::kImplicitDeny:
-      if (d.denied_by != PolicyKind::kResource) return;
+      if (d.denied_by != PolicyKind::kResource && d.denied_by != PolicyKind::kRcp &&
+          d.denied_by != PolicyKind::kEndpoint) {
+        return;
+      }
       break;
     case Decision::kConditional:
       if (std::none_of(d.matched.begin(), d.matched.end(), [&](const Decision::Match& m) {
@@ -113,8 +124,9 @@ void ResourceSideAudit::Check(const Requirement& req, const RequestContext& cont
       f.sid = s.sid();
       key = StatementKey(s.source());
       f.message = what + " is explicitly denied by " +
-                  (s.kind() == PolicyKind::kRcp ? std::string("an RCP")
-                                                : ResourcePolicyText(set_, req.resource)) +
+                  (s.kind() == PolicyKind::kRcp        ? std::string("an RCP")
+                   : s.kind() == PolicyKind::kEndpoint ? EndpointText(set_, s.scp_level())
+                                                       : ResourcePolicyText(set_, req.resource)) +
                   (s.has_sid() ? ", statement '" + s.sid() + "'" : std::string());
       for (std::size_t i = 1; i < d.matched.size(); ++i) {
         const CompiledStatement& other = *d.matched[i].statement;
@@ -138,6 +150,13 @@ void ResourceSideAudit::Check(const Requirement& req, const RequestContext& cont
       std::string why;
       if (d.denied_by == PolicyKind::kRcp) {
         why = "RCP level " + std::to_string(d.denied_scp_level + 1) + " does not allow it";
+      } else if (d.denied_by == PolicyKind::kEndpoint) {
+        const Policy& endpoint =
+            set_.vpc_endpoints[static_cast<std::size_t>(d.denied_scp_level)].policy;
+        f.file = endpoint.file;
+        f.where = endpoint.where;
+        why = EndpointText(set_, d.denied_scp_level) +
+              " does not allow it (the request goes through the endpoint)";
       } else if (d.cross_account) {
         why = "the resource is in another account and " + ResourcePolicyText(set_, req.resource) +
               " does not allow the principal (cross-account: both sides must allow)";

@@ -17,6 +17,7 @@
 #include "iam_audit/lint.h"
 #include "iam_audit/policy.h"
 #include "iam_audit/profile.h"
+#include "iam_audit/resource_policy.h"
 #include "iam_audit/source_file.h"
 #include "parallel.h"
 #include "profile_vars.h"
@@ -281,6 +282,15 @@ void LoadResourceSide(const CheckRequest& request, PolicySet& caps, const Load& 
   for (const std::string& path : request.rcps) {
     std::optional<Policy> p = load(path);
     if (p) caps.rcps.push_back({std::move(*p)});
+  }
+  for (const std::string& arg : request.vpc_endpoints) {
+    auto [service, path] = SplitEndpointArgument(arg);
+    std::optional<Policy> p = load(path);
+    if (!p) continue;
+    if (Diagnostics problems = EndpointPolicyProblems(*p); !problems.empty()) {
+      throw InputError(std::move(problems));
+    }
+    caps.vpc_endpoints.push_back({std::move(service), std::move(*p)});
   }
   caps.principal = request.principal_arn;
   caps.principal_account = request.principal_account;

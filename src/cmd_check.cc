@@ -78,6 +78,7 @@ struct CheckOptions {
   std::vector<std::string> resource_policies;  // ARN=FILE
   std::vector<std::string> resource_accounts;  // ARN=ACCOUNT
   std::vector<std::string> rcps;
+  std::vector<std::string> vpc_endpoints;  // [SERVICE=]FILE
   std::string principal_arn;
   std::string principal_account;
 
@@ -208,6 +209,7 @@ CheckRequest RequestOf(const CheckOptions& options) {
   request.resource_policies = options.resource_policies;
   request.resource_accounts = options.resource_accounts;
   request.rcps = options.rcps;
+  request.vpc_endpoints = options.vpc_endpoints;
   request.principal_arn = options.principal_arn;
   request.principal_account = options.principal_account;
   request.lint_only = options.lint_only;
@@ -323,6 +325,14 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--vpc-endpoint-policy", options->vpc_endpoints,
+                  "The policy of a VPC endpoint the principal's requests go through; SERVICE "
+                  "(s3, or com.amazonaws.REGION.s3) limits it to that service's requests "
+                  "(repeatable)")
+      ->type_name("[SERVICE=]FILE")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--rcp", options->rcps,
                   "Resource control policy, one per organization level, root first (repeatable)")
       ->type_name("FILE")
@@ -410,7 +420,7 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
     options->audit_options_given.clear();
     for (const char* name : {"--var", "--dbt-profiles", "--context", "--each", "--boundary",
                              "--scp", "--resource-policy", "--resource-account", "--rcp",
-                             "--principal-arn", "--principal-account"}) {
+                             "--vpc-endpoint-policy", "--principal-arn", "--principal-account"}) {
       if (cmd->get_option(name)->count() > 0) options->audit_options_given.push_back(name);
     }
     ctx.exit_code = RunCheck(*options, ctx);

@@ -43,6 +43,7 @@
 #include "iam_audit/policy.h"
 #include "iam_audit/policy_source.h"
 #include "iam_audit/principal.h"
+#include "iam_audit/resource_policy.h"
 #include "iam_audit/source_file.h"
 #include "source_variables.h"
 
@@ -59,6 +60,8 @@ struct SimulateOptions {
   std::string session_policy;
   std::vector<std::string> resource_policies;  // "FILE" or "ARN=FILE"
   std::vector<std::string> rcps;
+  std::vector<std::string> resource_accounts;  // "ARN=ACCOUNT"
+  std::vector<std::string> vpc_endpoints;      // "[SERVICE=]FILE"
   std::string principal;
   std::string principal_arn;
   std::string principal_account;
@@ -146,6 +149,31 @@ std::pair<std::string, std::string> SplitResourcePolicyArgument(const std::strin
   return {arg.substr(0, eq), arg.substr(eq + 1)};
 }
 
+// --resource-account ARN=ACCOUNT and --vpc-endpoint-policy [SERVICE=]FILE
+// into `set`; `load` reads a policy file.
+template <typename Load>
+void LoadResourceOptions(const SimulateOptions& o, PolicySet& set, const Load& load) {
+  for (const std::string& arg : o.resource_accounts) {
+    const auto [arn, account] = SplitResourcePolicyArgument(arg);
+    if (arn.empty() || account.size() != 12 ||
+        account.find_first_not_of("0123456789") != std::string::npos) {
+      throw InputError("--resource-account " + Quoted(arg) +
+                       ": expected ARN=ACCOUNT (a bucket's ARN, then its 12-digit account)");
+    }
+    set.resource_accounts.emplace_back(arn, account);
+  }
+  Diagnostics problems;
+  for (const std::string& arg : o.vpc_endpoints) {
+    auto [service, path] = SplitEndpointArgument(arg);
+    std::optional<Policy> p = load(path);
+    if (!p) continue;
+    const Diagnostics found = EndpointPolicyProblems(*p);
+    problems.insert(problems.end(), found.begin(), found.end());
+    set.vpc_endpoints.push_back({std::move(service), std::move(*p)});
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
+}
+
 PolicySet LoadPolicies(const SimulateOptions& o, Context& ctx) {
   Diagnostics errors;
   PolicySet set;
@@ -176,6 +204,7 @@ PolicySet LoadPolicies(const SimulateOptions& o, Context& ctx) {
   for (const std::string& path : o.rcps) {
     if (auto p = load(path)) set.rcps.push_back({std::move(*p)});
   }
+  LoadResourceOptions(o, set, load);
   set.principal = !o.principal_arn.empty() ? o.principal_arn
                   : !subject_arn.empty()   ? subject_arn
                                            : o.principal;
@@ -305,6 +334,8 @@ nlohmann::ordered_json DecisionJson(const Decision& d) {
     by["policy"] = PolicyKindName(d.denied_by);
     if (d.denied_by == PolicyKind::kScp || d.denied_by == PolicyKind::kRcp) {
       by["level"] = d.denied_scp_level + 1;
+    } else if (d.denied_by == PolicyKind::kEndpoint) {
+      by["endpoint"] = d.denied_scp_level + 1;
     }
     out["denied_by"] = std::move(by);
   }
@@ -324,7 +355,8 @@ nlohmann::ordered_json DecisionJson(const Decision& d) {
 std::string FilesOf(const Evaluator& ev, PolicyKind kind, int scp_level) {
   std::vector<std::string> files;
   for (const CompiledStatement& s : ev.statements()) {
-    const bool leveled = kind == PolicyKind::kScp || kind == PolicyKind::kRcp;
+    const bool leveled =
+        kind == PolicyKind::kScp || kind == PolicyKind::kRcp || kind == PolicyKind::kEndpoint;
     if (s.kind() != kind || (leveled && s.scp_level() != scp_level)) continue;
     if (std::find(files.begin(), files.end(), s.file()) == files.end()) files.push_back(s.file());
   }
@@ -358,6 +390,9 @@ std::string DeniedByText(const Decision& d, const Evaluator& ev) {
       break;
     case PolicyKind::kRcp:
       where = "RCP level " + std::to_string(d.denied_scp_level + 1);
+      break;
+    case PolicyKind::kEndpoint:
+      where = "the VPC endpoint policy";
       break;
   }
   const std::string files = FilesOf(ev, d.denied_by, d.denied_scp_level);
@@ -480,6 +515,9 @@ int RunSimulate(const SimulateOptions& o, Context& ctx) {
         "--principal-account ID");
   }
   int stdin_users = o.requests == "-";
+  for (const std::string& arg : o.vpc_endpoints) {
+    stdin_users += SplitEndpointArgument(arg).second == "-";
+  }
   for (const auto* list : {&o.policies, &o.scps, &o.rcps}) {
     stdin_users += static_cast<int>(std::count(list->begin(), list->end(), "-"));
   }
@@ -546,6 +584,13 @@ void RegisterSimulateCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--rcp", o->rcps,
                   "A resource control policy; repeat for each level of the organization, root "
                   "first (their Deny statements apply)");
+  cmd->add_option("--resource-account", o->resource_accounts,
+                  "ARN=ACCOUNT: the account that owns a resource whose ARN does not say (an S3 "
+                  "bucket covers its objects); repeat for each resource");
+  cmd->add_option("--vpc-endpoint-policy", o->vpc_endpoints,
+                  "[SERVICE=]FILE: the policy of a VPC endpoint the requests go through (SERVICE: "
+                  "s3, or com.amazonaws.REGION.s3: only that service's requests; without it, "
+                  "every request); repeat for each endpoint");
   cmd->add_option("--principal", o->principal,
                   "The caller: its ARN (matched against resource policies' Principal), "
                   "'anonymous' for an unauthenticated request, or the name of a principal of "

@@ -516,7 +516,29 @@ Truth CompiledCondition::EvaluateValue(const std::string& request_value,
   return op_.negated() ? TruthNot(positive) : positive;
 }
 
+bool CompiledCondition::VariableWithoutValue(const EvalContext& env) const {
+  for (const ConditionTextValue& t : texts_) {
+    if (!t.tmpl.HasVariables()) continue;
+    const auto& parts = t.tmpl.parts();
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const PolicyTemplate::Part& part = parts[i];
+      if (part.kind != PolicyTemplate::Part::Kind::kVariable || part.default_value) continue;
+      const std::string lower = i < t.lower_keys.size() ? t.lower_keys[i] : ToLower(part.variable);
+      const std::vector<std::string>* values = env.FindLower(lower);
+      if (values && values->size() == 1) continue;
+      if (!values && env.Unknown(lower)) continue;  // three-valued: decided downstream
+      if (!values) env.NoteMissing(part.variable);
+      return true;
+    }
+  }
+  return false;
+}
+
 Truth CompiledCondition::Evaluate(const EvalContext& env) const {
+  // [VARS] a variable whose value is "not present ... any attempt to match
+  // it fails and causes the statement to be invalid": the clause is false
+  // whatever the operator (a negated operator is not its complement here).
+  if (VariableWithoutValue(env)) return Truth::kFalse;
   const std::vector<std::string>* values = env.FindLower(key_lower_);
   if (values) {
     if (op_.op == kNull) return TruthOf(null_false_);

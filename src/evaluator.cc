@@ -57,9 +57,19 @@ std::uint64_t ServiceKey(std::string_view s) {
 struct SourcePolicy {
   const Policy* policy;
   PolicyKind kind;
-  int scp_level;             // kScp, kRcp: the level
+  int scp_level;             // kScp, kRcp: the level; kEndpoint: the endpoint
   int resource_policy = -1;  // kResource: index in resource_policies, -1 for `resource`
 };
+
+// How statement `s` of a VPC endpoint policy applies to `caller`. [VPCE]
+// "If you specify the principal in the format "AWS": "account_id", access is
+// granted to the AWS account root user only, and not all users and roles for
+// the account": an account names only its root; no delegation.
+PrincipalMatch EndpointPrincipal(const Statement& s, const Caller& caller, const PolicySet& set) {
+  const PrincipalMatch m = MatchPrincipal(s, caller, set.boundary.has_value());
+  if (m != PrincipalMatch::kAccount) return m;
+  return caller.type == Caller::Type::kRoot ? PrincipalMatch::kDirect : PrincipalMatch::kNone;
+}
 
 // The policies of `set` in the order their statements are compiled.
 std::vector<SourcePolicy> CompileOrder(const PolicySet& set) {
@@ -82,6 +92,9 @@ std::vector<SourcePolicy> CompileOrder(const PolicySet& set) {
       sources.push_back({&p, PolicyKind::kRcp, static_cast<int>(level)});
     }
   }
+  for (std::size_t i = 0; i < set.vpc_endpoints.size(); ++i) {
+    sources.push_back({&set.vpc_endpoints[i].policy, PolicyKind::kEndpoint, static_cast<int>(i)});
+  }
   return sources;
 }
 
@@ -101,6 +114,8 @@ std::string_view PolicyKindName(PolicyKind kind) {
       return "resource";
     case PolicyKind::kRcp:
       return "rcp";
+    case PolicyKind::kEndpoint:
+      return "vpc_endpoint";
   }
   return "identity";
 }
@@ -387,7 +402,8 @@ void EvaluatorImpl::CompileStatements(const PolicySet& set, Diagnostics* errors)
       }
       c.principal_ = src.kind == PolicyKind::kResource
                          ? MatchPrincipal(s, caller, set.boundary.has_value())
-                         : PrincipalMatch::kDirect;
+                     : src.kind == PolicyKind::kEndpoint ? EndpointPrincipal(s, caller, set)
+                                                         : PrincipalMatch::kDirect;
       c.resource_policy_ = src.resource_policy;
       statements.push_back(std::move(c));
       this->code.push_back(std::move(code));
@@ -458,6 +474,7 @@ Evaluator::Evaluator(std::shared_ptr<const internal::EvaluatorImpl> impl)
 std::span<const CompiledStatement> Evaluator::statements() const { return impl_->statements; }
 std::size_t Evaluator::scp_levels() const { return impl_->scp_levels; }
 std::size_t Evaluator::rcp_levels() const { return impl_->rcp_levels; }
+std::size_t Evaluator::vpc_endpoints() const { return impl_->endpoint_services.size(); }
 bool Evaluator::has_boundary() const { return impl_->has_boundary; }
 bool Evaluator::has_session_policy() const { return impl_->has_session; }
 
@@ -471,12 +488,16 @@ Evaluator::CompileResult Evaluator::Compile(const PolicySet& set) {
   impl->caller = Caller::Parse(set.principal, set.principal_account);
   impl->has_unscoped_resource_policy = set.resource.has_value();
   impl->resource_accounts = set.resource_accounts;
+  for (const EndpointPolicy& e : set.vpc_endpoints) {
+    impl->endpoint_services.push_back(ascii::Lower(e.service));
+  }
   for (const ResourcePolicy& p : set.resource_policies) {
     impl->resource_policies.push_back({p.arn, p.account});
     if (p.arn.empty()) impl->has_unscoped_resource_policy = true;
   }
-  if (impl->scp_levels > 64 || impl->rcp_levels > 64) {
-    result.errors.push_back(Diagnostic{"", {}, "at most 64 SCP (and 64 RCP) levels are supported"});
+  if (impl->scp_levels > 64 || impl->rcp_levels > 64 || set.vpc_endpoints.size() > 64) {
+    result.errors.push_back(Diagnostic{
+        "", {}, "at most 64 SCP (and 64 RCP) levels and 64 VPC endpoints are supported"});
     return result;
   }
   impl->CompileStatements(set, &result.errors);
@@ -503,6 +524,7 @@ struct Tally {
   // Resource policy Allows by how their Principal names the caller.
   Truth direct = Truth::kFalse, role = Truth::kFalse, account = Truth::kFalse;
   std::bitset<64> scp_true, scp_unknown;
+  std::bitset<64> endpoint_true, endpoint_unknown;  // by VPC endpoint
 
   void Allow(const CompiledStatement& s, Truth t) {
     const auto level = static_cast<std::size_t>(s.scp_level());
@@ -523,6 +545,9 @@ struct Tally {
         break;
       case PolicyKind::kSession:
         session = TruthOr(session, t);
+        break;
+      case PolicyKind::kEndpoint:
+        (t == Truth::kTrue ? endpoint_true : endpoint_unknown).set(level);
         break;
       case PolicyKind::kResource:
         Truth& slot = s.principal() == PrincipalMatch::kDirect ? direct
@@ -548,6 +573,15 @@ Truth EveryLevel(std::size_t levels, const std::bitset<64>& yes, const std::bits
   return all;
 }
 
+// The policies that limit the principal: none of them applies to the
+// anonymous caller. [SCP] "SCPs affect only IAM users and roles that are
+// managed by accounts that are part of the organization"; an unauthenticated
+// request has no identity, boundary or session policy.
+bool IsPrincipalSide(PolicyKind kind) {
+  return kind == PolicyKind::kIdentity || kind == PolicyKind::kBoundary ||
+         kind == PolicyKind::kScp || kind == PolicyKind::kSession;
+}
+
 // Which evaluation logic applies to the request.
 struct Situation {
   bool anonymous = false;
@@ -555,10 +589,12 @@ struct Situation {
   bool must_allow = false;     // a KMS key or a role's trust: the resource policy must allow
   bool has_policy = false;     // the requested resource's policy is in the set
   int scope = -1;              // the ResourcePolicy that covers the resource, -1 none
+  std::bitset<64> endpoints;   // the VPC endpoints the request goes through
   bool NeedsPolicy() const { return !anonymous && !has_policy && (cross_account || must_allow); }
 };
 
-Situation Situate(const internal::EvaluatorImpl& impl, const Request& request) {
+Situation Situate(const internal::EvaluatorImpl& impl, const Request& request,
+                  const LowerAction& action) {
   Situation s;
   s.anonymous = impl.caller.anonymous();
   for (std::size_t i = 0; i < impl.resource_policies.size() && s.scope < 0; ++i) {
@@ -580,6 +616,10 @@ Situation Situate(const internal::EvaluatorImpl& impl, const Request& request) {
                       account != impl.caller.account;
   }
   s.must_allow = MustBeAllowedByResourcePolicy(request.action, request.resource);
+  const std::string_view service = action.service();
+  for (std::size_t i = 0; i < impl.endpoint_services.size(); ++i) {
+    s.endpoints[i] = impl.endpoint_services[i].empty() || impl.endpoint_services[i] == service;
+  }
   return s;
 }
 
@@ -592,16 +632,22 @@ void Decide(const internal::EvaluatorImpl& impl, const Tally& t, const Situation
   Truth scps = where.anonymous ? Truth::kTrue
                                : EveryLevel(impl.scp_levels, t.scp_true, t.scp_unknown, &first_scp);
   if (where.anonymous) first_scp = -1;
+  // [VPCE] every endpoint the request goes through must allow it (an
+  // endpoint the request does not go through counts as allowing).
+  int first_endpoint = -1;
+  const Truth endpoints =
+      EveryLevel(impl.endpoint_services.size(), t.endpoint_true | ~where.endpoints,
+                 t.endpoint_unknown, &first_endpoint);
   const Truth bounded = TruthAnd(impl.has_boundary ? t.boundary : Truth::kTrue,
                                  impl.has_session ? t.session : Truth::kTrue);
-  const Truth caps = scps;
+  const Truth caps = TruthAnd(scps, endpoints);
   // What the resource policy grants, and what the principal's side grants.
   Truth resource_side = Truth::kTrue, granted;
   Truth allowed;
   if (where.anonymous) {
     resource_side = t.direct;
     granted = t.direct;
-    allowed = t.direct;
+    allowed = TruthAnd(caps, t.direct);
   } else if (where.cross_account) {
     resource_side = TruthOr(t.direct, TruthOr(t.role, t.account));
     granted = t.identity;
@@ -641,6 +687,9 @@ void Decide(const internal::EvaluatorImpl& impl, const Tally& t, const Situation
     if (first_scp >= 0) {
       d->denied_by = PolicyKind::kScp;
       d->denied_scp_level = first_scp;
+    } else if (first_endpoint >= 0) {
+      d->denied_by = PolicyKind::kEndpoint;
+      d->denied_scp_level = first_endpoint;
     } else if (where.anonymous ||
                (where.must_allow && !where.cross_account && resource_side == Truth::kFalse)) {
       d->denied_by = PolicyKind::kResource;
@@ -676,7 +725,7 @@ void Evaluator::Evaluate(const Request& request, Decision* d) const {
 
   const internal::EvaluatorImpl& impl = *impl_;
   const LowerAction action(request.action);
-  const Situation where = Situate(impl, request);
+  const Situation where = Situate(impl, request, action);
   d->cross_account = where.cross_account;
   if (!where.anonymous && action.service() == "sts" && action.name() == "getcalleridentity") {
     // "No permissions are required to perform this operation. If an
@@ -709,6 +758,11 @@ void Evaluator::Evaluate(const Request& request, Decision* d) const {
     }
     if (!applies) continue;
     const CompiledStatement& s = *code.statement;
+    if (where.anonymous && IsPrincipalSide(s.kind())) continue;
+    if (s.kind() == PolicyKind::kEndpoint &&
+        !where.endpoints[static_cast<std::size_t>(s.scp_level())]) {
+      continue;  // the request does not go through that endpoint
+    }
     if (s.kind() == PolicyKind::kResource) {
       // Only the requested resource's own policy applies; an Allow naming the
       // caller's account delegates to the identity policies, which decide on

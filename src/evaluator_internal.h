@@ -103,6 +103,7 @@ struct EvaluatorImpl {
   std::vector<Scope> resource_policies;       // parallel to PolicySet::resource_policies
   bool has_unscoped_resource_policy = false;  // PolicySet::resource, or an arn of ""
   std::vector<std::pair<std::string, std::string>> resource_accounts;  // PolicySet's
+  std::vector<std::string> endpoint_services;  // PolicySet::vpc_endpoints' services, lower case
 };
 
 }  // namespace iam_audit::internal

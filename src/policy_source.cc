@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 
+#include "iam_audit/resource_policy.h"
 #include "policy_source_internal.h"
 #include "template_suppressions.h"
 
@@ -328,6 +329,18 @@ void Collector::AddResourcePolicy(std::string name, std::string arn, const json:
       {std::move(name), {std::move(arn), "", std::move(*parsed.policy)}});
 }
 
+void Collector::AddEndpointPolicy(std::string name, std::string_view service_name,
+                                  const json::Value& document) {
+  PolicyParseResult parsed = PolicyFromJson(document, file_.name);
+  for (Diagnostic& e : parsed.errors) result_.errors.push_back(std::move(e));
+  for (Diagnostic& w : parsed.warnings) result_.warnings.push_back(std::move(w));
+  if (!parsed.policy) return;
+  for (Diagnostic& e : EndpointPolicyProblems(*parsed.policy))
+    result_.errors.push_back(std::move(e));
+  result_.vpc_endpoints.push_back(
+      {std::move(name), {EndpointServicePrefix(service_name), std::move(*parsed.policy)}});
+}
+
 void Collector::AddPrincipal(Principal principal) {
   std::vector<int> unique;
   for (int id : principal.identity) {
@@ -380,6 +393,9 @@ void Collector::Finish(bool standalone) {
     s.policies.principal = p.arn;
     for (const NamedResourcePolicy& r : result_.resource_policies) {
       s.policies.resource_policies.push_back(r.policy);
+    }
+    for (const NamedEndpointPolicy& e : result_.vpc_endpoints) {
+      s.policies.vpc_endpoints.push_back(e.policy);
     }
     result_.subjects.push_back(std::move(s));
   }
@@ -509,6 +525,7 @@ PolicySet SubjectPolicies::ToPolicySet() const {
   if (boundary) set.boundary = *boundary;
   set.principal = principal;
   set.resource_policies = resource_policies;
+  set.vpc_endpoints = vpc_endpoints;
   return set;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "iam_audit/condition.h"
+#include "iam_audit/resource_policy.h"
 #include "policy_source_internal.h"
 #include "yaml_util.h"
 
@@ -322,6 +323,7 @@ class Template {
   int ReadDocument(std::string name, const json::Value& raw, SourceLocation where = {});
   std::optional<json::Value> ResolveDocument(const json::Value& raw);
   void ReadResourcePolicies();
+  void ReadEndpointPolicy(const Resource& r);
   void ReadInlinePolicies(Resource& r);
   // The template principal of `kind` a value designates ({"Ref": id} or its
   // resolved name), if any.
@@ -506,6 +508,13 @@ Resolved Template::ResourceValue(const Resource& r, std::string_view attribute,
   const std::string what =
       attribute.empty() ? std::string(r.id) : std::string(r.id) + "." + std::string(attribute);
   const std::string shown = attribute.empty() ? "Ref " + std::string(r.id) : "Fn::GetAtt " + what;
+  // --var LogicalId.Attribute=VALUE (--var LogicalId=VALUE for Ref): the
+  // value of the deployed stack, e.g. a KMS key's ARN. It links the resource
+  // (and its policy) to the ARNs requests name.
+  if (const auto v = options_.variables.find(what); v != options_.variables.end()) {
+    c_.UsedVariable(what);
+    return String(v->second, where);
+  }
   const ResourceRule* rule = RuleFor(r.type);
   std::string_view text;
   if (rule != nullptr) {
@@ -518,9 +527,10 @@ Resolved Template::ResourceValue(const Resource& r, std::string_view attribute,
     }
   }
   if (text.empty()) {
-    return Unknown(
-        what, where,
-        shown + " (" + std::string(r.type) + ") is known only once the stack is deployed");
+    return Unknown(what, where,
+                   shown + " (" + std::string(r.type) +
+                       ") is known only once the stack is deployed (pass --var " + what +
+                       "=VALUE)");
   }
   // The name property, along its dotted path.
   const json::Value* name = &r.properties;
@@ -931,6 +941,7 @@ void Template::ReadResourcePolicies() {
                                         {"AWS::KMS::Key", "KeyPolicy"},
                                         {"AWS::IAM::Role", "AssumeRolePolicyDocument"}};
   for (const Resource& r : resources_) {
+    if (r.type == "AWS::EC2::VPCEndpoint") ReadEndpointPolicy(r);
     const auto holder = std::find_if(std::begin(kHolders), std::end(kHolders),
                                      [&](const Holder& h) { return h.type == r.type; });
     if (holder == std::end(kHolders)) continue;
@@ -948,10 +959,33 @@ void Template::ReadResourcePolicies() {
     }
     --quiet_;
     const std::optional<std::string> text = Text(arn);
-    if (!text || arn.unknown || ContainsUnresolved(*text)) continue;
+    if (!text || arn.unknown || ContainsUnresolved(*text)) {
+      if (r.type == "AWS::KMS::Key") {
+        c_.Note(r.where, NameOf(r) +
+                             ": its KeyPolicy applies to requests once the key's ARN is "
+                             "known: pass --var " +
+                             std::string(r.id) + ".Arn=ARN (the deployed key)");
+      }
+      continue;
+    }
     if (std::optional<json::Value> doc = ResolveDocument(*document)) {
       c_.AddResourcePolicy(NameOf(r), *text, *doc);
     }
+  }
+}
+
+// An AWS::EC2::VPCEndpoint's PolicyDocument, for the requests of its
+// ServiceName's service (docs/evaluation.md, "VPC endpoint policies").
+void Template::ReadEndpointPolicy(const Resource& r) {
+  const json::Value* document = r.properties.Find("PolicyDocument");
+  const json::Value* service = r.properties.Find("ServiceName");
+  if (document == nullptr || service == nullptr) return;
+  ++quiet_;
+  const std::optional<std::string> name = Text(Resolve(*service));
+  --quiet_;
+  if (!name || EndpointServicePrefix(*name).empty()) return;
+  if (std::optional<json::Value> doc = ResolveDocument(*document)) {
+    c_.AddEndpointPolicy(NameOf(r), *name, *doc);
   }
 }
 

@@ -115,6 +115,11 @@ class Collector {
   // policy, a role's trust policy...): not audited as an identity policy,
   // but given to every subject's audit (PolicySet::resource_policies).
   void AddResourcePolicy(std::string name, std::string arn, const json::Value& document);
+  // Adds the policy of a VPC endpoint of `service_name`
+  // ("com.amazonaws.eu-west-1.s3"): given to every subject's audit, applied
+  // to the requests of that service (PolicySet::vpc_endpoints).
+  void AddEndpointPolicy(std::string name, std::string_view service_name,
+                         const json::Value& document);
 
   // Fills the result. With `standalone`, every policy no principal uses
   // becomes a subject of its own, named like the policy.

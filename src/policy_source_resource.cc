@@ -103,6 +103,9 @@ void AddSubjectResourceSide(AuditSubject& subject, PolicySet& set) {
     set.resource_policies.push_back(std::move(p));
   }
   subject.policies.resource_policies.clear();
+  for (EndpointPolicy& e : subject.policies.vpc_endpoints)
+    set.vpc_endpoints.push_back(std::move(e));
+  subject.policies.vpc_endpoints.clear();
   if (set.principal.empty()) {
     set.principal = !subject.policies.principal.empty() ? subject.policies.principal : subject.arn;
   }

@@ -128,6 +128,8 @@ class State {
                                            const std::map<std::string, int>& targets) const;
   bool LinkDocument(const TfResource& r, Principal* owner);
   void Attach(Principal& p, const json::Value& arn, const std::string& from);
+  void ReadEndpointPolicies();
+  void AddEndpointPolicy(const TfResource& r, std::string_view service);
 
   const json::Value& root_;
   Collector& c_;
@@ -412,6 +414,51 @@ State::Principal* State::FindPrincipal(Kind kind, std::string_view name) {
   return nullptr;
 }
 
+// VPC endpoint policies (docs/evaluation.md, "VPC endpoint policies"): an
+// aws_vpc_endpoint_policy, for the service of the aws_vpc_endpoint its
+// vpc_endpoint_id names (by id, else by the configuration's reference); an
+// aws_vpc_endpoint's own policy when no aws_vpc_endpoint_policy replaces it.
+void State::ReadEndpointPolicies() {
+  std::map<std::string, int> endpoints;  // aws_vpc_endpoint address -> index in resources_
+  for (std::size_t i = 0; i < resources_.size(); ++i) {
+    const TfResource& r = resources_[i];
+    if (!r.data && r.type == "aws_vpc_endpoint") endpoints[r.address] = static_cast<int>(i);
+  }
+  std::set<std::string> replaced;
+  for (const TfResource& r : resources_) {
+    if (r.data || r.type != "aws_vpc_endpoint_policy") continue;
+    const std::string_view id = StringMember(r.values, "vpc_endpoint_id");
+    std::optional<std::string> endpoint;
+    for (const auto& [address, i] : endpoints) {
+      const std::string_view own =
+          StringMember(resources_[static_cast<std::size_t>(i)].values, "id");
+      if (!id.empty() && own == id) endpoint = address;
+    }
+    if (!endpoint) endpoint = LinkedAddress(r, "vpc_endpoint_id", endpoints);
+    if (!endpoint) {
+      c_.Note(r.where, r.address +
+                           ": the VPC endpoint it belongs to is not in the file, so the "
+                           "audit cannot tell which requests go through it");
+      continue;
+    }
+    replaced.insert(*endpoint);
+    const TfResource& e = resources_[static_cast<std::size_t>(endpoints[*endpoint])];
+    AddEndpointPolicy(r, StringMember(e.values, "service_name"));
+  }
+  for (const auto& [address, i] : endpoints) {
+    const TfResource& e = resources_[static_cast<std::size_t>(i)];
+    if (replaced.count(address) == 0) AddEndpointPolicy(e, StringMember(e.values, "service_name"));
+  }
+}
+
+void State::AddEndpointPolicy(const TfResource& r, std::string_view service) {
+  const json::Value* text = r.values.Find("policy");
+  if (text == nullptr || !text->is_string() || text->AsString().empty() || service.empty()) return;
+  std::optional<json::Value> doc =
+      c_.ParseEmbedded(*text, /*exact=*/true, "the policy JSON string");
+  if (doc) c_.AddEndpointPolicy(r.address, service, *doc);
+}
+
 bool State::Unknown(const TfResource& r, std::string_view key) const {
   const json::Value* v = r.values.Find(key);
   return v == nullptr || v->is_null() || IsUnknown(UnknownChild(r.unknown, key));
@@ -582,6 +629,7 @@ void State::Load() {
   for (const TfResource& r : resources_) {
     if (!r.data) ReadTerraformResourcePolicy(r.type, r.address, r.values, r.where, c_);
   }
+  ReadEndpointPolicies();
   // Data sources not used verbatim by a resource above.
   for (const TfResource& r : resources_) {
     if (!r.data || r.type != "aws_iam_policy_document") continue;

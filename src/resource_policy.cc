@@ -1,5 +1,7 @@
 #include "iam_audit/resource_policy.h"
 
+#include <algorithm>
+
 #include "ascii.h"
 #include "iam_audit/arn_pattern.h"
 
@@ -111,6 +113,54 @@ std::string ResourceAccount(std::string_view resource, const RequestContext& con
   }
   const std::vector<std::string>* given = context.Find("aws:ResourceAccount");
   return given && given->size() == 1 ? given->front() : std::string();
+}
+
+std::string EndpointServicePrefix(std::string_view name) {
+  std::string lower = ascii::Lower(name);
+  std::string_view rest = lower;
+  // com.amazonaws.REGION.SERVICE[.SUB] (also cn.com.amazonaws..., aws.api...)
+  if (const std::size_t at = rest.find("amazonaws."); at != std::string_view::npos) {
+    rest.remove_prefix(at + 10);
+    // The region, or a template's placeholder for it ("{unresolved.AWS::Region}").
+    const std::size_t dot = rest.find('.', rest.starts_with('{') ? rest.find('}') : 0);
+    if (dot != std::string_view::npos) rest.remove_prefix(dot + 1);  // the region
+  }
+  rest = rest.substr(0, rest.find('.'));
+  // Endpoint names that are not the service's action prefix.
+  static constexpr std::pair<std::string_view, std::string_view> kRenamed[] = {
+      {"monitoring", "cloudwatch"},
+      {"git-codecommit", "codecommit"},
+      {"s3-global", "s3"},
+  };
+  for (const auto& [endpoint, prefix] : kRenamed) {
+    if (rest == endpoint) return std::string(prefix);
+  }
+  return std::string(rest);
+}
+
+std::pair<std::string, std::string> SplitEndpointArgument(std::string_view arg) {
+  const std::size_t eq = arg.find('=');
+  if (eq == std::string_view::npos || eq == 0 || eq + 1 == arg.size()) {
+    return {"", std::string(arg)};
+  }
+  const std::string_view service = arg.substr(0, eq);
+  const bool named = std::all_of(service.begin(), service.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch == '.' || ch == '-';
+  });
+  if (!named) return {"", std::string(arg)};
+  return {EndpointServicePrefix(service), std::string(arg.substr(eq + 1))};
+}
+
+Diagnostics EndpointPolicyProblems(const Policy& policy) {
+  Diagnostics out;
+  for (const Statement& s : policy.statements) {
+    if (s.principal) continue;
+    out.push_back({policy.file, s.where,
+                   "a VPC endpoint policy statement needs a Principal (\"Principal\": \"*\" for "
+                   "every caller; AWS refuses an endpoint policy without one)"});
+  }
+  return out;
 }
 
 }  // namespace iam_audit

@@ -253,6 +253,12 @@ struct Files {
        "Resource": "arn:aws:s3:::site/*"}]})");
     testing::WriteFile(dir.File("rcp.json"), R"({"Version": "2012-10-17", "Statement": [
       {"Sid": "NoKms", "Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*"}]})");
+    testing::WriteFile(dir.File("endpoint.json"), R"({"Version": "2012-10-17", "Statement": [
+      {"Sid": "Own", "Effect": "Allow", "Principal": "*", "Action": "s3:*",
+       "Resource": ["arn:aws:s3:::own", "arn:aws:s3:::own/*"]}]})");
+    testing::WriteFile(dir.File("endpoint-no-principal.json"),
+                       R"({"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})");
   }
   std::string operator()(const std::string& name) const { return dir.File(name); }
 };
@@ -345,6 +351,77 @@ TEST(CmdSimulateResourceTest, ResourcePolicyNeedsACaller) {
                                        "--action", "kms:Decrypt", "--resource", kKeyArn});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("--principal-arn"));
+}
+
+// [VPCE] the endpoint's policy must allow the requests that go through it;
+// SERVICE= says which those are.
+TEST(CmdSimulateResourceTest, VpcEndpointPolicyOfItsService) {
+  const Files f;
+  const std::string endpoint = "com.amazonaws.eu-west-1.s3=" + f("endpoint.json");
+  CommandResult r =
+      RunIamAudit({"simulate", f("decrypt.json"), "--principal", kCaller, "--vpc-endpoint-policy",
+                   endpoint, "--action", "s3:GetObject", "--resource", "arn:aws:s3:::partner/x"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "implicit_deny: s3:GetObject on arn:aws:s3:::partner/x\n"
+            "  no applicable Allow in the VPC endpoint policy (" +
+                f("endpoint.json") + ")\n");
+  r = RunIamAudit({"simulate", f("decrypt.json"), "--principal", kCaller, "--vpc-endpoint-policy",
+                   endpoint, "--action", "s3:GetObject", "--resource", "arn:aws:s3:::own/x",
+                   "--format", "json"});
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["decision"], "allowed");
+  ASSERT_EQ(j["matched"].size(), 2u);
+  EXPECT_EQ(j["matched"][1]["policy"], "vpc_endpoint");
+  // A KMS request does not go through an S3 endpoint.
+  r = RunIamAudit({"simulate", f("decrypt.json"), "--principal", kCaller, "--vpc-endpoint-policy",
+                   endpoint, "--resource-policy",
+                   std::string(kKeyArn) + "=" + f("key-delegates.json"), "--action", "kms:Decrypt",
+                   "--resource", kKeyArn});
+  EXPECT_THAT(r.out, HasSubstr("allowed: kms:Decrypt"));
+  // Without SERVICE= every request goes through it.
+  r = RunIamAudit({"simulate", f("decrypt.json"), "--principal", kCaller, "--vpc-endpoint-policy",
+                   f("endpoint.json"), "--resource-policy",
+                   std::string(kKeyArn) + "=" + f("key-delegates.json"), "--action", "kms:Decrypt",
+                   "--resource", kKeyArn, "--format", "json"});
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["decision"], "implicit_deny");
+  EXPECT_EQ(j["denied_by"]["policy"], "vpc_endpoint");
+  EXPECT_EQ(j["denied_by"]["endpoint"], 1);
+}
+
+TEST(CmdSimulateResourceTest, VpcEndpointPolicyWithoutPrincipalIsAnInputError) {
+  const Files f;
+  const CommandResult r = RunIamAudit({"simulate", f("decrypt.json"), "--vpc-endpoint-policy",
+                                       "s3=" + f("endpoint-no-principal.json"), "--action",
+                                       "s3:GetObject", "--resource", "arn:aws:s3:::own/x"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr(f("endpoint-no-principal.json") + ":2:7: a VPC endpoint policy "
+                                                                 "statement needs a Principal"));
+}
+
+// --resource-account: the account of a bucket, whose ARN does not say.
+TEST(CmdSimulateResourceTest, ResourceAccountOfABucket) {
+  const Files f;
+  CommandResult r =
+      RunIamAudit({"simulate", f("decrypt.json"), "--principal", kCaller, "--resource-account",
+                   "arn:aws:s3:::partner=444455556666", "--action", "s3:GetObject", "--resource",
+                   "arn:aws:s3:::partner/x", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["decision"], "needs_resource_policy");
+  EXPECT_EQ(j["cross_account"], true);
+  // The caller's own account: the identity policy decides.
+  r = RunIamAudit({"simulate", f("decrypt.json"), "--principal", kCaller, "--resource-account",
+                   "arn:aws:s3:::partner=111122223333", "--action", "s3:GetObject", "--resource",
+                   "arn:aws:s3:::partner/x"});
+  EXPECT_THAT(r.out, HasSubstr("allowed: s3:GetObject"));
+  r = RunIamAudit({"simulate", f("decrypt.json"), "--principal", kCaller, "--resource-account",
+                   "arn:aws:s3:::partner=4444", "--action", "s3:GetObject", "--resource",
+                   "arn:aws:s3:::partner/x"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--resource-account 'arn:aws:s3:::partner=4444': expected "
+                               "ARN=ACCOUNT"));
 }
 
 }  // namespace resource_side

@@ -396,11 +396,12 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"variable_substituted", "StringEquals", "aws:PrincipalTag/owner",
              {"${aws:username}"},
              {{"aws:PrincipalTag/owner", {"alice"}}, {"aws:username", {"alice"}}}, T},
-        // A variable with no value: positive operators don't match, negated ones do.
+        // A variable with no value: [VARS] "any attempt to match it fails and causes the
+        // statement to be invalid": no match, whatever the operator.
         Case{"variable_no_value", "StringEquals", "aws:PrincipalTag/owner", {"${aws:username}"},
              {{"aws:PrincipalTag/owner", {"alice"}}}, F},
         Case{"variable_no_value_negated", "StringNotEquals", "aws:PrincipalTag/owner",
-             {"${aws:username}"}, {{"aws:PrincipalTag/owner", {"alice"}}}, T},
+             {"${aws:username}"}, {{"aws:PrincipalTag/owner", {"alice"}}}, F},
         // "${aws:PrincipalTag/team, 'company-wide'}": the default value.
         Case{"variable_default", "StringEquals", "aws:ResourceTag/team",
              {"${aws:PrincipalTag/team, 'company-wide'}"},

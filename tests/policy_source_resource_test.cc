@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "iam_audit/evaluator.h"
 #include "iam_audit/policy_source.h"
 #include "test_util.h"
 
@@ -219,6 +220,148 @@ TEST(PolicySourceResourceTest, CrossAccountBucketNeedsItsPolicyToAllowTheRole) {
     EXPECT_THAT(f["message"].get<std::string>(),
                 HasSubstr("--resource-policy arn:aws:s3:::acme-athena-results=FILE"));
   }
+}
+
+// A key created in the same template: its ARN is known once deployed, and
+// --var LOGICAL.Arn=ARN links it (and !GetAtt LOGICAL.Arn elsewhere) to it.
+TEST(PolicySourceResourceTest, CloudFormationKeyPolicyLinkedByLogicalId) {
+  const std::string tmpl = R"({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
+    "LakeKey": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": )" +
+                           KeyPolicy(false) + R"(}},
+    "Dbt": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "dbt-runner",
+      "AssumeRolePolicyDocument": )" +
+                           kTrust + R"(, "Policies": [{"PolicyName": "kms",
+      "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "kms:Decrypt", "Resource": {"Fn::GetAtt": ["LakeKey", "Arn"]}}]}}]}}}})";
+  PolicySourceOptions options;
+  options.variables["AWS::AccountId"] = "111122223333";
+  PolicySourceResult r = LoadPolicySource({"t.json", "t.json", tmpl}, options);
+  ASSERT_TRUE(r.ok()) << r.errors[0].ToString();
+  ASSERT_EQ(r.resource_policies.size(), 1u);  // the trust policy only
+  bool noted = false;
+  for (const Diagnostic& n : r.notes) {
+    noted = noted ||
+            n.message.find(
+                "AWS::KMS::Key LakeKey: its KeyPolicy applies to requests "
+                "once the key's ARN is known: pass --var LakeKey.Arn=ARN") != std::string::npos;
+  }
+  EXPECT_TRUE(noted) << (r.notes.empty() ? "" : r.notes[0].message);
+
+  options.variables["LakeKey.Arn"] = kKey;
+  r = LoadPolicySource({"t.json", "t.json", tmpl}, options);
+  ASSERT_TRUE(r.ok()) << r.errors[0].ToString();
+  ASSERT_EQ(r.resource_policies.size(), 2u);
+  EXPECT_EQ(r.resource_policies[0].name, "AWS::KMS::Key LakeKey");
+  EXPECT_EQ(r.resource_policies[0].policy.arn, kKey);
+  EXPECT_EQ(r.variables_used.count("LakeKey.Arn"), 1u);
+  // The role's !GetAtt LakeKey.Arn is the same key.
+  ASSERT_EQ(r.subjects.size(), 1u);
+  ASSERT_EQ(r.subjects[0].policies.identity.size(), 1u);
+  EXPECT_EQ(r.subjects[0].policies.identity[0]->statements[0].resources[0].value, kKey);
+
+  // The audit then uses that key policy: it names another role only.
+  const PolicySet set = r.subjects[0].policies.ToPolicySet();
+  const auto compiled = Evaluator::Compile(set);
+  ASSERT_TRUE(compiled.evaluator);
+  const Decision d = compiled.evaluator->Evaluate({"kms:Decrypt", kKey, {}, MissingKeys::kAbsent});
+  EXPECT_EQ(DecisionName(d.kind), "implicit_deny");
+  EXPECT_EQ(PolicyKindName(d.denied_by), "resource");
+}
+
+const std::string kEndpointLake = R"({"Version": "2012-10-17", "Statement": [{"Sid": "Lake",
+    "Effect": "Allow", "Principal": "*", "Action": "s3:*",
+    "Resource": ["arn:aws:s3:::acme-data-lake", "arn:aws:s3:::acme-data-lake/*"]}]})";
+const std::string kEndpointAll = R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    "Principal": "*", "Action": "*", "Resource": "*"}]})";
+
+TEST(PolicySourceResourceTest, ReadsCloudFormationEndpointPolicies) {
+  const std::string tmpl = R"({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
+    "S3Endpoint": {"Type": "AWS::EC2::VPCEndpoint", "Properties": {"VpcId": "vpc-1",
+      "ServiceName": {"Fn::Sub": "com.amazonaws.${AWS::Region}.s3"}, "PolicyDocument": )" +
+                           kEndpointLake + R"(}},
+    "GlueEndpoint": {"Type": "AWS::EC2::VPCEndpoint", "Properties": {"VpcId": "vpc-1",
+      "ServiceName": "com.amazonaws.eu-west-1.glue", "VpcEndpointType": "Interface"}},
+    "Dbt": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "dbt-runner",
+      "AssumeRolePolicyDocument": )" +
+                           kTrust + R"(}}}})";
+  const PolicySourceResult r = LoadPolicySource({"t.json", "t.json", tmpl}, {});
+  ASSERT_TRUE(r.ok()) << r.errors[0].ToString();
+  // The Glue endpoint has no policy: AWS's default allows everything.
+  ASSERT_EQ(r.vpc_endpoints.size(), 1u);
+  EXPECT_EQ(r.vpc_endpoints[0].name, "AWS::EC2::VPCEndpoint S3Endpoint");
+  EXPECT_EQ(r.vpc_endpoints[0].policy.service, "s3");
+  ASSERT_EQ(r.subjects.size(), 1u);
+  EXPECT_EQ(r.subjects[0].policies.vpc_endpoints.size(), 1u);
+
+  // AWS refuses an endpoint policy statement without a Principal.
+  std::string bad = tmpl;
+  bad.replace(bad.find(R"("Principal": "*", )"), 18, "");
+  const PolicySourceResult e = LoadPolicySource({"t.json", "t.json", bad}, {});
+  ASSERT_FALSE(e.ok());
+  EXPECT_THAT(e.errors[0].message, HasSubstr("needs a Principal"));
+}
+
+TEST(PolicySourceResourceTest, ReadsTerraformEndpointPolicies) {
+  const std::string plan = R"({"format_version": "1.2", "terraform_version": "1.6.0",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_vpc_endpoint.s3", "mode": "managed", "type": "aws_vpc_endpoint", "name": "s3",
+     "values": {"id": "vpce-1", "service_name": "com.amazonaws.eu-west-1.s3", "policy": )" +
+                           Quote(kEndpointAll) + R"(}},
+    {"address": "aws_vpc_endpoint_policy.s3", "mode": "managed",
+     "type": "aws_vpc_endpoint_policy", "name": "s3",
+     "values": {"vpc_endpoint_id": "vpce-1", "policy": )" +
+                           Quote(kEndpointLake) + R"(}},
+    {"address": "aws_vpc_endpoint.glue", "mode": "managed", "type": "aws_vpc_endpoint",
+     "name": "glue", "values": {"id": "vpce-2", "service_name": "com.amazonaws.eu-west-1.glue",
+     "policy": )" + Quote(kEndpointAll) +
+                           R"(}},
+    {"address": "aws_vpc_endpoint_policy.lost", "mode": "managed",
+     "type": "aws_vpc_endpoint_policy", "name": "lost",
+     "values": {"vpc_endpoint_id": "vpce-9", "policy": )" +
+                           Quote(kEndpointAll) + R"(}}]}}})";
+  const PolicySourceResult r = LoadPolicySource({"plan.json", "plan.json", plan}, {});
+  ASSERT_TRUE(r.ok()) << r.errors[0].ToString();
+  // aws_vpc_endpoint_policy replaces its endpoint's own policy.
+  ASSERT_EQ(r.vpc_endpoints.size(), 2u);
+  EXPECT_EQ(r.vpc_endpoints[0].name, "aws_vpc_endpoint_policy.s3");
+  EXPECT_EQ(r.vpc_endpoints[0].policy.service, "s3");
+  EXPECT_EQ(r.vpc_endpoints[0].policy.policy.statements[0].sid->value, "Lake");
+  EXPECT_EQ(r.vpc_endpoints[1].name, "aws_vpc_endpoint.glue");
+  EXPECT_EQ(r.vpc_endpoints[1].policy.service, "glue");
+  bool noted = false;
+  for (const Diagnostic& n : r.notes) {
+    noted = noted || n.message.find(
+                         "aws_vpc_endpoint_policy.lost: the VPC endpoint it belongs "
+                         "to is not in the file") != std::string::npos;
+  }
+  EXPECT_TRUE(noted);
+}
+
+// `check` with the requests going through an S3 endpoint whose policy allows
+// the data lake only: dbt's Athena results bucket is refused, and the
+// finding names the endpoint policy.
+TEST(PolicySourceResourceTest, CheckAppliesTheVpcEndpointPolicy) {
+  TempDir dir;
+  WriteFile(dir.File("plan.json"), Plan(KeyPolicy(true), kTlsOnly));
+  WriteFile(dir.File("endpoint.json"), kEndpointLake);
+  CommandResult r =
+      Check(dir.File("plan.json"), {"--vpc-endpoint-policy", "s3=" + dir.File("endpoint.json")});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  nlohmann::json doc = nlohmann::json::parse(r.out);
+  bool results = false;
+  for (const auto& f : doc["findings"]) {
+    if (f["id"] != "resource-policy-denied") continue;
+    const std::string message = f["message"].get<std::string>();
+    EXPECT_THAT(message, HasSubstr("VPC endpoint policy for s3"));
+    EXPECT_THAT(f["action"].get<std::string>(), ::testing::StartsWith("s3:"));
+    results = results ||
+              f["resource"].get<std::string>().find("acme-athena-results") != std::string::npos;
+  }
+  EXPECT_TRUE(results) << doc.dump(2);
+  // An endpoint that allows everything changes nothing.
+  WriteFile(dir.File("all.json"), kEndpointAll);
+  r = Check(dir.File("plan.json"), {"--vpc-endpoint-policy", "s3=" + dir.File("all.json")});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
 }  // namespace

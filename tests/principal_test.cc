@@ -191,8 +191,8 @@ constexpr const char* kTarget = "arn:aws:iam::111122223333:role/target";
 
 struct SideCase {
   const char* name;
-  std::vector<std::string> identity;
-  std::vector<std::pair<std::string, std::string>> resource_policies;  // ARN, JSON
+  std::vector<std::string> identity = {};
+  std::vector<std::pair<std::string, std::string>> resource_policies = {};  // ARN, JSON
   std::string action;
   std::string resource;
   Decision::Kind want;
@@ -201,6 +201,9 @@ struct SideCase {
   std::string boundary = {};
   std::vector<std::string> rcps = {};
   std::map<std::string, std::string> context = {};
+  std::vector<std::pair<std::string, std::string>> endpoints = {};  // service, JSON
+  std::vector<std::string> scps = {};                               // one level each
+  std::string session = {};                                         // session policy
 };
 
 void PrintTo(const SideCase& c, std::ostream* os) { *os << c.name; }
@@ -218,6 +221,11 @@ TEST_P(ResourceSideTest, Decides) {
   }
   if (!c.boundary.empty()) set.boundary = P(c.boundary, "boundary.json");
   for (const std::string& json : c.rcps) set.rcps.push_back({P(json, "rcp.json")});
+  for (const auto& [service, json] : c.endpoints) {
+    set.vpc_endpoints.push_back({service, P(json, "endpoint.json")});
+  }
+  for (const std::string& json : c.scps) set.scps.push_back({P(json, "scp.json")});
+  if (!c.session.empty()) set.session = P(c.session, "session.json");
   set.principal = c.principal;
   const auto compiled = Evaluator::Compile(set);
   ASSERT_TRUE(compiled.evaluator) << compiled.errors[0].ToString();
@@ -577,6 +585,201 @@ INSTANTIATE_TEST_SUITE_P(
                  "*",
                  Decision::kExplicitDeny}),
     [](const auto& info) { return std::string(info.param.name); });
+
+// --- VPC endpoint policies, the anonymous caller and SCPs, session principals ---------------
+//
+//   [VPCE] Amazon VPC "Control access to VPC endpoints using endpoint policies":
+//          "An endpoint policy does not override or replace identity-based
+//          policies or resource-based policies"; gateway endpoints: "If you
+//          specify the principal in the format "AWS": "account_id", access is
+//          granted to the AWS account root user only".
+//   [SCP]  "SCPs affect only IAM users and roles that are managed by accounts
+//          that are part of the organization."
+//   [EVAL] "If a resource-based policy grants permission directly to the IAM
+//          user or the session principal that is making the request, then an
+//          implicit deny in ... a session policy does not impact the final
+//          decision."
+
+// Endpoint policies, written as teams write them.
+const std::string kEndpointOwnBucket = R"({"Version": "2012-10-17", "Statement": [
+    {"Sid": "OwnBucket", "Effect": "Allow", "Principal": "*", "Action": "s3:*",
+     "Resource": ["arn:aws:s3:::own", "arn:aws:s3:::own/*"]}]})";
+const std::string kEndpointOnlyEtl = R"({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+     "Condition": {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/etl"}}}]})";
+const std::string kEndpointAccount = R"({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "*", "Resource": "*"}]})";
+const std::string kEndpointDenyPut = R"({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"},
+    {"Sid": "NoWrites", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+     "Resource": "*"}]})";
+const std::string kEndpointAll = R"({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]})";
+const std::string kPutOwn = Allow("s3:PutObject", "arn:aws:s3:::own/*");
+const std::string kSessionEc2 = Allow("ec2:*", "*");
+const std::string kBucketNamesSession = ResourceStatement(
+    "Session", "Allow", std::string(R"({"AWS": ")") + kCaller + R"("})", "s3:GetObject");
+const std::string kBucketNamesRole = kPartnerAllowsDbt;
+
+INSTANTIATE_TEST_SUITE_P(
+    Endpoints, ResourceSideTest,
+    ::testing::Values(
+        // The endpoint's policy must allow, and only caps: it grants nothing.
+        SideCase{.name = "endpoint_allows",
+                 .identity = {kGetOwn},
+                 .action = "s3:GetObject",
+                 .resource = kOwnObject,
+                 .want = Decision::kAllowed,
+                 .endpoints = {{"s3", kEndpointOwnBucket}}},
+        SideCase{.name = "endpoint_other_bucket",
+                 .identity = {kGetPartner},
+                 .action = "s3:GetObject",
+                 .resource = kPartnerObject,
+                 .want = Decision::kImplicitDeny,
+                 .denied_by = PolicyKind::kEndpoint,
+                 .endpoints = {{"s3", kEndpointOwnBucket}}},
+        SideCase{.name = "endpoint_grants_nothing",
+                 .identity = {},
+                 .action = "s3:GetObject",
+                 .resource = kOwnObject,
+                 .want = Decision::kImplicitDeny,
+                 .denied_by = PolicyKind::kIdentity,
+                 .endpoints = {{"s3", kEndpointAll}}},
+        SideCase{.name = "endpoint_deny",
+                 .identity = {kPutOwn},
+                 .action = "s3:PutObject",
+                 .resource = kOwnObject,
+                 .want = Decision::kExplicitDeny,
+                 .endpoints = {{"", kEndpointDenyPut}}},
+        // A request of another service does not go through an S3 endpoint.
+        SideCase{.name = "endpoint_of_another_service",
+                 .identity = {kDecryptAny},
+                 .resource_policies = {{kKey, kKeyDelegates}},
+                 .action = "kms:Decrypt",
+                 .resource = kKey,
+                 .want = Decision::kAllowed,
+                 .endpoints = {{"s3", kEndpointOwnBucket}}},
+        SideCase{.name = "endpoint_for_every_service",
+                 .identity = {kDecryptAny},
+                 .resource_policies = {{kKey, kKeyDelegates}},
+                 .action = "kms:Decrypt",
+                 .resource = kKey,
+                 .want = Decision::kImplicitDeny,
+                 .denied_by = PolicyKind::kEndpoint,
+                 .endpoints = {{"", kEndpointOwnBucket}}},
+        // Gateway endpoints name principals with aws:PrincipalArn.
+        SideCase{.name = "endpoint_principal_arn_other",
+                 .identity = {kGetOwn},
+                 .action = "s3:GetObject",
+                 .resource = kOwnObject,
+                 .want = Decision::kImplicitDeny,
+                 .denied_by = PolicyKind::kEndpoint,
+                 .endpoints = {{"s3", kEndpointOnlyEtl}}},
+        SideCase{.name = "endpoint_principal_arn_match",
+                 .identity = {kGetOwn},
+                 .action = "s3:GetObject",
+                 .resource = kOwnObject,
+                 .want = Decision::kAllowed,
+                 .principal = "arn:aws:sts::111122223333:assumed-role/etl/s1",
+                 .endpoints = {{"s3", kEndpointOnlyEtl}}},
+        // "AWS": "account_id" names the account root only, not its roles.
+        SideCase{.name = "endpoint_account_is_root_only",
+                 .identity = {kGetOwn},
+                 .action = "s3:GetObject",
+                 .resource = kOwnObject,
+                 .want = Decision::kImplicitDeny,
+                 .denied_by = PolicyKind::kEndpoint,
+                 .endpoints = {{"s3", kEndpointAccount}}},
+        // The anonymous caller goes through the endpoint too.
+        SideCase{.name = "endpoint_anonymous_public_bucket",
+                 .resource_policies = {{kOwnBucket, kPublicRead}},
+                 .action = "s3:GetObject",
+                 .resource = kOwnObject,
+                 .want = Decision::kAllowed,
+                 .principal = "anonymous",
+                 .endpoints = {{"s3", kEndpointOwnBucket}}},
+        SideCase{.name = "endpoint_anonymous_other_bucket",
+                 .resource_policies = {{kOtherBucket, kPublicRead}},
+                 .action = "s3:GetObject",
+                 .resource = kPartnerObject,
+                 .want = Decision::kImplicitDeny,
+                 .denied_by = PolicyKind::kEndpoint,
+                 .principal = "anonymous",
+                 .endpoints = {{"s3", kEndpointOwnBucket}}},
+        // [SCP] no SCP applies to the anonymous caller, an RCP does.
+        SideCase{.name = "anonymous_scp_deny_does_not_apply",
+                 .resource_policies = {{kOwnBucket, kPublicRead}},
+                 .action = "s3:GetObject",
+                 .resource = kOwnObject,
+                 .want = Decision::kAllowed,
+                 .principal = "anonymous",
+                 .scps = {kDenyAll}},
+        SideCase{.name = "anonymous_rcp_deny_applies",
+                 .resource_policies = {{kOwnBucket, kPublicRead}},
+                 .action = "s3:GetObject",
+                 .resource = kOwnObject,
+                 .want = Decision::kExplicitDeny,
+                 .principal = "anonymous",
+                 .rcps = {R"({"Version": "2012-10-17", "Statement": [{"Effect": "Deny",
+                     "Principal": "*", "Action": "s3:*", "Resource": "*"}]})"}},
+        SideCase{.name = "signed_caller_scp_deny_applies",
+                 .identity = {kGetOwn},
+                 .resource_policies = {{kOwnBucket, kPublicRead}},
+                 .action = "s3:GetObject",
+                 .resource = kOwnObject,
+                 .want = Decision::kExplicitDeny,
+                 .scps = {kDenyAll}},
+        // [EVAL] a resource policy naming the session is not capped by the
+        // session policy; one naming the role is.
+        SideCase{.name = "session_principal_beats_session_policy",
+                 .resource_policies = {{kOwnBucket, kBucketNamesSession}},
+                 .action = "s3:GetObject",
+                 .resource = kOwnObject,
+                 .want = Decision::kAllowed,
+                 .session = kSessionEc2},
+        SideCase{.name = "role_principal_capped_by_session_policy",
+                 .resource_policies = {{kOwnBucket, kBucketNamesRole}},
+                 .action = "s3:GetObject",
+                 .resource = kOwnObject,
+                 .want = Decision::kImplicitDeny,
+                 .denied_by = PolicyKind::kSession,
+                 .session = kSessionEc2}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+// --- which requests go through a VPC endpoint ----------------------------------------------
+
+TEST(EndpointPolicyTest, ServicePrefixOfTheEndpointsServiceName) {
+  EXPECT_EQ(EndpointServicePrefix("com.amazonaws.eu-west-1.s3"), "s3");
+  EXPECT_EQ(EndpointServicePrefix("com.amazonaws.us-east-1.ecr.api"), "ecr");
+  EXPECT_EQ(EndpointServicePrefix("com.amazonaws.eu-west-1.monitoring"), "cloudwatch");
+  EXPECT_EQ(EndpointServicePrefix("cn.com.amazonaws.cn-north-1.glue"), "glue");
+  // A template's region placeholder holds a '.'.
+  EXPECT_EQ(EndpointServicePrefix("com.amazonaws.{unresolved.AWS::Region}.athena"), "athena");
+  EXPECT_EQ(EndpointServicePrefix("S3"), "s3");
+  EXPECT_EQ(EndpointServicePrefix(""), "");
+}
+
+TEST(EndpointPolicyTest, SplitsTheOptionsArgument) {
+  using Pair = std::pair<std::string, std::string>;
+  EXPECT_EQ(SplitEndpointArgument("s3=endpoint.json"), (Pair{"s3", "endpoint.json"}));
+  EXPECT_EQ(SplitEndpointArgument("com.amazonaws.eu-west-1.glue=e.json"), (Pair{"glue", "e.json"}));
+  EXPECT_EQ(SplitEndpointArgument("endpoint.json"), (Pair{"", "endpoint.json"}));
+  EXPECT_EQ(SplitEndpointArgument("./a=b.json"), (Pair{"", "./a=b.json"}));
+  EXPECT_EQ(SplitEndpointArgument("-"), (Pair{"", "-"}));
+}
+
+TEST(EndpointPolicyTest, EveryStatementNeedsAPrincipal) {
+  const Policy ok = P(kEndpointOwnBucket, "endpoint.json");
+  EXPECT_TRUE(EndpointPolicyProblems(ok).empty());
+  const Policy bad = P(R"({"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"},
+      {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})",
+                       "endpoint.json");
+  const Diagnostics problems = EndpointPolicyProblems(bad);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].where.line, 3);
+  EXPECT_THAT(problems[0].message, ::testing::HasSubstr("needs a Principal"));
+}
 
 }  // namespace
 }  // namespace iam_audit

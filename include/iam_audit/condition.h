@@ -231,6 +231,9 @@ class CompiledCondition {
 
  private:
   Truth EvaluateValue(const std::string& request_value, const EvalContext& env) const;
+  // A policy variable of a value has no value (absent without a default, or
+  // multivalued) and is not unknown: the statement is invalid.
+  bool VariableWithoutValue(const EvalContext& env) const;
   Truth MatchPositive(const std::string& request_value, const EvalContext& env) const;
 
   ParsedOperator op_;

@@ -34,8 +34,12 @@
 //      its ARN, the ResourcePolicy's account or aws:ResourceAccount): the
 //      identity side (identity, boundary, session, SCPs) and the resource
 //      policy must both allow;
-//   6. the anonymous caller: only a resource policy Allow to "*" grants;
-//   7. else implicit deny.
+//   6. the anonymous caller: only a resource policy Allow to "*" grants (no
+//      identity policy, boundary, session policy or SCP applies to it);
+//   7. a request through a VPC endpoint (PolicySet::vpc_endpoints, by
+//      service) also needs an Allow in the endpoint's policy naming the
+//      caller; its Deny denies;
+//   8. else implicit deny.
 // When 4 or 5 needs a resource policy that is not in the PolicySet, the
 // decision is kNeedsResourcePolicy (naming it) unless a Deny or the identity
 // side already decides.
@@ -77,8 +81,18 @@ enum class PolicyKind : std::uint8_t {
   kSession,   // session policy
   kResource,  // resource-based policy (bucket, key, trust, Data Catalog policy...)
   kRcp,       // resource control policy (one level of the organization)
+  kEndpoint,  // VPC endpoint policy (the endpoint the request goes through)
 };
 std::string_view PolicyKindName(PolicyKind kind);  // "identity", "boundary", "scp", ...
+
+// A VPC endpoint policy and the requests that go through the endpoint.
+struct EndpointPolicy {
+  // The service the endpoint serves, as an action prefix ("s3" for
+  // com.amazonaws.eu-west-1.s3): the policy applies to that service's
+  // requests. "" = every request goes through it.
+  std::string service;
+  Policy policy;
+};
 
 // A resource-based policy and the resource it is attached to.
 struct ResourcePolicy {
@@ -100,6 +114,9 @@ struct PolicySet {
   std::optional<Policy> resource;                 // the requested resource's policy, whatever it is
   std::vector<ResourcePolicy> resource_policies;  // policies of named resources
   std::vector<std::vector<Policy>> rcps;          // RCP levels, root first (they only deny)
+  // VPC endpoints the requests go through (each must allow the requests of
+  // its service; at most 64).
+  std::vector<EndpointPolicy> vpc_endpoints;
   // The accounts of resources whose ARNs do not say (S3 buckets): resource
   // ARN (a bucket covers its objects) -> 12-digit account.
   std::vector<std::pair<std::string, std::string>> resource_accounts;
@@ -162,7 +179,7 @@ class CompiledStatement {
  public:
   const Statement& source() const { return *source_; }
   PolicyKind kind() const { return kind_; }
-  int scp_level() const { return scp_level_; }  // 0-based level, kScp and kRcp
+  int scp_level() const { return scp_level_; }  // 0-based level (kScp, kRcp), endpoint (kEndpoint)
   const std::string& file() const { return *file_; }
   bool has_sid() const { return source_->sid.has_value(); }
   const std::string& sid() const;  // "" when the statement has no Sid
@@ -241,8 +258,9 @@ struct Decision {
   std::vector<std::string_view> missing_context;
 
   // For an implicit deny: the first stage without an applicable Allow
-  // (kScp and kRcp with their level; kResource when the resource side of a
-  // cross-account request, a key policy or a trust policy does not allow).
+  // (kScp and kRcp with their level; kEndpoint with the index of the VPC
+  // endpoint in PolicySet::vpc_endpoints; kResource when the resource side
+  // of a cross-account request, a key policy or a trust policy does not allow).
   PolicyKind denied_by = PolicyKind::kIdentity;
   int denied_scp_level = 0;
 
@@ -282,6 +300,7 @@ class Evaluator {
   std::span<const CompiledStatement> statements() const;
   std::size_t scp_levels() const;
   std::size_t rcp_levels() const;
+  std::size_t vpc_endpoints() const;
   bool has_boundary() const;
   bool has_session_policy() const;
 

@@ -119,6 +119,9 @@ struct SubjectPolicies {
   // The resource policies of the file (bucket, key, trust, Data Catalog), which
   // the subject's requests meet; moved into the PolicySet that audits it.
   std::vector<ResourcePolicy> resource_policies;
+  // The file's VPC endpoint policies (AWS::EC2::VPCEndpoint, aws_vpc_endpoint,
+  // aws_vpc_endpoint_policy), each for its endpoint's service.
+  std::vector<EndpointPolicy> vpc_endpoints;
 
   // The same as Evaluator::Compile takes them (copies): build it when the
   // subject is audited, not for every subject of a file at once.
@@ -153,6 +156,11 @@ struct NamedResourcePolicy {
   ResourcePolicy policy;
 };
 
+struct NamedEndpointPolicy {
+  std::string name;  // "aws_vpc_endpoint.s3", "AWS::EC2::VPCEndpoint S3Endpoint"
+  EndpointPolicy policy;
+};
+
 // A suppression a template carries for its own findings, in a CloudFormation
 // resource's Metadata (`iam-audit: {skip: [{id, reason, expires}]}`; the
 // rules are .iam-audit.yaml's, docs/configuration.md). It covers the part of
@@ -176,6 +184,8 @@ struct PolicySourceResult {
   std::vector<AuditSubject> subjects;       // in file order
   // Resource-based policies (also in every subject's policies.resource_policies).
   std::vector<NamedResourcePolicy> resource_policies;
+  // VPC endpoint policies (also in every subject's policies.vpc_endpoints).
+  std::vector<NamedEndpointPolicy> vpc_endpoints;
   Diagnostics errors;    // invalid documents (syntax, policy grammar): exit code 2
   Diagnostics warnings;  // policy warnings; policies the audit cannot see
   Diagnostics notes;     // unresolved values, and what was skipped and why

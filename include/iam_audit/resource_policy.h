@@ -17,8 +17,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "iam_audit/condition.h"
+#include "iam_audit/diagnostic.h"
+#include "iam_audit/policy.h"
 
 namespace iam_audit {
 
@@ -49,5 +52,22 @@ bool MustBeAllowedByResourcePolicy(std::string_view action, std::string_view res
 // The account that owns `resource`: its ARN's account field, else the
 // request's aws:ResourceAccount value; "" when neither says.
 std::string ResourceAccount(std::string_view resource, const RequestContext& context);
+
+// The action prefix of the service a VPC endpoint serves, from its service
+// name ("com.amazonaws.eu-west-1.s3" -> "s3", "com.amazonaws.eu-west-1.ecr.api"
+// -> "ecr", "com.amazonaws.eu-west-1.monitoring" -> "cloudwatch"); a bare
+// prefix ("s3") is returned lower-cased. "" when `service_name` is empty.
+std::string EndpointServicePrefix(std::string_view service_name);
+
+// "--vpc-endpoint-policy [SERVICE=]FILE" -> {service prefix, FILE}. SERVICE
+// (a prefix such as "s3" or a service name such as
+// "com.amazonaws.eu-west-1.s3": letters, digits, '.', '-') says which
+// requests go through the endpoint; without it every request does ("").
+std::pair<std::string, std::string> SplitEndpointArgument(std::string_view arg);
+
+// [VPCE] "An endpoint policy ... must contain a Principal element": one error
+// per statement of `policy` without Principal or NotPrincipal, at the
+// statement.
+Diagnostics EndpointPolicyProblems(const Policy& policy);
 
 }  // namespace iam_audit
