@@ -20,11 +20,6 @@ namespace fs = std::filesystem;
 constexpr std::array<std::string_view, 5> kExtensions = {".json", ".yaml", ".yml", ".template",
                                                          ".tfstate"};
 constexpr std::array<std::string_view, 3> kNeverEntered = {".git", ".terraform", "node_modules"};
-// Words at least one of which every supported format contains.
-constexpr std::array<std::string_view, 10> kMarkers = {
-    "Statement",      "PolicyDocument", "PolicyVersion",     "AWSTemplateFormatVersion",
-    "Resources",      "format_version", "terraform_version", "RoleDetailList",
-    "UserDetailList", "GroupDetailList"};
 constexpr std::size_t kSniffBytes = std::size_t{1} << 20;
 
 // --- .gitignore-style patterns -------------------------------------------------------------
@@ -209,11 +204,6 @@ bool SniffFile(const fs::path& path, std::uintmax_t size) {
 }
 
 }  // namespace
-
-bool MightHoldPolicies(std::string_view text) {
-  return std::any_of(kMarkers.begin(), kMarkers.end(),
-                     [&](std::string_view m) { return text.find(m) != std::string_view::npos; });
-}
 
 bool IsExcluded(std::string_view relative_path, bool is_directory,
                 std::span<const std::string> excludes) {
