@@ -2,7 +2,6 @@
 // .gitignore-style exclude patterns.
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +9,7 @@
 #include <system_error>
 #include <vector>
 
+#include "ascii.h"
 #include "policy_source_internal.h"
 
 namespace iam_audit {
@@ -188,8 +188,7 @@ class Excludes {
 };
 
 bool IsCandidate(const fs::path& path) {
-  std::string ext = path.extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string ext = ascii::Lower(path.extension().string());
   return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
 }
 

@@ -9,6 +9,7 @@
 #include <array>
 #include <string>
 
+#include "ascii.h"
 #include "iam_audit/policy_source.h"
 #include "policy_source_internal.h"
 #include "template_suppressions.h"
@@ -40,9 +41,11 @@ bool LooksLikePolicy(const json::Value& root) {
   if (root.Find("Statement") != nullptr) return true;
   if (root.size() == 0) return false;
   for (const json::Member& m : root.Members()) {
-    std::string lower(m.name());
-    for (char& ch : lower) ch = static_cast<char>(ch | 0x20);
-    if (lower != "version" && lower != "id" && lower != "statement") return false;
+    const std::string_view key = m.name();
+    if (!ascii::EqualsIgnoreCase(key, "version") && !ascii::EqualsIgnoreCase(key, "id") &&
+        !ascii::EqualsIgnoreCase(key, "statement")) {
+      return false;
+    }
   }
   return true;
 }
