@@ -638,19 +638,22 @@ void Decide(const internal::EvaluatorImpl& impl, const Tally& t, const Situation
   if (where.anonymous) {
     resource_side = t.direct;
     granted = t.direct;
-    allowed = TruthAnd(caps, t.direct);
+    allowed = TruthAnd(scps, t.direct);
   } else if (where.cross_account) {
     resource_side = TruthOr(t.direct, TruthOr(t.role, t.account));
     granted = t.identity;
-    allowed = TruthAnd(caps, TruthAnd(TruthAnd(t.identity, bounded), resource_side));
+    allowed = TruthAnd(scps, TruthAnd(TruthAnd(t.identity, bounded), resource_side));
   } else if (where.must_allow) {
     resource_side = TruthOr(t.direct, TruthOr(t.role, t.account));
     granted = TruthOr(t.role, TruthAnd(t.account, t.identity));
-    allowed = TruthAnd(caps, TruthOr(t.direct, TruthAnd(granted, bounded)));
+    allowed = TruthAnd(scps, TruthOr(t.direct, TruthAnd(granted, bounded)));
   } else {
     granted = TruthOr(t.identity, t.role);
-    allowed = TruthAnd(caps, TruthOr(t.direct, TruthAnd(granted, bounded)));
+    allowed = TruthAnd(scps, TruthOr(t.direct, TruthAnd(granted, bounded)));
   }
+  // The endpoints cap last: a denial names them only when nothing else denies.
+  const Truth before_endpoints = allowed;
+  allowed = TruthAnd(allowed, endpoints);
 
   auto keep = [&](auto predicate) {
     std::erase_if(d->matched, [&](const Decision::Match& m) { return !predicate(m); });
@@ -678,7 +681,7 @@ void Decide(const internal::EvaluatorImpl& impl, const Tally& t, const Situation
     if (first_scp >= 0) {
       d->denied_by = PolicyKind::kScp;
       d->denied_scp_level = first_scp;
-    } else if (first_endpoint >= 0) {
+    } else if (first_endpoint >= 0 && before_endpoints != Truth::kFalse) {
       d->denied_by = PolicyKind::kEndpoint;
       d->denied_scp_level = first_endpoint;
     } else if (where.anonymous ||
