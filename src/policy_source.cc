@@ -6,6 +6,7 @@
 
 #include "policy_source_internal.h"
 #include "template_suppressions.h"
+#include "yaml_json.h"
 
 namespace iam_audit {
 namespace policy_source {

@@ -2,7 +2,9 @@
 //
 //   policy_source.cc            detection, dispatch, the Collector, embedded JSON
 //   policy_source_aws.cc        AWS CLI output, account authorization details
-//   policy_source_cfn.cc        CloudFormation (JSON and YAML)
+//   policy_source_cfn.cc        CloudFormation (JSON and YAML): the IAM mapping
+//   policy_source_cfn_intrinsics.{h,cc}  CloudFormation intrinsic functions
+//   yaml_json.{h,cc}            YAML to located JSON, for every format
 //   policy_source_terraform.cc  terraform show -json, .tfstate
 //   policy_source_files.cc      FindPolicyFiles and the exclude patterns
 #pragma once
@@ -162,13 +164,6 @@ void ReadTerraformResourcePolicy(std::string_view type, const std::string& addre
                                  const json::Value& values, SourceLocation where, Collector& c);
 // A role of account authorization details: its AssumeRolePolicyDocument.
 void ReadRoleTrustPolicy(const json::Value& role, Collector& c);
-
-// YAML text as located JSON values (CloudFormation short-form tags become
-// their long forms: `!Ref X` is {"Ref": "X"}, `!Sub s` is {"Fn::Sub": s}).
-// Plain scalars are strings; `~`, `null` and empty values are null. nullopt
-// after adding errors (syntax, or more than yaml_util::kMaxNodes nodes).
-std::optional<json::Document> YamlToJson(std::string_view text, const std::string& file,
-                                         Diagnostics* errors);
 
 // Helpers for walking located JSON.
 const json::Value* Member(const json::Value& object, std::string_view key);
