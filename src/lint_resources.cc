@@ -412,7 +412,8 @@ void ResourceEffectivelyStar(LintContext& ctx, const LintStatement& s) {
     // buckets and objects, so arn:aws:s3:::* is effectively "*" without them.
     bool judged = false, all = true;
     for (const ActionId id : *actions) {
-      const std::vector<ActionResource>& types = ctx.catalog().action(id).resource_types;
+      const ActionInfo info = ctx.catalog().action(id);
+      const std::vector<ActionResource>& types = info.resource_types;
       const bool some_required = std::any_of(types.begin(), types.end(),
                                              [](const ActionResource& r) { return r.required; });
       for (const ActionResource& r : types) {

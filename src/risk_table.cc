@@ -134,9 +134,8 @@ class Loader {
         const std::optional<ActionPattern> p = ActionPattern::Parse(a);
         if (!p) continue;
         for (const ActionId id : ExpandActions(*catalog_, *p)) {
-          for (const ActionResource& r : catalog_->action(id).resource_types) {
-            found = found || r.name == type;
-          }
+          const ActionInfo info = catalog_->action(id);
+          for (const ActionResource& r : info.resource_types) found = found || r.name == type;
         }
       }
       if (!found) Error(item, "'" + type + "' is a resource type of none of the row's actions");
