@@ -278,6 +278,41 @@ void InvalidArns(LintContext& ctx, const LintStatement& s) {
 // '*'"; a resource of another type grants nothing for that action. Checked
 // for Allow statements with Resource (Deny statements often list resources
 // of several actions at once) and action entries without wildcards.
+namespace {
+
+// A wildcard Action entry none of whose actions acts on any Resource entry
+// grants nothing either: reported (a note when none of them has a resource
+// type, as they need "*"). An entry whose service part is a wildcard, or
+// whose actions include one without a verdict, is not judged.
+template <typename Fits>
+void WildcardTypeMismatch(LintContext& ctx, const LintStatement& s, const LocatedString& a,
+                          const ActionPattern& pattern, const Fits& fits) {
+  const std::size_t colon = a.value.find(':');
+  if (colon == std::string::npos ||
+      a.value.substr(0, colon).find_first_of("*?") != std::string::npos) {
+    return;
+  }
+  const ActionSet matched = ExpandActions(ctx.catalog(), pattern);
+  if (matched.empty()) return;  // unknown-action says it
+  bool typed = false;
+  for (const ActionId id : matched) {
+    const ActionInfo info = ctx.catalog().action(id);
+    const std::optional<bool> fit = fits(info, nullptr);
+    if (!fit || *fit) return;
+    typed = typed || !info.resource_types.empty();
+  }
+  Finding& f = ctx.Add(FindingId::kResourceTypeMismatch, s, a.where);
+  if (!typed) f.severity = Severity::kNote;
+  f.action = a.value;
+  f.resource = Listed(s.source.resources);
+  f.message = Quoted(a.value) + " in " + s.Describe() + " is allowed on " + f.resource +
+              ", which matches no resource any of its " + std::to_string(matched.count()) +
+              " actions acts on, so it grants nothing" +
+              (typed ? "" : ": they support only Resource '*'");
+}
+
+}  // namespace
+
 void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
   const Statement& st = s.source;
   if (st.effect != Effect::kAllow || !st.has_resource || st.not_resource || st.not_action) return;
@@ -292,13 +327,10 @@ void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
   const Catalog& catalog = ctx.catalog();
   std::unordered_map<std::string_view, ArnPattern>& cache = ctx.template_patterns();
   std::map<std::string_view, bool> known_by_service;
-  for (const LocatedString& a : st.actions) {
-    if (a.value.find_first_of("*?") != std::string::npos) continue;
-    const std::optional<ActionId> id = catalog.FindAction(a.value);
-    if (!id) continue;  // unknown-action says it
-    const ActionInfo info = catalog.action(*id);
-    // An entry of this service naming a resource type the catalog does not
-    // know (a type newer than the catalog): no verdict. Once per service.
+  // Does the action act on some entry? nullopt: no verdict (an entry of its
+  // service names a resource type the catalog does not know, a type newer
+  // than the catalog; decided once per service).
+  const auto fits = [&](const ActionInfo& info, std::string* needs) -> std::optional<bool> {
     auto known = known_by_service.find(info.service);
     if (known == known_by_service.end()) {
       const std::vector<ResourceTypeInfo> types = catalog.ResourceTypes(info.service);
@@ -310,16 +342,29 @@ void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
       });
       known = known_by_service.emplace(info.service, all).first;
     }
-    if (!known->second) continue;
-    std::string needs;
-    bool fits = false;
+    if (!known->second) return std::nullopt;
+    bool fit = false;
     for (const ActionResource& t : info.resource_types) {
-      needs += (needs.empty() ? "" : ", ") + std::string(t.arn_template);
-      fits = fits || std::any_of(entries.begin(), entries.end(), [&](const ArnPattern* e) {
-               return EntryFits(*e, t.arn_template, cache);
-             });
+      if (needs) *needs += (needs->empty() ? "" : ", ") + std::string(t.arn_template);
+      fit = fit || std::any_of(entries.begin(), entries.end(), [&](const ArnPattern* e) {
+              return EntryFits(*e, t.arn_template, cache);
+            });
     }
-    if (fits) continue;
+    return fit;
+  };
+  const std::vector<ActionPattern>& patterns = s.compiled.actions();
+  for (std::size_t i = 0; i < st.actions.size(); ++i) {
+    const LocatedString& a = st.actions[i];
+    if (a.value.find_first_of("*?") != std::string::npos) {
+      if (i < patterns.size()) WildcardTypeMismatch(ctx, s, a, patterns[i], fits);
+      continue;
+    }
+    const std::optional<ActionId> id = catalog.FindAction(a.value);
+    if (!id) continue;  // unknown-action says it
+    const ActionInfo info = catalog.action(*id);
+    std::string needs;
+    const std::optional<bool> fit = fits(info, &needs);
+    if (!fit || *fit) continue;
     Finding& f = ctx.Add(FindingId::kResourceTypeMismatch, s, a.where);
     // An action of no resource type: AWS says to use "*"; a note, as the
     // reference's resource lists are not always complete.

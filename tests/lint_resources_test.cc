@@ -50,7 +50,15 @@ INSTANTIATE_TEST_SUITE_P(Rules, LintResourcesTest, ::testing::Values(
              Allow("s3:GetObject", "arn:aws:s3:::b/${aws:username}"), false},
     LintCase{"deny_not_checked", "resource-type-mismatch",
              R"({"Effect": "Deny", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b/*"})", false},
-    LintCase{"wildcard_action_not_checked", "resource-type-mismatch", Allow("s3:List*", "arn:aws:s3:::b/*"), false},
+    LintCase{"wildcard_action_some_fits", "resource-type-mismatch", Allow("s3:List*", "arn:aws:s3:::b/*"), false},
+    // s3:GetObjectLockConfiguration acts on buckets: s3:Get*Object* reaches one.
+    LintCase{"wildcard_action_one_fits", "resource-type-mismatch", Allow("s3:Get*Object*", "arn:aws:s3:::b"), false},
+    LintCase{"wildcard_action_none_fits", "resource-type-mismatch", Allow("s3:GetObjectV*", "arn:aws:s3:::b"), true,
+             std::nullopt, "matches no resource any of its"},
+    LintCase{"wildcard_describe_on_an_arn", "resource-type-mismatch",
+             Allow("ec2:DescribeRegion*", "arn:aws:ec2:us-east-1:111122223333:instance/i-0abc"), true,
+             std::nullopt, "support only Resource '*'"},
+    LintCase{"wildcard_service_not_judged", "resource-type-mismatch", Allow("s3*:Get*", "arn:aws:s3:::b"), false},
     LintCase{"unknown_type_no_verdict", "resource-type-mismatch",
              Allow("s3:GetObject", "arn:aws:s3:us-east-1:111122223333:brand-new-type/x"), false},
     // missing-resource
