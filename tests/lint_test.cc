@@ -13,6 +13,7 @@
 #include "iam_audit/catalog.h"
 #include "iam_audit/policy.h"
 
+#include "lint_test_util.h"
 #include "test_util.h"
 
 namespace iam_audit {
@@ -24,22 +25,10 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
+using testing::Doc;  // statement k (0-based) on line k + 2
+using testing::Ids;
+using testing::Parse;
 using testing::TestCatalog;
-
-Policy Parse(const std::string& text, const std::string& file = "policy.json") {
-  PolicyParseResult r = ParsePolicy(text, file);
-  EXPECT_TRUE(r.policy) << (r.errors.empty() ? "" : r.errors.front().ToString());
-  return r.policy ? std::move(*r.policy) : Policy();
-}
-
-// A policy with one statement per line: statement k (0-based) is on line k + 2.
-std::string Doc(const std::vector<std::string>& statements) {
-  std::string text = "{\"Version\": \"2012-10-17\", \"Statement\": [\n";
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    text += statements[i] + (i + 1 < statements.size() ? ",\n" : "\n");
-  }
-  return text + "]}";
-}
 
 // The risk hook's findings (category kRisk) are tested in risk_test.cc.
 std::vector<Finding> WithoutRisk(std::vector<Finding> findings) {
@@ -49,17 +38,7 @@ std::vector<Finding> WithoutRisk(std::vector<Finding> findings) {
 }
 
 std::vector<Finding> LintOf(const std::string& text) {
-  PolicySet set;
-  set.identity.push_back(Parse(text));
-  LintResult r = Lint(TestCatalog(), set);
-  EXPECT_THAT(r.errors, IsEmpty());
-  return WithoutRisk(std::move(r.findings));
-}
-
-std::vector<std::string> Ids(const std::vector<Finding>& findings) {
-  std::vector<std::string> out;
-  for (const Finding& f : findings) out.emplace_back(f.name());
-  return out;
+  return WithoutRisk(testing::LintText(text));
 }
 
 std::vector<std::string> IdsOf(const std::string& statement) {

@@ -17,35 +17,17 @@
 namespace iam_audit {
 namespace {
 
+using testing::Doc;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::Ids;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using testing::Parse;
 using testing::TestCatalog;
 
-Policy Parse(const std::string& text, const std::string& file = "policy.json") {
-  PolicyParseResult r = ParsePolicy(text, file);
-  EXPECT_TRUE(r.policy) << (r.errors.empty() ? "" : r.errors.front().ToString());
-  return r.policy ? std::move(*r.policy) : Policy();
-}
-
-std::string Doc(const std::vector<std::string>& statements) {
-  std::string text = "{\"Version\": \"2012-10-17\", \"Statement\": [\n";
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    text += statements[i] + (i + 1 < statements.size() ? ",\n" : "\n");
-  }
-  return text + "]}";
-}
-
 Requirement Req(const std::string& action, const std::string& resource) {
-  Requirement r;
-  r.group_id = "g";
-  r.action = action;
-  r.resource = resource;
-  const auto id = TestCatalog().FindAction(action);
-  r.resource_type = resource == "*" ? "*" : "t";
-  if (id) r.access = TestCatalog().action_access(*id);
-  return r;
+  return testing::RequirementOf(action, resource, resource == "*" ? "*" : "t");
 }
 
 std::vector<Finding> Assess(const PolicySet& set, const std::vector<Requirement>& reqs,
@@ -72,12 +54,6 @@ std::vector<Finding> AuditRisk(const std::vector<std::string>& statements,
   PolicySet set;
   set.identity.push_back(Parse(Doc(statements)));
   return Assess(set, reqs, RiskMode::kAudit, std::move(accepted));
-}
-
-std::vector<std::string> Ids(const std::vector<Finding>& findings) {
-  std::vector<std::string> out;
-  for (const Finding& f : findings) out.emplace_back(f.name());
-  return out;
 }
 
 const Finding* Find(const std::vector<Finding>& findings, FindingId id) {
