@@ -419,7 +419,9 @@ TEST(AuditTest, OverBroadResourceForWriteActions) {
   EXPECT_THAT(flagged,
               ::testing::UnorderedElementsAre("data-destruction arn:aws:s3:::data-bucket/*, "
                                               "arn:aws:glue:eu-west-1:111122223333:table/*/*",
-                                              "data-exfiltration arn:aws:s3:::data-bucket/*"));
+                                              "data-exfiltration arn:aws:s3:::data-bucket/*",
+                                              // data-bucket/dbt/* is under data-bucket/*
+                                              "redundant-resource arn:aws:s3:::data-bucket/dbt/*"));
   // A Write action required on less, with no risk row: over-broad-resource.
   const auto put = AuditOf(Doc(R"({"Sid": "Data", "Effect": "Allow",
       "Action": "s3:AbortMultipartUpload",

@@ -54,7 +54,7 @@ Report SampleReport(const std::string& file = "dir/my policy.json") {
     {"Sid": "NoDelete", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"},
     {"Effect": "Allow", "Action": "glue:GetTable", "Resource": "arn:aws:glue:eu-west-1:111122223333:table/db/t1"},
     {"Effect": "Allow", "Action": "athena:GetWorkGroup", "Resource": "*",
-     "Condition": {"StringEquals": {"aws:SourceVpc": "vpc-1"}}},
+     "Condition": {"StringEquals": {"aws:SourceVpc": "vpc-1a2b3c4d"}}},
     {"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}
   ]})";
   PolicySet set;

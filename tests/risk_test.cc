@@ -141,6 +141,71 @@ TEST(RiskTest, PolicyRewritingOnEveryPolicyIsPrivilegeEscalation) {
               IsEmpty());
 }
 
+TEST(RiskTest, RunCommandNeedsEveryInstanceNotEveryDocument) {
+  // SendCommand is authorized on the document and on each target instance:
+  // every document but no instance runs nothing (risks.yaml resource_types).
+  EXPECT_THAT(Ids(LintRisk({R"({"Effect": "Allow", "Action": "ssm:SendCommand",
+      "Resource": "arn:aws:ssm:*:*:document/*"})"})),
+              ::testing::Not(::testing::Contains("privilege-escalation")));
+  EXPECT_THAT(Ids(LintRisk({R"({"Effect": "Allow", "Action": "ssm:SendCommand",
+      "Resource": ["arn:aws:ssm:*:*:document/*", "arn:aws:ec2:*:*:instance/i-0abc"]})"})),
+              ::testing::Not(::testing::Contains("privilege-escalation")));
+  EXPECT_THAT(Ids(LintRisk({R"({"Effect": "Allow", "Action": "ssm:SendCommand",
+      "Resource": ["arn:aws:ssm:*:*:document/*", "arn:aws:ec2:*:*:instance/*"]})"})),
+              ::testing::Contains("privilege-escalation"));
+  EXPECT_THAT(
+      Ids(LintRisk({R"({"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "*"})"})),
+      ::testing::Contains("privilege-escalation"));
+  // ECS: every task, not every cluster alone.
+  EXPECT_THAT(Ids(LintRisk({R"({"Effect": "Allow", "Action": "ecs:ExecuteCommand",
+      "Resource": "arn:aws:ecs:*:*:cluster/*"})"})),
+              ::testing::Not(::testing::Contains("privilege-escalation")));
+}
+
+TEST(RiskTest, DeletingTablesNeedsTheTablesNotJustTheDatabases) {
+  // glue:DeleteTable is authorized on the catalog, the database and the table:
+  // every database but only temporary tables deletes only those.
+  EXPECT_THAT(Ids(LintRisk({R"({"Effect": "Allow", "Action": "glue:DeleteTable", "Resource": [
+      "arn:aws:glue:*:*:table/*/tmp_*", "arn:aws:glue:*:*:catalog", "arn:aws:glue:*:*:database/*"]})"})),
+              ::testing::Not(::testing::Contains("data-destruction")));
+  EXPECT_THAT(Ids(LintRisk({R"({"Effect": "Allow", "Action": "glue:DeleteTable", "Resource": [
+      "arn:aws:glue:*:*:table/*/*", "arn:aws:glue:*:*:catalog", "arn:aws:glue:*:*:database/*"]})"})),
+              ::testing::Contains("data-destruction"));
+}
+
+TEST(RiskTest, ExecutingAChangeSetNeedsWritingOne) {
+  const std::string execute =
+      R"({"Effect": "Allow", "Action": "cloudformation:ExecuteChangeSet", "Resource": "*"})";
+  EXPECT_THAT(Ids(LintRisk({execute})),
+              ::testing::Not(::testing::Contains("privilege-escalation")));
+  EXPECT_THAT(
+      Ids(LintRisk({execute, R"({"Effect": "Allow", "Action": "cloudformation:CreateChangeSet",
+      "Resource": "*"})"})),
+      ::testing::Contains("privilege-escalation"));
+}
+
+TEST(RiskTableTest, ResourceTypesMustBeTypesOfTheRowsActions) {
+  const std::string text = R"(categories:
+  privilege-escalation: {audit: error, lint: error}
+service_wildcard: {audit: warning, lint: note, raised: {audit: error, lint: warning}, raised_services: [iam]}
+sources:
+  a: A source
+risks:
+  - id: x
+    category: privilege-escalation
+    actions: [ssm:SendCommand]
+    scope: every
+    resource_types: [instance, bucket-of-nothing]
+    why: w
+    source: [a]
+)";
+  const RiskTableLoadResult r = LoadRiskTable(text, "t.yaml", &TestCatalog());
+  ASSERT_FALSE(r.table);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_THAT(r.errors[0].ToString(), HasSubstr("t.yaml:11:"));
+  EXPECT_THAT(r.errors[0].message, HasSubstr("'bucket-of-nothing' is a resource type of none"));
+}
+
 TEST(RiskTest, PassRoleNeedsAComputeServiceAndIsDefusedByPassedToService) {
   const std::string pass = R"({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"})";
   const std::string run = R"({"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"})";
