@@ -176,7 +176,6 @@ TEST(GeneratePolicies, ManyWriteDatabasesSplitIntoPoliciesThatFit) {
   ASSERT_GE(policies.size(), 2u);
   for (const GeneratedPolicy& p : policies) {
     EXPECT_LE(p.Size(), kManagedPolicyMaxSize);
-    // g++ does not let a (void) cast discard a [[nodiscard]] result.
     EXPECT_TRUE(nlohmann::json::accept(p.ToJson()));
   }
   ExpectCovers(policies, reqs);
