@@ -140,14 +140,11 @@ void AllowNotResource(LintContext& ctx, const LintStatement& s) {
 
 void UnknownActions(LintContext& ctx, const LintStatement& s) {
   const Catalog& catalog = ctx.catalog();
-  ActionSet scratch(catalog.action_count());
   const std::vector<ActionPattern>& patterns = s.compiled.actions();
   for (std::size_t a = 0; a < patterns.size() && a < s.source.actions.size(); ++a) {
     const std::string& text = s.source.actions[a].value;
     if (text.find_first_of("*?") == std::string::npos && catalog.FindAction(text)) continue;
-    scratch.clear();
-    ExpandActionsInto(catalog, patterns[a], scratch);
-    if (!scratch.empty()) continue;
+    if (MatchesAnyAction(catalog, patterns[a])) continue;
     const LocatedString& written = s.source.actions[a];
     Finding& f = ctx.Add(FindingId::kUnknownAction, s, written.where);
     f.action = written.value;
