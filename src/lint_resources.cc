@@ -135,7 +135,7 @@ class EntryTypes {
   const ArnPattern& entry(std::size_t e) const { return *entries_[e]; }
   const TypeWord& word(std::size_t e) const { return words_[e]; }
   bool Fits(std::size_t e, const ResourceTypeShapes::Shape& shape) {
-    const std::uint64_t key = static_cast<std::uint64_t>(shape.index) * entries_.size() + e;
+    const std::uint64_t key = static_cast<std::uint64_t>(shape.id) * entries_.size() + e;
     const auto [it, inserted] = memo_.try_emplace(key, false);
     if (inserted) it->second = EntryFits(*entries_[e], words_[e], shapes_, shape);
     return it->second;
@@ -222,7 +222,7 @@ void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
     bool fits = false;
     for (const ActionResource& t : info.resource_types) {
       needs += (needs.empty() ? "" : ", ") + std::string(t.arn_template);
-      const ResourceTypeShapes::Shape* shape = shapes.Find(t.arn_template);
+      const ResourceTypeShapes::Shape* shape = shapes.Find(service, t.arn_template);
       if (!shape) fits = true;  // not a catalog template (never): no verdict
       for (std::size_t e = 0; e < types.size() && !fits && shape; ++e) fits = types.Fits(e, *shape);
     }

@@ -66,49 +66,61 @@ ArnPattern TypePattern(std::string_view tmpl) {
   return ArnPattern::Compile(out);
 }
 
-ResourceTypeShapes::ResourceTypeShapes(const Catalog& catalog) {
-  for (std::size_t s = 0; s < catalog.service_count(); ++s) {
-    service_begin_.push_back(shapes_.size());
-    for (const ResourceTypeInfo& t : catalog.ResourceTypes(catalog.service_lower_prefix(s))) {
-      const std::string_view tmpl = t.arn_template;
-      const bool bucket =
-          tmpl.find(":s3:::") != std::string_view::npos && tmpl.find('/') == std::string_view::npos;
-      by_text_.emplace(tmpl.data(), shapes_.size());
-      shapes_.push_back(Shape{tmpl, TypeWord::Of(tmpl), bucket, shapes_.size()});
-    }
-  }
-  service_begin_.push_back(shapes_.size());
-  compiled_once_ = std::make_unique<std::once_flag[]>(shapes_.size());
-  patterns_ = std::make_unique<std::optional<ArnPattern>[]>(shapes_.size());
-}
+ResourceTypeShapes::ResourceTypeShapes(const Catalog& catalog)
+    : catalog_(&catalog),
+      count_(catalog.service_count()),
+      services_(std::make_unique<Service[]>(count_)) {}
 
 const ResourceTypeShapes& ResourceTypeShapes::For(const Catalog& catalog,
                                                   std::optional<ResourceTypeShapes>* owned) {
   if (catalog.blob().data() == embedded::CatalogBlob().data()) {
-    static const ResourceTypeShapes embedded_shapes(Catalog::Embedded());
+    // The embedded catalog's records live in the binary: a catalog object of
+    // our own reads them for the whole process.
+    static const Catalog embedded_catalog = Catalog::Embedded();
+    static const ResourceTypeShapes embedded_shapes(embedded_catalog);
     return embedded_shapes;
   }
   owned->emplace(catalog);
   return **owned;
 }
 
-const ResourceTypeShapes::Shape* ResourceTypeShapes::Find(std::string_view arn_template) const {
-  const auto it = by_text_.find(arn_template.data());
-  return it == by_text_.end() ? nullptr : &shapes_[it->second];
-}
-
 std::span<const ResourceTypeShapes::Shape> ResourceTypeShapes::OfService(
     std::size_t service_index) const {
-  if (service_index + 1 >= service_begin_.size()) return {};
-  return std::span<const Shape>(shapes_).subspan(
-      service_begin_[service_index],
-      service_begin_[service_index + 1] - service_begin_[service_index]);
+  if (service_index >= count_) return {};
+  Service& s = services_[service_index];
+  std::call_once(s.parsed, [&] {
+    const std::vector<ResourceTypeInfo> types =
+        catalog_->ResourceTypes(catalog_->service_lower_prefix(service_index));
+    for (const ResourceTypeInfo& t : types) {
+      const std::string_view tmpl = t.arn_template;
+      const bool bucket =
+          tmpl.find(":s3:::") != std::string_view::npos && tmpl.find('/') == std::string_view::npos;
+      const std::size_t index = s.shapes.size();
+      s.shapes.push_back(Shape{tmpl, TypeWord::Of(tmpl), bucket, service_index, index,
+                               (service_index << 16) | index});
+    }
+    s.compiled = std::make_unique<std::once_flag[]>(s.shapes.size());
+    s.patterns = std::make_unique<std::optional<ArnPattern>[]>(s.shapes.size());
+  });
+  return s.shapes;
+}
+
+const ResourceTypeShapes::Shape* ResourceTypeShapes::Find(std::size_t service_index,
+                                                          std::string_view arn_template) const {
+  for (const Shape& shape : OfService(service_index)) {
+    if (shape.arn_template.data() == arn_template.data() &&
+        shape.arn_template.size() == arn_template.size()) {
+      return &shape;
+    }
+  }
+  return nullptr;
 }
 
 const ArnPattern& ResourceTypeShapes::Pattern(const Shape& shape) const {
-  std::call_once(compiled_once_[shape.index],
-                 [&] { patterns_[shape.index].emplace(TypePattern(shape.arn_template)); });
-  return *patterns_[shape.index];
+  Service& s = services_[shape.service];
+  std::call_once(s.compiled[shape.index],
+                 [&] { s.patterns[shape.index].emplace(TypePattern(shape.arn_template)); });
+  return *s.patterns[shape.index];
 }
 
 }  // namespace iam_audit

@@ -53,16 +53,20 @@ TEST(ResourceTypeShapesTest, EveryCatalogTemplateIsFoundByItsText) {
   const ResourceTypeShapes& shapes = ResourceTypeShapes::For(TestCatalog(), &owned);
   EXPECT_FALSE(owned.has_value());  // the embedded catalog's are shared
   const ActionInfo get = TestCatalog().action(*TestCatalog().FindAction("s3:GetObject"));
+  const std::size_t s3 = *TestCatalog().FindServiceIndex("s3");
   ASSERT_FALSE(get.resource_types.empty());
   for (const ActionResource& t : get.resource_types) {
-    const ResourceTypeShapes::Shape* shape = shapes.Find(t.arn_template);
+    const ResourceTypeShapes::Shape* shape = shapes.Find(s3, t.arn_template);
     ASSERT_NE(shape, nullptr) << t.arn_template;
     EXPECT_EQ(shape->arn_template, t.arn_template);
     EXPECT_EQ(shape->word.service, "s3");
   }
   // A copy of the text is not the catalog's.
   const std::string copy(get.resource_types.front().arn_template);
-  EXPECT_EQ(shapes.Find(copy), nullptr);
+  EXPECT_EQ(shapes.Find(s3, copy), nullptr);
+  // Nor is another service's.
+  const std::size_t ec2 = *TestCatalog().FindServiceIndex("ec2");
+  EXPECT_EQ(shapes.Find(ec2, get.resource_types.front().arn_template), nullptr);
 }
 
 TEST(ResourceTypeShapesTest, OfServiceListsTheServiceTypes) {
@@ -88,7 +92,8 @@ TEST(ResourceTypeShapesTest, AnotherCatalogGetsItsOwnShapes) {
   ASSERT_TRUE(owned.has_value());
   EXPECT_EQ(&shapes, &*owned);
   const ActionInfo get = copy.action(*copy.FindAction("s3:GetObject"));
-  EXPECT_NE(shapes.Find(get.resource_types.front().arn_template), nullptr);
+  EXPECT_NE(shapes.Find(*copy.FindServiceIndex("s3"), get.resource_types.front().arn_template),
+            nullptr);
 }
 
 TEST(ResourceTypeShapesTest, PatternsCompileOnceFromManyThreads) {
