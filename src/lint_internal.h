@@ -5,6 +5,7 @@
 // lint.cc's table, its tests and its entry in docs/lint.md.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -65,11 +66,15 @@ class LintContext {
   // The catalog's resource types, parsed once per process (shared by every
   // lint run on the embedded catalog; resource_type_shapes.h).
   const ResourceTypeShapes& resource_type_shapes() const { return shapes_; }
+  // What the condition rules know of each key, looked up once per document
+  // set instead of once per rule (lint_conditions.cc packs its KeyFacts).
+  std::unordered_map<std::string, std::uint32_t>& condition_key_memo() { return key_memo_; }
 
  private:
   const Catalog& catalog_;
   std::optional<ResourceTypeShapes> own_shapes_;  // another catalog than the embedded one
   const ResourceTypeShapes& shapes_;
+  std::unordered_map<std::string, std::uint32_t> key_memo_;
   std::vector<Finding> findings_;
   std::vector<std::string> keys_;  // StatementKey per finding ("" for a document)
 };
