@@ -208,8 +208,20 @@ void RedundantActions(LintContext& ctx, const LintStatement& s) {
     if (it != wildcards_by_service.end()) {
       candidates.insert(candidates.end(), it->second.begin(), it->second.end());
     }
+    // An exact entry's set is its one action (or nothing): "is it in b's
+    // set" is b's match of that action, without expanding either.
+    std::optional<ActionId> single;
+    if (lower[a].find_first_of("*?") == std::string::npos) {
+      single = catalog.FindAction(lower[a]);
+      if (!single) continue;  // matches nothing: covered by nothing
+    }
+    const auto subset = [&](std::size_t b) {
+      return single ? patterns[b].Matches(catalog.action_service(*single),
+                                          catalog.action_name(*single))
+                    : !set(a).empty() && set(a).IsSubsetOf(set(b));
+    };
     for (const std::size_t b : candidates) {
-      if (b == a || set(a).empty() || !set(a).IsSubsetOf(set(b))) continue;
+      if (b == a || !subset(b)) continue;
       if (b > a && set(b).IsSubsetOf(set(a))) continue;  // equal sets: report the later one
       report(a, b);
       break;
