@@ -89,15 +89,6 @@ Coverage DenyStatus(const Outcome& o) {
   return o.extent == Extent::kFull ? Coverage::kDenied : Coverage::kPartial;
 }
 
-std::string JoinStrings(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (const std::string& s : items) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
-}
-
 SuggestedStatement AllowStatement(const std::string& sid, const std::vector<std::string>& actions,
                                   const std::vector<std::string>& resources) {
   SuggestedStatement s;
@@ -461,7 +452,7 @@ void Auditor::ReportRequirement(std::size_t r, const LayerAnswer* layer, const D
     }
   };
   const auto keys_text = [&] {
-    return missing.empty() ? std::string("the request context") : JoinStrings(missing, ", ");
+    return missing.empty() ? std::string("the request context") : ascii::JoinComma(missing);
   };
 
   if (coverage == Coverage::kDenied) {
@@ -506,7 +497,7 @@ void Auditor::ReportRequirement(std::size_t r, const LayerAnswer* layer, const D
         const Statement& s = Stmt(i);
         std::vector<std::string> resources;
         for (const LocatedString& e : s.resources) resources.push_back(e.value);
-        const std::string listed = JoinStrings(resources, ", ");
+        const std::string listed = ascii::JoinComma(resources);
         if (o.conditions_false) {
           related(i, "allows it, but its conditions are false for these requests");
           elsewhere.push_back(Describe(i) + " allows it only when its conditions hold");
@@ -516,7 +507,7 @@ void Auditor::ReportRequirement(std::size_t r, const LayerAnswer* layer, const D
                               (s.not_resource ? "resources other than " : "") + listed);
         }
       }
-      if (!elsewhere.empty()) f.message += "; " + JoinStrings(elsewhere, "; ");
+      if (!elsewhere.empty()) f.message += "; " + ascii::Join(elsewhere, "; ");
       if (wildcard_only) {
         f.message += " (" + req.action +
                      " supports no resource-level permissions: it needs \"Resource\": \"*\")";

@@ -342,7 +342,8 @@ void SelectPrincipal(std::vector<LoadedFile>& loaded, const std::string& princip
   bool any = false;
   for (LoadedFile& f : loaded) {
     const InputFormat format = f.source.format;
-    if (!f.valid || (format != InputFormat::kCloudFormation && format != InputFormat::kTerraform)) {
+    if (!f.valid || !InputFormatHasPrincipals(format) ||
+        InputFormatSelectsPrincipalWhileReading(format)) {
       continue;
     }
     std::vector<AuditSubject>& subjects = f.source.subjects;
@@ -404,8 +405,7 @@ void PlanGroupRuns(std::size_t g, const AuditGroup& group, const std::vector<std
       runs.push_back({g, {files[i]}, "", {}, std::move(set), {}});
       continue;
     }
-    const bool single =
-        source.format == InputFormat::kPolicy || source.format == InputFormat::kAwsCli;
+    const bool single = !InputFormatHasPrincipals(source.format);
     for (AuditSubject& subject : source.subjects) {
       if (!single) {
         subject_run(files[i], subject, subject.name);

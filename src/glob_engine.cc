@@ -89,7 +89,7 @@ bool HasStarRun(std::span<const XToken> p) {
 bool TokenMatchesChar(const XToken& t, char c) {
   switch (t.kind) {
     case Glob::TokenKind::kLiteral:
-      return t.fold ? FoldAscii(c) == t.literal : c == t.literal;
+      return t.fold ? ascii::Lower(c) == t.literal : c == t.literal;
     case Glob::TokenKind::kAnyOne:
     case Glob::TokenKind::kAnyRun:
       return !(t.colon_free && c == ':');
@@ -189,7 +189,7 @@ void AppendTokens(const Glob& g, bool colon_free, std::vector<XToken>* out) {
   out->reserve(out->size() + g.tokens().size());
   for (const Glob::Token& t : g.tokens()) {
     if (t.kind == Glob::TokenKind::kLiteral) {
-      out->push_back({t.kind, fold ? FoldAscii(t.literal) : t.literal, fold, false});
+      out->push_back({t.kind, fold ? ascii::Lower(t.literal) : t.literal, fold, false});
     } else {
       out->push_back({t.kind, 0, false, colon_free});
     }
