@@ -528,7 +528,17 @@ CheckOutcome RunCheckPlan(const CheckRequest& request, const Config& config, Con
   ParallelFor(runs.size(), request.jobs,
               [&](std::size_t i) { ExecuteRun(runs[i], groups[runs[i].group], catalog); });
   for (PendingRun& run : runs) {
-    if (!run.result.errors.empty()) throw InputError(std::move(run.result.errors));
+    if (!run.result.errors.empty()) {
+      // A policy that parses but does not compile (a policy variable in a
+      // Numeric value): its errors are invalid-policy findings, as a reader's
+      // are, so that every format reports them (exit 2).
+      PrintDiagnostics(ctx.err, run.result.errors, {});
+      std::vector<Finding> input =
+          InputFindings(run.files.empty() ? "" : run.files.front(), run.result.errors, {});
+      run.result.findings.insert(run.result.findings.begin(), input.begin(), input.end());
+      run.result.errors.clear();
+      outcome.input_error = true;
+    }
     groups[run.group].report.runs.push_back(
         {std::move(run.files), std::move(run.result), std::move(run.subject), run.input});
   }

@@ -360,14 +360,19 @@ std::optional<CompiledCondition> CompiledCondition::Compile(const ConditionClaus
   const std::string op_name = op->ToString();
   const ConditionCategory category = op->category();
   bool ok = true;
+  // A value the operator cannot read: IAM accepts the policy (Access Analyzer
+  // reports "Type mismatch number / date / IP range", "Invalid date value" as
+  // general warnings) and the value matches no request, so it is left out of
+  // the compiled values (lint: condition-value-never-matches). A policy
+  // variable there is another matter: "You can not use a policy variable"
+  // with these operators (Access Analyzer's error "Invalid variable for
+  // operator"), an error.
   auto bad_value = [&](const LocatedString& v, std::string_view what) {
-    std::string text = op_name + " value " + Quoted(v.value) + " " + std::string(what);
-    if (variables && v.value.find("${") != std::string::npos && category != Cat::kString &&
-        category != Cat::kArn && category != Cat::kBool) {
-      text += " (policy variables cannot be used with " + std::string(CategoryNoun(category)) +
-              " operators)";
-    }
-    errors->push_back(Diagnostic{file, v.where, std::move(text)});
+    if (!variables || v.value.find("${") == std::string::npos) return;
+    errors->push_back(Diagnostic{file, v.where,
+                                 op_name + " value " + Quoted(v.value) + " " + std::string(what) +
+                                     " (policy variables cannot be used with " +
+                                     std::string(CategoryNoun(category)) + " operators)"});
     ok = false;
   };
   const Glob::Case glob_case =

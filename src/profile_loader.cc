@@ -496,17 +496,19 @@ class ProfileLoader : yaml_util::Reader {
                                       [](char c) { return IsIdentifierChar(c) || c == '-'; });
   }
 
-  void LoadWhen(const YAML::Node& v, ProfileGroup& g) {
+  // A `when` expression over the profile's variables; nullopt after an error.
+  std::optional<WhenCondition> ReadWhen(const YAML::Node& v) {
     std::string text;
-    if (!GetString(v, "when", &text)) return;
+    if (!GetString(v, "when", &text)) return std::nullopt;
     WhenError error;
     std::optional<WhenCondition> c = ParseWhen(
         text, [this](std::string_view name) { return FindVariable(name); }, &error);
-    if (!c) {
-      Error(WhereInScalar(v, error.offset), "in 'when': " + error.message);
-      return;
-    }
-    g.when = std::move(*c);
+    if (!c) Error(WhereInScalar(v, error.offset), "in 'when': " + error.message);
+    return c;
+  }
+
+  void LoadWhen(const YAML::Node& v, ProfileGroup& g) {
+    if (std::optional<WhenCondition> c = ReadWhen(v)) g.when = std::move(*c);
   }
 
   // Actions the tool's users commonly grant beyond the requirements, accepted
@@ -536,16 +538,7 @@ class ProfileLoader : yaml_util::Reader {
                      return;
                    }
                    has_when = true;
-                   std::string text;
-                   if (!GetString(v, "when", &text)) return;
-                   WhenError error;
-                   std::optional<WhenCondition> c = ParseWhen(
-                       text, [this](std::string_view name) { return FindVariable(name); }, &error);
-                   if (!c) {
-                     Error(WhereInScalar(v, error.offset), "in 'when': " + error.message);
-                     return;
-                   }
-                   r.when = std::move(*c);
+                   if (std::optional<WhenCondition> c = ReadWhen(v)) r.when = std::move(*c);
                  });
       if (!has_when || r.message.empty()) {
         Error(r.where, "an 'unsupported' entry needs both 'when' and 'message'");
