@@ -1,6 +1,7 @@
 #include "iam_audit/action_set.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <optional>
 #include <string>
@@ -126,25 +127,37 @@ std::vector<ActionId> ActionSet::ToVector() const {
 
 namespace {
 
-// The leading literal characters of a (case-insensitive, hence lower-case) glob.
-std::string LiteralPrefix(const Glob& g) {
-  std::string out;
-  for (const Glob::Token& t : g.tokens()) {
-    if (t.kind != Glob::TokenKind::kLiteral) break;
-    out += t.literal;
+// The leading literal characters of a (case-insensitive, hence lower-case)
+// glob, in a buffer on the caller's stack (no allocation: this runs for every
+// Action entry of every statement). Names longer than the buffer (none in the
+// catalog) keep the prefix that fits, which only widens the scanned run
+// (each candidate is then matched against the whole glob).
+class LiteralPrefix {
+ public:
+  explicit LiteralPrefix(const Glob& g) {
+    for (const Glob::Token& t : g.tokens()) {
+      if (t.kind != Glob::TokenKind::kLiteral) break;
+      if (size_ == buf_.size()) {
+        cut_ = true;
+        break;
+      }
+      buf_[size_++] = t.literal;
+    }
   }
-  return out;
-}
+  std::string_view view() const { return std::string_view(buf_.data(), size_); }
+  bool cut() const { return cut_; }
 
-// Expands the name glob within one service's id range.
-void ExpandInService(const Catalog& catalog, const Glob& name, std::string_view prefix,
-                     std::pair<ActionId, ActionId> range, ActionSet& out) {
+ private:
+  bool cut_ = false;
+  std::array<char, 256> buf_;
+  std::size_t size_ = 0;
+};
+
+// The first id of `range` whose lower-case name starts with `prefix` (names
+// are sorted, so those are one run), or range.second.
+ActionId FirstWithPrefix(const Catalog& catalog, std::string_view prefix,
+                         std::pair<ActionId, ActionId> range) {
   auto [first, last] = range;
-  if (name.MatchesEverything()) {
-    out.InsertRange(first, last);
-    return;
-  }
-  // Names are sorted, so those starting with the literal prefix are one run.
   while (first < last) {
     const ActionId mid = first + (last - first) / 2;
     if (catalog.action_lower_name(mid) < prefix) {
@@ -153,15 +166,44 @@ void ExpandInService(const Catalog& catalog, const Glob& name, std::string_view 
       last = mid;
     }
   }
-  for (ActionId id = first; id < range.second; ++id) {
+  return first;
+}
+
+// Calls `fn(id)` for each action of the service range matching the name
+// glob, in order, until it returns false. Returns false when stopped.
+template <class Fn>
+bool ForEachInService(const Catalog& catalog, const Glob& name, const LiteralPrefix& literal,
+                      std::pair<ActionId, ActionId> range, Fn fn) {
+  const std::string_view prefix = literal.view();
+  if (name.MatchesEverything()) {
+    for (ActionId id = range.first; id < range.second; ++id) {
+      if (!fn(id)) return false;
+    }
+    return true;
+  }
+  const bool exact = !name.HasWildcards() && !literal.cut();
+  for (ActionId id = FirstWithPrefix(catalog, prefix, range); id < range.second; ++id) {
     const std::string_view lower = catalog.action_lower_name(id);
     if (lower.substr(0, prefix.size()) != prefix) break;
-    if (!name.HasWildcards()) {  // exact name: the first candidate decides
-      if (lower.size() == prefix.size()) out.insert(id);
-      break;
+    if (exact) {  // exact name: the first candidate decides
+      return lower.size() == prefix.size() ? fn(id) : true;
     }
-    if (name.Matches(lower)) out.insert(id);
+    if (name.Matches(lower) && !fn(id)) return false;
   }
+  return true;
+}
+
+// Expands the name glob within one service's id range.
+void ExpandInService(const Catalog& catalog, const Glob& name, const LiteralPrefix& prefix,
+                     std::pair<ActionId, ActionId> range, ActionSet& out) {
+  if (name.MatchesEverything()) {
+    out.InsertRange(range.first, range.second);
+    return;
+  }
+  ForEachInService(catalog, name, prefix, range, [&](ActionId id) {
+    out.insert(id);
+    return true;
+  });
 }
 
 }  // namespace
@@ -172,9 +214,10 @@ void ExpandActionsInto(const Catalog& catalog, const ActionPattern& pattern, Act
     out.InsertRange(0, static_cast<ActionId>(catalog.action_count()));
     return;
   }
-  const std::string prefix = LiteralPrefix(pattern.name());
+  const LiteralPrefix prefix(pattern.name());
   if (!pattern.service().HasWildcards()) {
-    const std::optional<std::size_t> s = catalog.FindServiceIndex(LiteralPrefix(pattern.service()));
+    const std::optional<std::size_t> s =
+        catalog.FindServiceIndex(LiteralPrefix(pattern.service()).view());
     if (s) ExpandInService(catalog, pattern.name(), prefix, catalog.ServiceActionsAt(*s), out);
     return;
   }
@@ -183,6 +226,25 @@ void ExpandActionsInto(const Catalog& catalog, const ActionPattern& pattern, Act
       ExpandInService(catalog, pattern.name(), prefix, catalog.ServiceActionsAt(s), out);
     }
   }
+}
+
+bool MatchesAnyAction(const Catalog& catalog, const ActionPattern& pattern) {
+  if (pattern.MatchesAllActions()) return catalog.action_count() > 0;
+  const LiteralPrefix prefix(pattern.name());
+  const auto none = [](ActionId) { return false; };  // stop at the first match
+  if (!pattern.service().HasWildcards()) {
+    const std::optional<std::size_t> s =
+        catalog.FindServiceIndex(LiteralPrefix(pattern.service()).view());
+    return s &&
+           !ForEachInService(catalog, pattern.name(), prefix, catalog.ServiceActionsAt(*s), none);
+  }
+  for (std::size_t s = 0; s < catalog.service_count(); ++s) {
+    if (pattern.service().Matches(catalog.service_lower_prefix(s)) &&
+        !ForEachInService(catalog, pattern.name(), prefix, catalog.ServiceActionsAt(s), none)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 ActionSet ExpandActions(const Catalog& catalog, const ActionPattern& pattern) {

@@ -164,7 +164,22 @@ struct AuditGroup {
   Report report;
   AuditOptions audit_options;
   LintOptions lint_options;
+  std::optional<Profile> profile;  // settings.profile, loaded once (LoadGroupProfile)
 };
+
+// The group's profile, loaded on first use; nullptr without a profile or
+// when it does not load (PrepareGroup loads it again and reports why).
+const Profile* LoadGroupProfile(AuditGroup& group, const Catalog& catalog) {
+  if (group.settings.profile.empty()) return nullptr;
+  if (!group.profile) {
+    try {
+      group.profile.emplace(LoadProfile(group.settings.profile, catalog));
+    } catch (const InputError&) {
+      return nullptr;
+    }
+  }
+  return &*group.profile;
+}
 
 // The profile, variables and context of a group: its report's requirements
 // (none for a group that is only linted). `source_vars`: the --var names the
@@ -175,7 +190,8 @@ void PrepareGroup(AuditGroup& group, const Catalog& catalog,
   const ResolvedSettings& s = group.settings;
   group.report.catalog = CatalogLabel(catalog);
   if (s.profile.empty()) return;
-  const Profile profile = LoadProfile(s.profile, catalog);
+  if (!group.profile) group.profile.emplace(LoadProfile(s.profile, catalog));  // throws why
+  const Profile& profile = *group.profile;
   VariableOptions vars = s.vars;
   vars.vars.clear();
   const std::vector<VariableInput> given = ParseVarAssignments(s.vars.vars);
@@ -464,8 +480,9 @@ CheckOutcome RunCheckPlan(const CheckRequest& request, const Config& config, Con
   const Catalog& catalog = ctx.catalog();
   std::vector<SourceVariableMap> group_vars;
   std::vector<const SourceVariableMap*> file_vars(files.size());
-  for (const AuditGroup& group : groups) {
-    group_vars.push_back(SourceVariables(group.settings, catalog));
+  for (AuditGroup& group : groups) {
+    group_vars.push_back(
+        SourceVariables(group.settings, catalog, LoadGroupProfile(group, catalog)));
   }
   for (std::size_t g = 0; g < groups.size(); ++g) {
     for (const std::size_t i : groups[g].files) file_vars[i] = &group_vars[g];

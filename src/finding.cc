@@ -465,6 +465,10 @@ Finding MakeFinding(FindingId id, std::string file, SourceLocation where) {
 
 std::string StatementKey(const Statement& s) {
   if (s.sid && !s.sid->value.empty()) return "sid:" + s.sid->value;
+  return StatementContentKey(s);
+}
+
+std::string StatementContentKey(const Statement& s) {
   std::string key = "content:";
   key += s.effect == Effect::kAllow ? "allow" : "deny";
   key += s.not_action ? "|notaction:" : "|action:";

@@ -73,6 +73,21 @@ KeyFacts Lookup(const Catalog& catalog, std::string_view key) {
   return k;
 }
 
+// Lookup, once per key and lint run (every condition rule asks).
+KeyFacts MemoLookup(LintContext& ctx, const std::string& key) {
+  const auto [it, inserted] = ctx.condition_key_memo().try_emplace(key, 0);
+  if (inserted) {
+    const KeyFacts k = Lookup(ctx.catalog(), key);
+    it->second = static_cast<std::uint32_t>(k.source) | static_cast<std::uint32_t>(k.type) << 8 |
+                 static_cast<std::uint32_t>(k.multivalued) << 16;
+  }
+  KeyFacts k;
+  k.source = static_cast<KeyFacts::Source>(it->second & 0xff);
+  k.type = static_cast<ConditionKeyType>((it->second >> 8) & 0xff);
+  k.multivalued = ((it->second >> 16) & 1) != 0;
+  return k;
+}
+
 // The type an operator compares (nullopt: Null, which tests presence).
 std::optional<ConditionKeyType> OperatorType(ConditionCategory c) {
   switch (c) {
@@ -103,7 +118,7 @@ void ForEachClause(LintContext& ctx, const LintStatement& s, Fn fn) {
   for (const ConditionClause& c : s.source.conditions) {
     const std::optional<ParsedOperator> op = ParsedOperator::Parse(c.op.value);
     if (!op) continue;
-    fn(c, *op, Lookup(ctx.catalog(), c.key.value));
+    fn(c, *op, MemoLookup(ctx, c.key.value));
   }
 }
 

@@ -214,12 +214,12 @@ void PolicySizeQuota(LintContext& ctx, const LintDocument& d) {
 }
 
 void DuplicateStatements(LintContext& ctx, const LintDocument& d) {
+  if (d.statements.size() < 2) return;
   std::unordered_map<std::string, std::size_t> seen;  // content -> first statement
   for (std::size_t i = 0; i < d.statements.size(); ++i) {
     const LintStatement& s = d.statements[i];
-    Statement copy = s.source;
-    copy.sid.reset();
-    const auto [it, fresh] = seen.emplace(StatementKey(copy) + PrincipalKey(copy), i);
+    const auto [it, fresh] =
+        seen.emplace(StatementContentKey(s.source) + PrincipalKey(s.source), i);
     if (fresh) continue;
     const LintStatement& first = d.statements[it->second];
     Finding& f = ctx.Add(FindingId::kDuplicateStatement, s, s.source.where);

@@ -140,14 +140,11 @@ void AllowNotResource(LintContext& ctx, const LintStatement& s) {
 
 void UnknownActions(LintContext& ctx, const LintStatement& s) {
   const Catalog& catalog = ctx.catalog();
-  ActionSet scratch(catalog.action_count());
   const std::vector<ActionPattern>& patterns = s.compiled.actions();
   for (std::size_t a = 0; a < patterns.size() && a < s.source.actions.size(); ++a) {
     const std::string& text = s.source.actions[a].value;
     if (text.find_first_of("*?") == std::string::npos && catalog.FindAction(text)) continue;
-    scratch.clear();
-    ExpandActionsInto(catalog, patterns[a], scratch);
-    if (!scratch.empty()) continue;
+    if (MatchesAnyAction(catalog, patterns[a])) continue;
     const LocatedString& written = s.source.actions[a];
     Finding& f = ctx.Add(FindingId::kUnknownAction, s, written.where);
     f.action = written.value;
@@ -211,8 +208,20 @@ void RedundantActions(LintContext& ctx, const LintStatement& s) {
     if (it != wildcards_by_service.end()) {
       candidates.insert(candidates.end(), it->second.begin(), it->second.end());
     }
+    // An exact entry's set is its one action (or nothing): "is it in b's
+    // set" is b's match of that action, without expanding either.
+    std::optional<ActionId> single;
+    if (lower[a].find_first_of("*?") == std::string::npos) {
+      single = catalog.FindAction(lower[a]);
+      if (!single) continue;  // matches nothing: covered by nothing
+    }
+    const auto subset = [&](std::size_t b) {
+      return single ? patterns[b].Matches(catalog.action_service(*single),
+                                          catalog.action_name(*single))
+                    : !set(a).empty() && set(a).IsSubsetOf(set(b));
+    };
     for (const std::size_t b : candidates) {
-      if (b == a || set(a).empty() || !set(a).IsSubsetOf(set(b))) continue;
+      if (b == a || !subset(b)) continue;
       if (b > a && set(b).IsSubsetOf(set(a))) continue;  // equal sets: report the later one
       report(a, b);
       break;

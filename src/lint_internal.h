@@ -5,6 +5,7 @@
 // lint.cc's table, its tests and its entry in docs/lint.md.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -19,6 +20,7 @@
 #include "iam_audit/finding.h"
 #include "iam_audit/lint.h"
 #include "iam_audit/policy.h"
+#include "resource_type_shapes.h"
 
 namespace iam_audit::lint {
 
@@ -49,7 +51,8 @@ struct LintDocument {
 // Collects findings; one per rule and place.
 class LintContext {
  public:
-  explicit LintContext(const Catalog& catalog) : catalog_(catalog) {}
+  explicit LintContext(const Catalog& catalog)
+      : catalog_(catalog), shapes_(ResourceTypeShapes::For(catalog, &own_shapes_)) {}
   const Catalog& catalog() const { return catalog_; }
 
   // A finding of kind `id` at `where` in the statement's file.
@@ -60,13 +63,18 @@ class LintContext {
   // The findings with their fingerprints, in the order reported.
   std::vector<Finding> Take();
 
-  // Compiled patterns of catalog ARN templates, kept for the whole run
-  // (templates point into the catalog, which outlives the context).
-  std::unordered_map<std::string_view, ArnPattern>& template_patterns() { return patterns_; }
+  // The catalog's resource types, parsed once per process (shared by every
+  // lint run on the embedded catalog; resource_type_shapes.h).
+  const ResourceTypeShapes& resource_type_shapes() const { return shapes_; }
+  // What the condition rules know of each key, looked up once per document
+  // set instead of once per rule (lint_conditions.cc packs its KeyFacts).
+  std::unordered_map<std::string, std::uint32_t>& condition_key_memo() { return key_memo_; }
 
  private:
-  std::unordered_map<std::string_view, ArnPattern> patterns_;
   const Catalog& catalog_;
+  std::optional<ResourceTypeShapes> own_shapes_;  // another catalog than the embedded one
+  const ResourceTypeShapes& shapes_;
+  std::unordered_map<std::string, std::uint32_t> key_memo_;
   std::vector<Finding> findings_;
   std::vector<std::string> keys_;  // StatementKey per finding ("" for a document)
 };

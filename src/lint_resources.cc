@@ -14,6 +14,7 @@
 #include "iam_audit/arn_pattern.h"
 #include "iam_audit/catalog.h"
 #include "lint_internal.h"
+#include "resource_type_shapes.h"
 
 namespace iam_audit::lint {
 namespace {
@@ -99,115 +100,55 @@ std::string ArnProblem(const Catalog& catalog, std::string_view arn) {
   return "";
 }
 
-// The pattern of a resource type, coarse on purpose: service, region and
-// account as the template has them, and the resource part reduced to its
-// first word (the type: "stack/" of "stack/${StackName}/${Id}") followed by
-// anything. A Resource entry that misses even that names another type. S3
-// bucket names hold no '/', so a bucket ARN never matches "bucket/...".
-ArnPattern TypePattern(std::string_view tmpl) {
-  std::string out;
-  int colons = 0;
-  for (std::size_t i = 0; i < tmpl.size(); ++i) {
-    if (colons == 5) {  // the resource part
-      const std::string_view rest = tmpl.substr(i);
-      const std::size_t var = rest.find("${");
-      const std::size_t sep = rest.find_first_of("/:");
-      if (var == 0) {  // "${BucketName}/${ObjectName}": the shape, '/' included
-        for (std::size_t j = 0; j < rest.size(); ++j) {
-          const std::size_t close = rest.compare(j, 2, "${") == 0 ? rest.find('}', j) : rest.npos;
-          out += close != std::string_view::npos ? '*' : rest[j];
-          if (close != std::string_view::npos) j = close;
-        }
-        return ArnPattern::Compile(out);
-      }
-      if (sep != std::string_view::npos && (var == std::string_view::npos || sep < var)) {
-        return ArnPattern::Compile(out + std::string(rest.substr(0, sep + 1)) + "*");
-      }
-      return ArnPattern::Compile(out + std::string(rest));  // a fixed resource part
-    }
-    if (tmpl.compare(i, 2, "${") == 0) {
-      const std::size_t close = tmpl.find('}', i);
-      if (close != std::string_view::npos) {
-        out += '*';
-        i = close;
-        continue;
-      }
-    }
-    if (tmpl[i] == ':') ++colons;
-    out += tmpl[i];
-  }
-  return ArnPattern::Compile(out);
-}
-
-// "s3" of "arn:aws:s3:::b" ("" when not an ARN).
-std::string_view ServiceOf(std::string_view arn) {
-  std::size_t start = 0;
-  for (int i = 0; i < 2; ++i) {
-    start = arn.find(':', start);
-    if (start == std::string_view::npos) return "";
-    ++start;
-  }
-  const std::size_t end = arn.find(':', start);
-  return end == std::string_view::npos ? "" : arn.substr(start, end - start);
-}
-
-bool IsS3BucketTemplate(std::string_view tmpl) {
-  return tmpl.find(":s3:::") != std::string_view::npos && tmpl.find('/') == std::string_view::npos;
-}
-
 bool Literal(std::string_view s) { return s.find_first_of("*?$") == std::string_view::npos; }
 
-// The service and resource type word of an ARN or ARN template ("s3",
-// "accesspoint" of arn:aws:s3:us-east-1:1:accesspoint/x), without allocating.
-struct TypeWord {
-  std::string_view service, word;
-  bool valid = false, has_sep = false;
-};
-TypeWord WordOf(std::string_view arn) {
-  TypeWord w;
-  std::size_t start = 0, field = 0, service_start = 0;
-  for (; field < 5; ++field) {
-    const std::size_t colon = arn.find(':', start);
-    if (colon == std::string_view::npos) return w;
-    if (field == 2) w.service = arn.substr(service_start, colon - service_start);
-    start = colon + 1;
-    if (field == 1) service_start = start;
+// Can `entry` (a Resource pattern whose TypeWord is `e`) name a resource of
+// the type `shape`? First a fast "certainly not": the service or the
+// resource type word differ as plain text (most entries and templates are
+// literal there); then the coarse type pattern.
+bool EntryFits(const ArnPattern& entry, const TypeWord& e, const ResourceTypeShapes& shapes,
+               const ResourceTypeShapes::Shape& shape) {
+  const TypeWord& t = shape.word;
+  if (e.valid && t.valid) {
+    if (e.literal_service && t.literal_service && !ascii::EqualsIgnoreCase(e.service, t.service)) {
+      return false;
+    }
+    if (t.literal_word && e.literal_word) {
+      if (!t.has_sep ? e.has_sep || e.word != t.word : e.word != t.word) return false;
+    }
   }
-  const std::string_view resource = arn.substr(start);
-  const std::size_t sep = resource.find_first_of("/:");
-  w.word = resource.substr(0, sep);
-  w.has_sep = sep != std::string_view::npos;
-  w.valid = true;
-  return w;
-}
-
-// A fast "certainly not": the service or the resource type word differ as
-// plain text (most entries and templates are literal there).
-bool CertainlyOtherType(std::string_view entry, std::string_view tmpl) {
-  const TypeWord e = WordOf(entry), t = WordOf(tmpl);
-  if (!e.valid || !t.valid) return false;
-  if (Literal(e.service) && Literal(t.service) && !ascii::EqualsIgnoreCase(e.service, t.service)) {
-    return true;
-  }
-  if (!Literal(t.word) || !Literal(e.word)) return false;
-  if (!t.has_sep) return !e.has_sep && e.word != t.word;
-  return e.word != t.word;
-}
-
-// Can `entry` (a Resource pattern) name a resource of the type `tmpl`?
-bool EntryFits(const ArnPattern& entry, std::string_view tmpl,
-               std::unordered_map<std::string_view, ArnPattern>& cache) {
-  if (CertainlyOtherType(entry.text(), tmpl)) return false;
-  auto it = cache.find(tmpl);
-  if (it == cache.end()) it = cache.emplace(tmpl, TypePattern(tmpl)).first;
-  if (!entry.Overlaps(it->second)) return false;
-  if (IsS3BucketTemplate(tmpl)) {
+  if (!entry.Overlaps(shapes.Pattern(shape))) return false;
+  if (shape.s3_bucket) {
     const std::string_view text = entry.text();
     const std::size_t pos = text.find(":::");
     return pos == std::string_view::npos || text.find('/', pos) == std::string_view::npos;
   }
   return true;
 }
+
+// The Resource entries of one statement and which resource types each can
+// name, each (entry, type) pair decided once per statement.
+class EntryTypes {
+ public:
+  EntryTypes(const ResourceTypeShapes& shapes, std::vector<const ArnPattern*> entries)
+      : shapes_(shapes), entries_(std::move(entries)) {
+    for (const ArnPattern* e : entries_) words_.push_back(TypeWord::Of(e->text()));
+  }
+  std::size_t size() const { return entries_.size(); }
+  const TypeWord& word(std::size_t e) const { return words_[e]; }
+  bool Fits(std::size_t e, const ResourceTypeShapes::Shape& shape) {
+    const std::uint64_t key = static_cast<std::uint64_t>(shape.id) * entries_.size() + e;
+    const auto [it, inserted] = memo_.try_emplace(key, false);
+    if (inserted) it->second = EntryFits(*entries_[e], words_[e], shapes_, shape);
+    return it->second;
+  }
+
+ private:
+  const ResourceTypeShapes& shapes_;
+  std::vector<const ArnPattern*> entries_;
+  std::vector<TypeWord> words_;
+  std::unordered_map<std::uint64_t, bool> memo_;
+};
 
 // `text` with each ${...} (a policy variable, a CloudFormation ${AWS::Region})
 // and each {unresolved.X} (a value a template does not determine,
@@ -325,30 +266,32 @@ void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
     entries.push_back(r.static_pattern());
   }
   const Catalog& catalog = ctx.catalog();
-  std::unordered_map<std::string_view, ArnPattern>& cache = ctx.template_patterns();
-  std::map<std::string_view, bool> known_by_service;
+  const ResourceTypeShapes& shapes = ctx.resource_type_shapes();
+  EntryTypes types(shapes, std::move(entries));
+  std::map<std::string_view, std::pair<bool, std::size_t>> known_by_service;  // -> verdict, index
   // Does the action act on some entry? nullopt: no verdict (an entry of its
   // service names a resource type the catalog does not know, a type newer
   // than the catalog; decided once per service).
   const auto fits = [&](const ActionInfo& info, std::string* needs) -> std::optional<bool> {
     auto known = known_by_service.find(info.service);
     if (known == known_by_service.end()) {
-      const std::vector<ResourceTypeInfo> types = catalog.ResourceTypes(info.service);
-      const bool all = std::all_of(entries.begin(), entries.end(), [&](const ArnPattern* e) {
-        if (!ascii::EqualsIgnoreCase(ServiceOf(e->text()), info.service)) return true;
-        return std::any_of(types.begin(), types.end(), [&](const ResourceTypeInfo& t) {
-          return EntryFits(*e, t.arn_template, cache);
-        });
-      });
-      known = known_by_service.emplace(info.service, all).first;
+      const std::size_t service = catalog.FindServiceIndex(info.service).value_or(~std::size_t{0});
+      const std::span<const ResourceTypeShapes::Shape> of_service = shapes.OfService(service);
+      bool all = true;
+      for (std::size_t e = 0; e < types.size() && all; ++e) {
+        if (!ascii::EqualsIgnoreCase(types.word(e).service, info.service)) continue;
+        all = std::any_of(of_service.begin(), of_service.end(),
+                          [&](const ResourceTypeShapes::Shape& t) { return types.Fits(e, t); });
+      }
+      known = known_by_service.emplace(info.service, std::make_pair(all, service)).first;
     }
-    if (!known->second) return std::nullopt;
+    if (!known->second.first) return std::nullopt;
     bool fit = false;
     for (const ActionResource& t : info.resource_types) {
       if (needs) *needs += (needs->empty() ? "" : ", ") + std::string(t.arn_template);
-      fit = fit || std::any_of(entries.begin(), entries.end(), [&](const ArnPattern* e) {
-              return EntryFits(*e, t.arn_template, cache);
-            });
+      const ResourceTypeShapes::Shape* shape = shapes.Find(known->second.second, t.arn_template);
+      if (!shape) fit = true;  // not a catalog template (never): no verdict
+      for (std::size_t e = 0; e < types.size() && !fit && shape; ++e) fit = types.Fits(e, *shape);
     }
     return fit;
   };

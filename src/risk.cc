@@ -123,7 +123,6 @@ RiskAssessor::RiskAssessor(const Catalog& catalog, const PolicySet& /*set*/, con
       required_(catalog.action_count()),
       accepted_(catalog.action_count()),
       current_(catalog.action_count()) {
-  const std::size_t universe = catalog.action_count();
   for (const CompiledStatement& s : stmts_) sources_.push_back(&s.source());
   for (const std::string& a : options.accepted) {
     if (const auto p = ActionPattern::Parse(a)) ExpandActionsInto(catalog, *p, accepted_);
@@ -143,10 +142,21 @@ RiskAssessor::RiskAssessor(const Catalog& catalog, const PolicySet& /*set*/, con
       caps_[layer].push_back(i);
       continue;
     }
-    if (!Assessed(i)) continue;
-    for (const ActionPattern& p : s.actions()) ExpandActionsInto(catalog, p, granted_);
-    if (s.not_action()) granted_ = ActionSet::All(universe);  // nearly everything
   }
+}
+
+// Every action some assessed statement allows, expanded on first use (only
+// rows with `with_any` need it).
+const ActionSet& RiskAssessor::AllGranted() {
+  if (granted_ready_) return granted_;
+  granted_ready_ = true;
+  for (std::uint32_t i = 0; i < stmts_.size(); ++i) {
+    const CompiledStatement& s = stmts_[i];
+    if (s.effect() != Effect::kAllow || s.kind() != PolicyKind::kIdentity || !Assessed(i)) continue;
+    for (const ActionPattern& p : s.actions()) ExpandActionsInto(catalog_, p, granted_);
+    if (s.not_action()) granted_ = ActionSet::All(catalog_.action_count());  // nearly everything
+  }
+  return granted_;
 }
 
 void RiskAssessor::PrepareRequirements() {
@@ -362,6 +372,15 @@ void RiskAssessor::AssessStatement(std::uint32_t i) {
   granted.clear();
   for (const ActionPattern& p : s.actions()) ExpandActionsInto(catalog_, p, granted);
   if (s.not_action()) granted = granted.Complement();
+  // Lint reports only the table's categories and service wildcards: a
+  // statement with neither is done (most statements of most policies).
+  if (options_.mode == RiskMode::kLint && !granted.Intersects(risky_) &&
+      std::none_of(s.actions().begin(), s.actions().end(),
+                   [](const ActionPattern& p) { return p.MatchesAllActions(); }) &&
+      std::none_of(sources_[i]->actions.begin(), sources_[i]->actions.end(),
+                   [](const LocatedString& a) { return a.value.ends_with(":*"); })) {
+    return;
+  }
   const std::vector<Entry> entries = Entries(i);
   if (entries.empty()) return;
 
@@ -387,8 +406,8 @@ void RiskAssessor::AssessStatement(std::uint32_t i) {
 void RiskAssessor::Classify(std::uint32_t i, const ActionSet& granted,
                             const std::vector<Entry>& entries, StatementRisks* out) {
   const Statement& stmt = *sources_[i];
+  if (!granted.Intersects(risky_)) return;
   const ActionSet candidates = granted & risky_;
-  if (candidates.empty()) return;
   std::vector<std::size_t> visit;  // the rows naming a candidate, in table order
   for (const ActionId id : candidates) {
     const auto it = compiled_.rows_of.find(id);
@@ -399,7 +418,7 @@ void RiskAssessor::Classify(std::uint32_t i, const ActionSet& granted,
   visit.erase(std::unique(visit.begin(), visit.end()), visit.end());
   for (const std::size_t r : visit) {
     const CompiledRow& row = rows_[r];
-    if (!row.with_any.empty() && !granted_.Intersects(row.with_any)) continue;
+    if (!row.with_any.empty() && !AllGranted().Intersects(row.with_any)) continue;
     const bool defused = std::any_of(stmt.conditions.begin(), stmt.conditions.end(), [&](auto& c) {
       return Restricts(c) && std::find(row.unless.begin(), row.unless.end(), Lower(c.key.value)) !=
                                  row.unless.end();
@@ -469,7 +488,7 @@ void RiskAssessor::ReportCategory(std::uint32_t i, FindingId category, const Cat
   f.resource = Join(hits.entries);
   std::string with;
   if (!first.with_any.empty()) {
-    const ActionSet also = granted_ & rows_[hits.rows.front()].with_any;
+    const ActionSet also = AllGranted() & rows_[hits.rows.front()].with_any;
     std::vector<std::string> some;
     for (const ActionId id : also) some.push_back(ActionText(catalog_, id));
     with = ", with " + Listed(some, 2);

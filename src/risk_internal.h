@@ -68,6 +68,7 @@ class RiskAssessor {
   void PrepareRequirements();
   int PatternId(const std::string& text);
   bool Assessed(std::uint32_t i) const;
+  const ActionSet& AllGranted();
   std::vector<Entry> Entries(std::uint32_t i) const;
   // The action's resource types as patterns in the entry's partition, region
   // and account: all of them, and those with many resources per account.
@@ -126,10 +127,11 @@ class RiskAssessor {
   const CompiledRows& compiled_;
   const std::vector<CompiledRow>& rows_;
   const ActionSet& risky_;  // every action of the table
-  ActionSet granted_;       // every action some assessed statement allows
-  ActionSet required_;      // every required action
-  ActionSet accepted_;      // the profile's accepted extras
-  ActionSet current_;       // the actions of the statement being assessed
+  ActionSet granted_;       // AllGranted(), once granted_ready_
+  bool granted_ready_ = false;
+  ActionSet required_;  // every required action
+  ActionSet accepted_;  // the profile's accepted extras
+  ActionSet current_;   // the actions of the statement being assessed
   std::vector<std::uint32_t> denies_;
   std::map<int, std::vector<std::uint32_t>> caps_;  // 0 boundary, 1 session, 2+ SCP levels
   std::unordered_map<ActionId, RequiredAction> required_at_;

@@ -1,5 +1,7 @@
 #include "source_variables.h"
 
+#include <optional>
+
 #include <string_view>
 
 #include "builtin_profiles.h"
@@ -42,10 +44,17 @@ void AddPseudoParameters(const Bindings& bindings, SourceVariableMap& vars) {
 }
 
 SourceVariableMap SourceVariables(const ResolvedSettings& settings, const Catalog& catalog) {
+  return SourceVariables(settings, catalog, nullptr);
+}
+
+SourceVariableMap SourceVariables(const ResolvedSettings& settings, const Catalog& catalog,
+                                  const Profile* loaded) {
   SourceVariableMap vars = SourceVariables(settings.vars.vars);
   if (settings.profile.empty()) return vars;
   try {
-    const Profile profile = LoadProfile(settings.profile, catalog);
+    std::optional<Profile> own;
+    if (!loaded) own.emplace(LoadProfile(settings.profile, catalog));
+    const Profile& profile = loaded ? *loaded : *own;
     VariableOptions known = settings.vars;
     known.vars.clear();
     const std::vector<VariableInput> given = ParseVarAssignments(settings.vars.vars);

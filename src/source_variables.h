@@ -37,5 +37,9 @@ void AddPseudoParameters(const Bindings& bindings, SourceVariableMap& vars);
 // left out, and a profile or variable error gives no pseudo parameter (the
 // audit reports it when it resolves the same profile).
 SourceVariableMap SourceVariables(const ResolvedSettings& settings, const Catalog& catalog);
+// The same with the profile already loaded (`profile` is settings.profile's;
+// nullptr: load it here).
+SourceVariableMap SourceVariables(const ResolvedSettings& settings, const Catalog& catalog,
+                                  const Profile* profile);
 
 }  // namespace iam_audit

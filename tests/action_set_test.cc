@@ -179,7 +179,20 @@ TEST(ExpandActionsTest, AgreesWithMatchingEveryAction) {
       if (p.Matches(c.action_service(id), c.action_name(id))) want.insert(id);
     }
     EXPECT_EQ(ExpandActions(c, p), want) << text;
+    EXPECT_EQ(MatchesAnyAction(c, p), !want.empty()) << text;
   }
+}
+
+TEST(ExpandActionsTest, MatchesAnyActionStopsAtTheFirst) {
+  const Catalog& c = Embedded();
+  EXPECT_TRUE(MatchesAnyAction(c, P("s3:GetObject")));
+  EXPECT_TRUE(MatchesAnyAction(c, P("*:Get*")));
+  EXPECT_TRUE(MatchesAnyAction(c, P("*")));
+  EXPECT_FALSE(MatchesAnyAction(c, P("s3:GetObjects")));
+  EXPECT_FALSE(MatchesAnyAction(c, P("nope*:Get*")));
+  EXPECT_FALSE(MatchesAnyAction(c, P("s3:" + std::string(300, 'a'))));  // longer than a name
+  EXPECT_FALSE(MatchesAnyAction(c, P("s3:GetObject" + std::string(300, 'a') + "*")));
+  EXPECT_TRUE(MatchesAnyAction(Toy(), P("*:*")));
 }
 
 TEST(ExpandActionsTest, KnownExpansions) {

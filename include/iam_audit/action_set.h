@@ -101,6 +101,9 @@ class ActionSet {
 ActionSet ExpandActions(const Catalog& catalog, const ActionPattern& pattern);
 // Adds the matches of `pattern` to `out` (no allocation when `out` is sized).
 void ExpandActionsInto(const Catalog& catalog, const ActionPattern& pattern, ActionSet& out);
+// Does the pattern match at least one catalog action? (ExpandActions(...)
+// is not empty, without building the set: it stops at the first match.)
+bool MatchesAnyAction(const Catalog& catalog, const ActionPattern& pattern);
 // The union over several patterns.
 ActionSet ExpandActions(const Catalog& catalog, std::span<const ActionPattern> patterns);
 

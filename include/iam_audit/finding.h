@@ -217,6 +217,8 @@ Finding MakeFinding(FindingId id, std::string file, SourceLocation where);
 // actions and resources lower-cased where IAM ignores case, sorted, and the
 // conditions), with no line numbers.
 std::string StatementKey(const Statement& statement);
+// The "content:" key of StatementKey, whether or not the statement has a Sid.
+std::string StatementContentKey(const Statement& statement);
 
 // The fingerprint of `finding`: 16 hex digits of a 64-bit FNV-1a hash of
 // id, file, action (case-insensitively), resource and `statement_key` (StatementKey() of the
