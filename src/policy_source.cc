@@ -460,8 +460,11 @@ std::string FormatList() {
 [[noreturn]] void NotThatFormat(const SourceFile& file, InputFormat format,
                                 const std::string& why) {
   throw InputError(
-      file.name + ": --input-format " + std::string(InputFormatName(format)) + ": this is not " +
-      std::string(kFormats[static_cast<std::size_t>(format)].description) + " (" + why + ")");
+      Diagnostics{{file.name,
+                   {},
+                   "--input-format " + std::string(InputFormatName(format)) + ": this is not " +
+                       std::string(kFormats[static_cast<std::size_t>(format)].description) + " (" +
+                       why + ")"}});
 }
 
 InputFormat Detect(const json::Value& root) {
@@ -590,6 +593,21 @@ PolicySourceResult LoadPolicySource(const SourceFile& file, const PolicySourceOp
     }
     root = c.Keep(std::move(*yaml)).root();
   } else {
+    // A format only JSON holds (Terraform, AWS CLI output, authorization
+    // details) forced on a file that is not JSON: say what the file is
+    // rather than where its JSON breaks.
+    Diagnostics yaml_errors;
+    const std::optional<json::Document> yaml = YamlToJson(file.text, file.name, &yaml_errors);
+    const InputFormat detected = yaml ? Detect(yaml->root()) : InputFormat::kAuto;
+    if (detected != InputFormat::kAuto) {
+      NotThatFormat(file, options.format,
+                    "it is YAML, not JSON: it looks like " +
+                        std::string(kFormats[static_cast<std::size_t>(detected)].description) +
+                        "; leave out --input-format to read it as that");
+    }
+    if (yaml && yaml->root().is_object()) {
+      NotThatFormat(file, options.format, "it is YAML, not JSON");
+    }
     result.format = options.format;
     result.errors = std::move(parsed.errors);
     return result;
@@ -643,6 +661,28 @@ PolicySourceResult LoadPolicySource(const SourceFile& file, const PolicySourceOp
   }
   c.Finish(standalone);
   return result;
+}
+
+bool DesignatesPrincipal(const AuditSubject& subject, std::string_view principal) {
+  const std::string_view name = subject.name;
+  if (name == principal || (!subject.arn.empty() && subject.arn == principal)) return true;
+  for (const char separator : {' ', '.', '/'}) {  // "role/dbt.runner" is named by "dbt.runner"
+    const std::size_t cut = name.rfind(separator);
+    if (cut != std::string_view::npos && name.substr(cut + 1) == principal) return true;
+  }
+  return false;
+}
+
+std::string UnknownPrincipalMessage(std::string_view principal,
+                                    const std::vector<std::string>& found) {
+  constexpr std::size_t kListed = 50;
+  std::string out = "--principal " + Quoted(principal) + " names none of the principals found";
+  if (found.empty()) return out + ": the files describe no role or user";
+  out += "; they are:";
+  for (std::size_t i = 0; i < found.size() && i < kListed; ++i) out += "\n  " + found[i];
+  if (found.size() > kListed)
+    out += "\n  ... and " + std::to_string(found.size() - kListed) + " more";
+  return out;
 }
 
 }  // namespace iam_audit
