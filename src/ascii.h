@@ -3,12 +3,23 @@
 // these never consult the locale. Internal header (not part of include/).
 #pragma once
 
+#include <array>
+#include <cstddef>
+#include <iterator>
 #include <string>
 #include <string_view>
 
 namespace iam_audit::ascii {
 
 constexpr char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+// Lower() of every byte, for loops that fold a byte at a time on a hot path
+// (a load instead of a compare and a branch).
+inline constexpr std::array<char, 256> kLowerTable = [] {
+  std::array<char, 256> t{};
+  for (std::size_t c = 0; c < t.size(); ++c) t[c] = Lower(static_cast<char>(c));
+  return t;
+}();
 
 inline std::string Lower(std::string_view s) {
   std::string out(s);
@@ -24,13 +35,50 @@ inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-// "a, b, c": the items of any range of strings, for messages.
-template <typename Range>
-std::string JoinComma(const Range& items) {
+inline bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
+}
+
+inline bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && EqualsIgnoreCase(s.substr(s.size() - suffix.size()), suffix);
+}
+
+// Shows an item of a range as it is.
+struct AsIs {
+  template <typename T>
+  const T& operator()(const T& item) const {
+    return item;
+  }
+};
+
+// "a<sep>b<sep>c": show(item) for the items of any range, for messages.
+// The separator goes between non-empty text: leading empty items vanish.
+template <typename Range, typename Show = AsIs>
+std::string Join(const Range& items, std::string_view separator, Show show = {}) {
   std::string out;
   for (const auto& item : items) {
-    if (!out.empty()) out += ", ";
-    out += item;
+    if (!out.empty()) out += separator;
+    out += show(item);
+  }
+  return out;
+}
+
+// "a, b, c".
+template <typename Range, typename Show = AsIs>
+std::string JoinComma(const Range& items, Show show = {}) {
+  return Join(items, ", ", show);
+}
+
+// "a", "a or b", "a, b or c".
+template <typename Range, typename Show = AsIs>
+std::string JoinOr(const Range& items, Show show = {}) {
+  std::string out;
+  const std::size_t n = std::size(items);
+  std::size_t i = 0;
+  for (const auto& item : items) {
+    if (i > 0) out += i + 1 == n ? " or " : ", ";
+    out += show(item);
+    ++i;
   }
   return out;
 }

@@ -84,18 +84,21 @@ struct DenyAnswer {
   std::vector<std::pair<std::uint32_t, Outcome>> matches;
 };
 
+// The context keys of `missing`, each once (compared case-insensitively), in
+// order of first appearance.
+std::vector<std::string> DistinctKeys(std::span<const std::string_view> missing) {
+  std::vector<std::string> keys;
+  for (std::string_view k : missing) {
+    const bool seen = std::any_of(keys.begin(), keys.end(),
+                                  [&](const std::string& x) { return Lower(x) == Lower(k); });
+    if (!seen) keys.emplace_back(k);
+  }
+  return keys;
+}
+
 Coverage DenyStatus(const Outcome& o) {
   if (o.truth == Truth::kUnknown) return Coverage::kConditional;
   return o.extent == Extent::kFull ? Coverage::kDenied : Coverage::kPartial;
-}
-
-std::string JoinStrings(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (const std::string& s : items) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
 }
 
 // A finding several profile groups share says so in its message, which every
@@ -154,6 +157,9 @@ class Auditor {
   Outcome ResourceOutcome(std::uint32_t i, const Target& t, const EvalContext& env);
   Outcome StatementOutcome(std::uint32_t i, const Target& t, const EvalContext& env,
                            std::vector<std::string_view>* missing);
+  std::vector<LayerAnswer> Layers() const;
+  std::vector<StatementRef> Deciding(Coverage coverage, const LayerAnswer* layer,
+                                     const LayerAnswer& identity, const DenyAnswer& deny) const;
   void AuditRequirement(std::size_t r, const RequestContext& context, AuditResult* out);
   void ReportRequirement(std::size_t r, const LayerAnswer* layer, const DenyAnswer& deny,
                          Coverage coverage, bool from_deny, std::vector<std::string> missing,
@@ -290,6 +296,57 @@ Outcome Auditor::StatementOutcome(std::uint32_t i, const Target& t, const EvalCo
   return o;
 }
 
+// The layers of the answer: identity first, then the ones that cap it.
+std::vector<LayerAnswer> Auditor::Layers() const {
+  std::vector<LayerAnswer> layers(1);
+  if (ev_.has_boundary()) layers.push_back({PolicyKind::kBoundary, 0, Coverage::kMissing, {}});
+  for (std::size_t l = 0; l < ev_.scp_levels(); ++l) {
+    layers.push_back({PolicyKind::kScp, static_cast<int>(l), Coverage::kMissing, {}});
+  }
+  if (ev_.has_session_policy()) layers.push_back({PolicyKind::kSession, 0, Coverage::kMissing, {}});
+  return layers;
+}
+
+// The statements that decided `coverage`: those of `layer` (the worst Allow
+// layer; null when the Deny answer decided) at that status, and the Deny
+// statements at it when they decided or leave it conditional. `identity`
+// grants kGranted.
+std::vector<StatementRef> Auditor::Deciding(Coverage coverage, const LayerAnswer* layer,
+                                            const LayerAnswer& identity,
+                                            const DenyAnswer& deny) const {
+  std::vector<StatementRef> out;
+  const auto add_allow = [&](const LayerAnswer& l, Coverage status) {
+    for (const auto& [i, o] : l.matches) {
+      if (o.extent != Extent::kNone && StatusOf(o) == status) out.push_back(Ref(i));
+    }
+  };
+  const auto add_deny = [&](Coverage status) {
+    for (const auto& [i, o] : deny.matches) {
+      if (DenyStatus(o) == status) out.push_back(Ref(i));
+    }
+  };
+  switch (coverage) {
+    case Coverage::kGranted:
+      add_allow(identity, Coverage::kGranted);
+      break;
+    case Coverage::kDenied:
+      add_deny(Coverage::kDenied);
+      break;
+    case Coverage::kPartial:
+    case Coverage::kConditional:
+      if (layer == nullptr) {
+        add_deny(coverage);
+      } else {
+        add_allow(*layer, coverage);
+        if (coverage == Coverage::kConditional) add_deny(Coverage::kConditional);
+      }
+      break;
+    case Coverage::kMissing:
+      break;
+  }
+  return out;
+}
+
 void Auditor::AuditRequirement(std::size_t r, const RequestContext& context, AuditResult* out) {
   const Requirement& req = reqs_[r];
   Target t;
@@ -300,13 +357,7 @@ void Auditor::AuditRequirement(std::size_t r, const RequestContext& context, Aud
   std::vector<std::string_view> missing;
   const EvalContext env(context, MissingKeys::kUnknown, &missing);
 
-  // Layers: identity first, then the ones that cap it.
-  std::vector<LayerAnswer> layers(1);
-  if (ev_.has_boundary()) layers.push_back({PolicyKind::kBoundary, 0, Coverage::kMissing, {}});
-  for (std::size_t l = 0; l < ev_.scp_levels(); ++l) {
-    layers.push_back({PolicyKind::kScp, static_cast<int>(l), Coverage::kMissing, {}});
-  }
-  if (ev_.has_session_policy()) layers.push_back({PolicyKind::kSession, 0, Coverage::kMissing, {}});
+  std::vector<LayerAnswer> layers = Layers();
   const auto layer_of = [&](const CompiledStatement& s) -> LayerAnswer* {
     for (LayerAnswer& l : layers) {
       if (l.kind == s.kind() && (s.kind() != PolicyKind::kScp || l.scp_level == s.scp_level())) {
@@ -355,43 +406,10 @@ void Auditor::AuditRequirement(std::size_t r, const RequestContext& context, Aud
     result.layer = worst_layer->kind;
     result.scp_level = worst_layer->scp_level;
   }
-  // The statements that decided.
-  const auto add_allow = [&](const LayerAnswer& l, Coverage status) {
-    for (const auto& [i, o] : l.matches) {
-      if (o.extent != Extent::kNone && StatusOf(o) == status) result.deciding.push_back(Ref(i));
-    }
-  };
-  const auto add_deny = [&](Coverage status) {
-    for (const auto& [i, o] : deny.matches) {
-      if (DenyStatus(o) == status) result.deciding.push_back(Ref(i));
-    }
-  };
-  switch (coverage) {
-    case Coverage::kGranted:
-      add_allow(layers.front(), Coverage::kGranted);
-      break;
-    case Coverage::kDenied:
-      add_deny(Coverage::kDenied);
-      break;
-    case Coverage::kPartial:
-    case Coverage::kConditional:
-      if (from_deny) {
-        add_deny(coverage);
-      } else {
-        add_allow(*worst_layer, coverage);
-        if (coverage == Coverage::kConditional) add_deny(Coverage::kConditional);
-      }
-      break;
-    case Coverage::kMissing:
-      break;
-  }
+  result.deciding = Deciding(coverage, from_deny ? nullptr : worst_layer, layers.front(), deny);
   std::vector<std::string> keys;
   if (coverage == Coverage::kConditional) {
-    for (std::string_view k : missing) {
-      const bool seen = std::any_of(keys.begin(), keys.end(),
-                                    [&](const std::string& x) { return Lower(x) == Lower(k); });
-      if (!seen) keys.emplace_back(k);
-    }
+    keys = DistinctKeys(missing);
     result.missing_keys = keys;
   }
   if (coverage != Coverage::kGranted) {
@@ -472,7 +490,7 @@ void Auditor::ReportRequirement(std::size_t r, const LayerAnswer* layer, const D
     }
   };
   const auto keys_text = [&] {
-    return missing.empty() ? std::string("the request context") : JoinStrings(missing, ", ");
+    return missing.empty() ? std::string("the request context") : ascii::JoinComma(missing);
   };
 
   if (coverage == Coverage::kDenied) {
@@ -517,7 +535,7 @@ void Auditor::ReportRequirement(std::size_t r, const LayerAnswer* layer, const D
         const Statement& s = Stmt(i);
         std::vector<std::string> resources;
         for (const LocatedString& e : s.resources) resources.push_back(e.value);
-        const std::string listed = JoinStrings(resources, ", ");
+        const std::string listed = ascii::JoinComma(resources);
         if (o.conditions_false) {
           related(i, "allows it, but its conditions are false for these requests");
           elsewhere.push_back(Describe(i) + " allows it only when its conditions hold");
@@ -527,7 +545,7 @@ void Auditor::ReportRequirement(std::size_t r, const LayerAnswer* layer, const D
                               (s.not_resource ? "resources other than " : "") + listed);
         }
       }
-      if (!elsewhere.empty()) f.message += "; " + JoinStrings(elsewhere, "; ");
+      if (!elsewhere.empty()) f.message += "; " + ascii::Join(elsewhere, "; ");
       if (wildcard_only) {
         f.message += " (" + req.action +
                      " supports no resource-level permissions: it needs \"Resource\": \"*\")";

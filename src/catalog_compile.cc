@@ -424,96 +424,104 @@ class BlobWriter {
   std::array<std::vector<std::uint32_t>, fmt::kSectionCount> sections_;
 };
 
-std::string WriteBlob(const Model& model) {
-  BlobWriter w;
+// The ids the next service's first action, resource type and condition key
+// get (each section's ids run on across services).
+struct NextIds {
+  std::uint32_t action = 0;
+  std::uint32_t resource_type = 0;
+  std::uint32_t condition_key = 0;
+};
+
+// The ids of a service's condition keys or resource types (numbered from
+// `first`, in order), by lower-case name.
+template <typename Model>
+std::unordered_map<std::string, std::uint32_t> IdsByLowerName(const std::vector<Model>& items,
+                                                              std::uint32_t first) {
+  std::unordered_map<std::string, std::uint32_t> ids;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    ids.emplace(items[i].lower, first + static_cast<std::uint32_t>(i));
+  }
+  return ids;
+}
+
+// Writes the records of service `sid`: the service, its actions and their
+// resources, its resource types and its condition keys; advances `next`.
+void WriteService(BlobWriter& w, const ServiceModel& svc, std::uint32_t sid, NextIds& next) {
   std::vector<std::uint32_t> rec;
   const auto emit = [&](fmt::Section s) {
     w.Add(s, rec);
     rec.clear();
   };
-  w.Str(rec, model.package);
-  w.Str(rec, model.version);
-  w.Str(rec, model.date);
-  emit(fmt::kMeta);
-
-  std::uint32_t action_id = 0, rtype_id = 0, ckey_id = 0;
   std::vector<std::uint32_t> ids;
-  for (std::size_t s = 0; s < model.services.size(); ++s) {
-    const ServiceModel& svc = model.services[s];
-    const auto sid = static_cast<std::uint32_t>(s);
-    // Condition key ids of this service, by lower-case key.
-    std::unordered_map<std::string, std::uint32_t> key_ids;
-    for (std::size_t k = 0; k < svc.condition_keys.size(); ++k) {
-      key_ids.emplace(svc.condition_keys[k].lower, ckey_id + static_cast<std::uint32_t>(k));
-    }
-    const auto key_list = [&](const std::vector<std::string>& keys) {
-      ids.clear();
-      for (const std::string& k : keys) ids.push_back(key_ids.at(ascii::Lower(k)));
-      std::sort(ids.begin(), ids.end());
-      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-      w.KeyList(rec, ids);
-    };
-    std::unordered_map<std::string, std::uint32_t> type_ids;
-    for (std::size_t r = 0; r < svc.resource_types.size(); ++r) {
-      type_ids.emplace(svc.resource_types[r].lower, rtype_id + static_cast<std::uint32_t>(r));
-    }
+  const std::unordered_map<std::string, std::uint32_t> key_ids =
+      IdsByLowerName(svc.condition_keys, next.condition_key);
+  const auto key_list = [&](const std::vector<std::string>& keys) {
+    ids.clear();
+    for (const std::string& k : keys) ids.push_back(key_ids.at(ascii::Lower(k)));
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    w.KeyList(rec, ids);
+  };
+  const std::unordered_map<std::string, std::uint32_t> type_ids =
+      IdsByLowerName(svc.resource_types, next.resource_type);
 
-    w.Str(rec, svc.prefix);
-    w.Str(rec, svc.lower);
-    w.Str(rec, svc.name);
-    rec.push_back(action_id);
-    rec.push_back(action_id + BlobWriter::Checked(svc.actions.size()));
-    rec.push_back(rtype_id);
-    rec.push_back(rtype_id + BlobWriter::Checked(svc.resource_types.size()));
-    rec.push_back(ckey_id);
-    rec.push_back(ckey_id + BlobWriter::Checked(svc.condition_keys.size()));
-    emit(fmt::kServices);
+  w.Str(rec, svc.prefix);
+  w.Str(rec, svc.lower);
+  w.Str(rec, svc.name);
+  rec.push_back(next.action);
+  rec.push_back(next.action + BlobWriter::Checked(svc.actions.size()));
+  rec.push_back(next.resource_type);
+  rec.push_back(next.resource_type + BlobWriter::Checked(svc.resource_types.size()));
+  rec.push_back(next.condition_key);
+  rec.push_back(next.condition_key + BlobWriter::Checked(svc.condition_keys.size()));
+  emit(fmt::kServices);
 
-    // This service's action resources follow, in action order.
-    std::uint64_t next_resource =
-        w.section(fmt::kActionResources).size() / fmt::action_resource::kFields;
-    for (const ActionModel& a : svc.actions) {
-      rec.push_back(sid);
-      w.Str(rec, a.name);
-      w.Str(rec, a.lower);
-      rec.push_back(a.access);
-      rec.push_back(BlobWriter::Checked(next_resource));
-      rec.push_back(BlobWriter::Checked(a.resources.size()));
-      next_resource += a.resources.size();
-      key_list(a.condition_keys);
-      emit(fmt::kActions);
-    }
-    rtype_id += BlobWriter::Checked(svc.resource_types.size());
-    ckey_id += BlobWriter::Checked(svc.condition_keys.size());
-    action_id += BlobWriter::Checked(svc.actions.size());
-    // The action resources, where the actions above point.
-    for (const ActionModel& a : svc.actions) {
-      for (const ActionResourceModel& r : a.resources) {
-        rec.push_back(type_ids.at(ascii::Lower(r.name)));
-        rec.push_back(r.required ? 1 : 0);
-        key_list(r.condition_keys);
-        emit(fmt::kActionResources);
-      }
-    }
-    for (const ResourceTypeModel& r : svc.resource_types) {
-      rec.push_back(sid);
-      w.Str(rec, r.name);
-      w.Str(rec, r.lower);
-      w.Str(rec, r.arn);
+  // This service's action resources follow, in action order.
+  std::uint64_t next_resource =
+      w.section(fmt::kActionResources).size() / fmt::action_resource::kFields;
+  for (const ActionModel& a : svc.actions) {
+    rec.push_back(sid);
+    w.Str(rec, a.name);
+    w.Str(rec, a.lower);
+    rec.push_back(a.access);
+    rec.push_back(BlobWriter::Checked(next_resource));
+    rec.push_back(BlobWriter::Checked(a.resources.size()));
+    next_resource += a.resources.size();
+    key_list(a.condition_keys);
+    emit(fmt::kActions);
+  }
+  next.resource_type += BlobWriter::Checked(svc.resource_types.size());
+  next.condition_key += BlobWriter::Checked(svc.condition_keys.size());
+  next.action += BlobWriter::Checked(svc.actions.size());
+  // The action resources, where the actions above point.
+  for (const ActionModel& a : svc.actions) {
+    for (const ActionResourceModel& r : a.resources) {
+      rec.push_back(type_ids.at(ascii::Lower(r.name)));
+      rec.push_back(r.required ? 1 : 0);
       key_list(r.condition_keys);
-      emit(fmt::kResourceTypes);
-    }
-    for (const ConditionKeyModel& k : svc.condition_keys) {
-      rec.push_back(sid);
-      w.Str(rec, k.key);
-      w.Str(rec, k.lower);
-      w.Str(rec, k.type);
-      rec.push_back(k.key.find("${") != std::string::npos ? fmt::condition_key::kFlagTemplate : 0);
-      emit(fmt::kConditionKeys);
+      emit(fmt::kActionResources);
     }
   }
+  for (const ResourceTypeModel& r : svc.resource_types) {
+    rec.push_back(sid);
+    w.Str(rec, r.name);
+    w.Str(rec, r.lower);
+    w.Str(rec, r.arn);
+    key_list(r.condition_keys);
+    emit(fmt::kResourceTypes);
+  }
+  for (const ConditionKeyModel& k : svc.condition_keys) {
+    rec.push_back(sid);
+    w.Str(rec, k.key);
+    w.Str(rec, k.lower);
+    w.Str(rec, k.type);
+    rec.push_back(k.key.find("${") != std::string::npos ? fmt::condition_key::kFlagTemplate : 0);
+    emit(fmt::kConditionKeys);
+  }
+}
 
-  // The global condition key index, by (lower-case key, id).
+// The global condition key index, by (lower-case key, id).
+void WriteConditionKeyOrder(BlobWriter& w, const Model& model) {
   std::vector<std::pair<const std::string*, std::uint32_t>> order;
   std::uint32_t id = 0;
   for (const ServiceModel& svc : model.services) {
@@ -523,6 +531,20 @@ std::string WriteBlob(const Model& model) {
     return *a.first != *b.first ? *a.first < *b.first : a.second < b.second;
   });
   for (const auto& [key, k] : order) w.section(fmt::kConditionKeyOrder).push_back(k);
+}
+
+std::string WriteBlob(const Model& model) {
+  BlobWriter w;
+  std::vector<std::uint32_t> rec;
+  w.Str(rec, model.package);
+  w.Str(rec, model.version);
+  w.Str(rec, model.date);
+  w.Add(fmt::kMeta, rec);
+  NextIds next;
+  for (std::size_t s = 0; s < model.services.size(); ++s) {
+    WriteService(w, model.services[s], static_cast<std::uint32_t>(s), next);
+  }
+  WriteConditionKeyOrder(w, model);
   return w.Finish();
 }
 

@@ -323,8 +323,8 @@ void SelectPrincipal(std::vector<LoadedFile>& loaded, const std::string& princip
   for (LoadedFile& f : loaded) {
     const InputFormat format = f.source.format;
     unreadable = unreadable || (!f.valid && !f.skipped);
-    if (!f.valid || (format != InputFormat::kCloudFormation && format != InputFormat::kTerraform &&
-                     format != InputFormat::kAccountAuthorizationDetails)) {
+    // Authorization details select while reading: their subjects count as found.
+    if (!f.valid || !InputFormatHasPrincipals(format)) {
       continue;
     }
     std::vector<AuditSubject>& subjects = f.source.subjects;
@@ -384,8 +384,7 @@ void PlanGroupRuns(std::size_t g, const AuditGroup& group, const std::vector<std
       runs.push_back({g, {files[i]}, "", {}, std::move(set), {}});
       continue;
     }
-    const bool single =
-        source.format == InputFormat::kPolicy || source.format == InputFormat::kAwsCli;
+    const bool single = !InputFormatHasPrincipals(source.format);
     for (AuditSubject& subject : source.subjects) {
       if (!single) {
         subject_run(files[i], subject, subject.name);
@@ -491,7 +490,17 @@ CheckOutcome RunLoaded(const CheckRequest& request, const Config& config, const 
   ParallelFor(runs.size(), request.jobs,
               [&](std::size_t i) { ExecuteRun(runs[i], groups[runs[i].group], catalog); });
   for (PendingRun& run : runs) {
-    if (!run.result.errors.empty()) throw InputError(std::move(run.result.errors));
+    if (!run.result.errors.empty()) {
+      // A policy that parses but does not compile (a policy variable in a
+      // Numeric value): its errors are invalid-policy findings, as a reader's
+      // are, so that every format reports them (exit 2).
+      PrintDiagnostics(ctx.err, run.result.errors, {});
+      std::vector<Finding> input =
+          InputFindings(run.files.empty() ? "" : run.files.front(), run.result.errors, {});
+      run.result.findings.insert(run.result.findings.begin(), input.begin(), input.end());
+      run.result.errors.clear();
+      outcome.input_error = true;
+    }
     groups[run.group].report.runs.push_back(
         {std::move(run.files), std::move(run.result), std::move(run.subject), run.input});
   }

@@ -47,6 +47,7 @@
 #include <string>
 #include <vector>
 
+#include "ascii.h"
 #include "atomic_file.h"
 #include "check_gate.h"
 #include "check_run.h"
@@ -256,14 +257,14 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   return GateExitCode(reports, fail_on) != 0 ? kExitFindings : kExitClean;
 }
 
-}  // namespace
+// An option that may be given several times, one value each time.
+CLI::Option* Repeatable(CLI::Option* option) {
+  return option->expected(1)->allow_extra_args(false)->multi_option_policy(
+      CLI::MultiOptionPolicy::TakeAll);
+}
 
-void RegisterCheckCommand(CLI::App& app, Context& ctx) {
-  auto options = std::make_shared<CheckOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "check",
-      "Check that each POLICY is a valid IAM policy document, lint it and, with a profile "
-      "(--profile or .iam-audit.yaml), audit the policies against it (the default command)");
+// The files, and the profile they are audited against.
+void AddInputOptions(CLI::App* cmd, CheckOptions* options) {
   cmd->add_option("POLICY", options->policies,
                   "Policy files ('-' reads standard input) or directories to scan")
       ->type_name("FILE|DIR")
@@ -273,20 +274,24 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
                   "or a profile YAML file")
       ->type_name("NAME|PATH");
   AddVariableOptions(*cmd, options->vars);
-  cmd->add_option("--context", options->context,
-                  "Request context KEY=VALUE the audited calls carry (repeatable; repeating a "
-                  "key gives it several values); overrides the profile's")
-      ->type_name("KEY=VALUE")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  Repeatable(
+      cmd->add_option("--context", options->context,
+                      "Request context KEY=VALUE the audited calls carry (repeatable; repeating a "
+                      "key gives it several values); overrides the profile's")
+          ->type_name("KEY=VALUE"));
+}
+
+// The report: its format, where it goes, and when it fails.
+void AddOutputOptions(CLI::App* cmd, CheckOptions* options) {
   std::vector<std::string> formats;
-  for (const OutputFormatInfo& f : OutputFormats()) formats.emplace_back(f.name);
-  std::string names;
-  for (const std::string& f : formats) names += (names.empty() ? "" : "|") + f;
-  cmd->add_option("--format", options->format,
-                  "Report format: text (default), json, sarif, github (workflow commands)")
-      ->type_name(names)
+  std::vector<std::string> rows;
+  for (const OutputFormatInfo& f : OutputFormats()) {
+    formats.emplace_back(f.name);
+    rows.push_back(std::string(f.name) + ": " + std::string(f.description));
+  }
+  const std::string help = "Report format (docs/output.md). " + ascii::Join(rows, "; ");
+  cmd->add_option("--format", options->format, help)
+      ->type_name(ascii::Join(formats, "|"))
       ->check(CLI::IsMember(formats).description(""));
   cmd->add_option("--output", options->output,
                   "Write the report to FILE (atomically) instead of standard output")
@@ -296,6 +301,10 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
                   "the configuration's fail-on, else error)")
       ->type_name("error|warning|note|never")
       ->check(CLI::IsMember({"error", "warning", "note", "never"}).description(""));
+}
+
+// How the files are read, and the principal's other policies and identity.
+void AddPrincipalOptions(CLI::App* cmd, CheckOptions* options) {
   cmd->add_flag("--each", options->each, "Audit each POLICY on its own");
   cmd->add_option("--input-format", options->input_format,
                   "How to read the files (default auto: detected from the content); "
@@ -310,32 +319,23 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
       ->type_name("NAME|ARN");
   cmd->add_option("--boundary", options->boundary, "Permissions boundary policy")
       ->type_name("FILE");
-  cmd->add_option("--scp", options->scps,
-                  "Service control policy, one per organization level, root first (repeatable)")
-      ->type_name("FILE")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cmd->add_option("--resource-policy", options->resource_policies,
-                  "The resource-based policy of a resource the profile needs: a bucket, KMS key, "
-                  "role (trust policy) or Glue catalog ARN, then its policy file (repeatable)")
-      ->type_name("ARN=FILE")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cmd->add_option("--resource-account", options->resource_accounts,
-                  "The account of a resource whose ARN does not say (an S3 bucket), for "
-                  "cross-account decisions (repeatable)")
-      ->type_name("ARN=ACCOUNT")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cmd->add_option("--rcp", options->rcps,
-                  "Resource control policy, one per organization level, root first (repeatable)")
-      ->type_name("FILE")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  Repeatable(
+      cmd->add_option("--scp", options->scps,
+                      "Service control policy, one per organization level, root first (repeatable)")
+          ->type_name("FILE"));
+  Repeatable(cmd->add_option(
+                    "--resource-policy", options->resource_policies,
+                    "The resource-based policy of a resource the profile needs: a bucket, KMS key, "
+                    "role (trust policy) or Glue catalog ARN, then its policy file (repeatable)")
+                 ->type_name("ARN=FILE"));
+  Repeatable(cmd->add_option("--resource-account", options->resource_accounts,
+                             "The account of a resource whose ARN does not say (an S3 bucket), for "
+                             "cross-account decisions (repeatable)")
+                 ->type_name("ARN=ACCOUNT"));
+  Repeatable(cmd->add_option(
+                    "--rcp", options->rcps,
+                    "Resource control policy, one per organization level, root first (repeatable)")
+                 ->type_name("FILE"));
   cmd->add_option("--principal-arn", options->principal_arn,
                   "The audited principal's ARN, for resource policies' Principal (a file's own "
                   "principals carry theirs)")
@@ -344,7 +344,10 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
                   "The audited principal's account, when its ARN is not known (cross-account "
                   "decisions)")
       ->type_name("ID");
-  // CI gate and pre-commit.
+}
+
+// CI gate and pre-commit: configuration, baseline, scanning.
+void AddGateOptions(CLI::App* cmd, CheckOptions* options) {
   CLI::Option* config = cmd->add_option("--config", options->config,
                                         "Read settings from FILE instead of the nearest "
                                         ".iam-audit.yaml")
@@ -374,32 +377,25 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
       ->type_name("N");
   cmd->add_flag("--verbose", options->verbose,
                 "Say how many files were checked, skipped and excluded, and which were skipped");
-  // What is reported, and where.
-  cmd->add_option("--enable", options->enable,
-                  "Report only these finding ids (repeatable; `iam-audit rules` lists them; "
-                  "input errors are always reported)")
-      ->type_name("ID")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cmd->add_option("--disable", options->disable, "Never report this finding id (repeatable)")
-      ->type_name("ID")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cmd->add_option("--severity", options->severity,
-                  "Report finding id ID at this severity (repeatable)")
-      ->type_name("ID=error|warning|note")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cmd->add_option("--report", options->reports,
-                  "Also write the report in FORMAT to FILE ('-': standard output), e.g. "
-                  "--report sarif=results.sarif (repeatable)")
-      ->type_name("FORMAT=FILE")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+// What is reported, and how the text report looks.
+void AddReportingOptions(CLI::App* cmd, CheckOptions* options) {
+  Repeatable(
+      cmd->add_option("--enable", options->enable,
+                      "Report only these finding ids (repeatable; `iam-audit rules` lists them; "
+                      "input errors are always reported)")
+          ->type_name("ID"));
+  Repeatable(
+      cmd->add_option("--disable", options->disable, "Never report this finding id (repeatable)")
+          ->type_name("ID"));
+  Repeatable(cmd->add_option("--severity", options->severity,
+                             "Report finding id ID at this severity (repeatable)")
+                 ->type_name("ID=error|warning|note"));
+  Repeatable(cmd->add_option("--report", options->reports,
+                             "Also write the report in FORMAT to FILE ('-': standard output), e.g. "
+                             "--report sarif=results.sarif (repeatable)")
+                 ->type_name("FORMAT=FILE"));
   cmd->add_option("--base-dir", options->base_dir,
                   "SARIF and GitHub paths are relative to DIR (default: the git repository's "
                   "top level, else the current directory)")
@@ -411,6 +407,21 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
                   "always or never")
       ->type_name("auto|always|never")
       ->check(CLI::IsMember({"auto", "always", "never"}).description(""));
+}
+
+}  // namespace
+
+void RegisterCheckCommand(CLI::App& app, Context& ctx) {
+  auto options = std::make_shared<CheckOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "check",
+      "Check that each POLICY is a valid IAM policy document, lint it and, with a profile "
+      "(--profile or .iam-audit.yaml), audit the policies against it (the default command)");
+  AddInputOptions(cmd, options.get());
+  AddOutputOptions(cmd, options.get());
+  AddPrincipalOptions(cmd, options.get());
+  AddGateOptions(cmd, options.get());
+  AddReportingOptions(cmd, options.get());
   cmd->callback([options, cmd, &ctx] {
     options->format_given =
         cmd->count("--format") + cmd->count("--output") + cmd->count("--report");

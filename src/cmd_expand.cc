@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ascii.h"
 #include "cli.h"
 #include "iam_audit/action_pattern.h"
 #include "iam_audit/action_set.h"
@@ -24,12 +25,7 @@ struct ExpandOptions {
 constexpr std::size_t kSuggestions = 3;
 
 std::string AccessLevelChoices() {
-  std::string out;
-  for (AccessLevel level : kAllAccessLevels) {
-    if (!out.empty()) out += ", ";
-    out += AccessLevelOptionName(level);
-  }
-  return out;
+  return ascii::JoinComma(kAllAccessLevels, AccessLevelOptionName);
 }
 
 nlohmann::ordered_json ActionJson(const Catalog& catalog, ActionId id) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ascii.h"
 #include "builtin_profiles.h"
 #include "cli.h"
 #include "iam_audit/profile.h"
@@ -27,12 +28,6 @@ std::string Pad(std::string s, std::size_t width) {
   return s;
 }
 
-std::string JoinValues(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
 int ListProfiles(Context& ctx) {
   const std::vector<BuiltinProfile> profiles = BuiltinProfiles();
   std::size_t width = 0;
@@ -50,11 +45,11 @@ std::string VariableSummary(const ProfileVariable& v) {
     type += " of " + std::string(VariableTypeName(v.item_type));
   }
   std::string status = v.required ? "required" : "optional";
-  if (v.default_value) status = "default: " + JoinValues(*v.default_value);
+  if (v.default_value) status = "default: " + ascii::JoinComma(*v.default_value);
   if (v.default_value && v.type == VariableType::kList)
-    status = "default: [" + JoinValues(*v.default_value) + "]";
+    status = "default: [" + ascii::JoinComma(*v.default_value) + "]";
   else if (v.default_value && v.default_value->size() > 1)  // alternatives
-    status = "default: first set of " + JoinValues(*v.default_value);
+    status = "default: first set of " + ascii::JoinComma(*v.default_value);
   return Pad(type, 22) + status;
 }
 
@@ -73,7 +68,7 @@ void PrintVariables(const Profile& profile, const Bindings* bindings, std::ostre
         out << indent << "value: (not set)\n";
       } else {
         const bool list = v.type == VariableType::kList;
-        out << indent << "value: " << (list ? "[" : "") << JoinValues(it->second.items)
+        out << indent << "value: " << (list ? "[" : "") << ascii::JoinComma(it->second.items)
             << (list ? "]" : "") << "  (" << it->second.origin << ")\n";
       }
     }
@@ -95,7 +90,7 @@ void PrintGroup(const ProfileGroup& g, const std::vector<Requirement>* requireme
     std::vector<std::string> types;
     for (const ResourceTypeRef& t : r.types) types.push_back(t.service + ":" + t.name);
     out << "      [" << i + 1 << "] " << r.arn.text << "  ("
-        << (r.any ? std::string("any type") : JoinValues(types)) << ")\n";
+        << (r.any ? std::string("any type") : ascii::JoinComma(types)) << ")\n";
   }
   out << "    actions, checked on:\n";
   std::size_t width = 0;
@@ -115,7 +110,7 @@ void PrintGroup(const ProfileGroup& g, const std::vector<Requirement>* requireme
     for (const ProfileContextEntry& e : g.context) {
       std::vector<std::string> values;
       for (const ValueTemplate& t : e.values) values.push_back(t.text);
-      out << ' ' << e.key << '=' << (values.empty() ? "(absent)" : JoinValues(values)) << ';';
+      out << ' ' << e.key << '=' << (values.empty() ? "(absent)" : ascii::JoinComma(values)) << ';';
     }
     out << '\n';
   }
@@ -131,7 +126,7 @@ void PrintGroup(const ProfileGroup& g, const std::vector<Requirement>* requireme
   if (!mine.empty() && !mine.front()->context.empty()) {
     out << "    => request context audited:";
     for (const auto& [key, values] : mine.front()->context) {
-      out << ' ' << key << '=' << (values.empty() ? "(absent)" : JoinValues(values)) << ';';
+      out << ' ' << key << '=' << (values.empty() ? "(absent)" : ascii::JoinComma(values)) << ';';
     }
     out << '\n';
   }

@@ -104,9 +104,7 @@ void LoadIdentity(const SimulateOptions& o, const std::string& path, Context& ct
     // authorization details (DesignatesPrincipal), and must name one of
     // them, even the only one. With the other formats it is the caller's ARN.
     const InputFormat format = source.format;
-    if (!o.principal.empty() &&
-        (format == InputFormat::kCloudFormation || format == InputFormat::kTerraform ||
-         format == InputFormat::kAccountAuthorizationDetails)) {
+    if (!o.principal.empty() && InputFormatHasPrincipals(format)) {
       std::vector<std::string> found;
       for (const AuditSubject& s : source.subjects) found.push_back(s.name);
       std::erase_if(source.subjects,

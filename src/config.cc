@@ -34,6 +34,12 @@ constexpr std::array<std::string_view, 3> kDbtKeys = {"path", "profile", "target
 constexpr std::array<std::string_view, 6> kSuppressionKeys = {"id",       "paths",  "action",
                                                               "resource", "reason", "expires"};
 constexpr std::array<std::string_view, 4> kFailOnValues = {"error", "warning", "note", "never"};
+// The lists of mappings, as their messages name them.
+constexpr yaml_util::Reader::ListOfMappings kOverridesList = {
+    "overrides must be a list of entries with 'paths'",
+    "each entry of overrides must be a mapping with 'paths'"};
+constexpr yaml_util::Reader::ListOfMappings kSuppressionsList = {
+    "suppressions must be a list", "each suppression must be a mapping with id, paths and reason"};
 
 std::string_view ContextKey(std::string_view assignment) {
   return assignment.substr(0, assignment.find('='));
@@ -50,9 +56,9 @@ void MergeContext(std::vector<std::string>& base, const std::vector<std::string>
   base.insert(base.end(), over.begin(), over.end());
 }
 
-class Loader {
+class Loader : yaml_util::Reader {
  public:
-  Loader(std::string file, std::string root) : file_(std::move(file)), root_(std::move(root)) {}
+  Loader(std::string file, std::string root) : Reader(std::move(file)), root_(std::move(root)) {}
 
   Config Load(std::string_view text) {
     Config config;
@@ -91,10 +97,6 @@ class Loader {
   }
 
  private:
-  void Error(const YAML::Node& node, std::string message) {
-    errors_.push_back({file_, Where(node), std::move(message)});
-  }
-
   std::string Origin(const YAML::Node& node) const {
     const SourceLocation w = Where(node);
     return file_ + ":" + std::to_string(w.line) + ":" + std::to_string(w.column);
@@ -102,32 +104,6 @@ class Loader {
 
   std::string Absolute(const std::string& path) const {
     return (fs::path(root_) / path).lexically_normal().string();
-  }
-
-  // Calls fn(key, value) for each entry of a mapping; reports unknown and
-  // duplicate keys.
-  template <std::size_t N, typename Fn>
-  void ForEachKey(const YAML::Node& map, std::string_view what,
-                  const std::array<std::string_view, N>& allowed, Fn fn) {
-    std::set<std::string> seen;
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      if (!it->first.IsScalar()) {
-        Error(it->first, "keys of " + std::string(what) + " must be strings");
-        continue;
-      }
-      const std::string key = it->first.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        Error(it->first, "unknown key " + Quoted(key) + " in " + std::string(what) +
-                             DidYouMean(key, allowed) +
-                             " (expected one of: " + ascii::JoinComma(allowed) + ")");
-        continue;
-      }
-      if (!seen.insert(key).second) {
-        Error(it->first, "duplicate key " + Quoted(key) + " in " + std::string(what));
-        continue;
-      }
-      fn(key, it->second);
-    }
   }
 
   bool GetString(const YAML::Node& node, std::string_view what, std::string* out) {
@@ -147,15 +123,6 @@ class Loader {
     if (std::find(choices.begin(), choices.end(), *out) != choices.end()) return true;
     Error(node, std::string(what) + " must be one of " + ascii::JoinComma(choices) + ", not " +
                     Quoted(*out));
-    return false;
-  }
-
-  bool GetBool(const YAML::Node& node, std::string_view what, bool* out) {
-    if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) {
-      *out = node.Scalar() == "true";
-      return true;
-    }
-    Error(node, std::string(what) + " must be true or false");
     return false;
   }
 
@@ -317,17 +284,7 @@ class Loader {
   }
 
   void LoadOverrides(const YAML::Node& node, std::vector<PathOverride>* out) {
-    if (!node.IsSequence()) {
-      Error(node, "overrides must be a list of entries with 'paths', not " +
-                      std::string(yaml_util::KindName(node)));
-      return;
-    }
-    for (const YAML::Node& entry : node) {
-      if (!entry.IsMap()) {
-        Error(entry, "each entry of overrides must be a mapping with 'paths', not " +
-                         std::string(yaml_util::KindName(entry)));
-        continue;
-      }
+    ForEachMapping(node, kOverridesList, [&](const YAML::Node& entry) {
       PathOverride o;
       o.where = Where(entry);
       ForEachKey(entry, "an overrides entry", kOverrideKeys,
@@ -341,20 +298,11 @@ class Loader {
       if (!entry["paths"])
         Error(entry, "an overrides entry needs 'paths' (the files it applies to)");
       out->push_back(std::move(o));
-    }
+    });
   }
 
   void LoadSuppressions(const YAML::Node& node, std::vector<Suppression>* out) {
-    if (!node.IsSequence()) {
-      Error(node, "suppressions must be a list, not " + std::string(yaml_util::KindName(node)));
-      return;
-    }
-    for (const YAML::Node& entry : node) {
-      if (!entry.IsMap()) {
-        Error(entry, "each suppression must be a mapping with id, paths and reason, not " +
-                         std::string(yaml_util::KindName(entry)));
-        continue;
-      }
+    ForEachMapping(node, kSuppressionsList, [&](const YAML::Node& entry) {
       Suppression s;
       s.file = file_;
       s.where = Where(entry);
@@ -401,7 +349,7 @@ class Loader {
         }
       }
       if (ok) out->push_back(std::move(s));
-    }
+    });
   }
 
   // checks: {enable: [ID...], disable: [ID...], severity: {ID: LEVEL}}
@@ -447,9 +395,7 @@ class Loader {
     return ok;
   }
 
-  std::string file_;
   std::string root_;
-  Diagnostics errors_;
 };
 
 }  // namespace

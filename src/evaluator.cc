@@ -191,15 +191,6 @@ QuickArn QuickArn::For(const ResourceTemplate& r) {
 
 namespace {
 
-constexpr std::array<char, 256> MakeLowerTable() {
-  std::array<char, 256> t{};
-  for (int c = 0; c < 256; ++c) {
-    t[static_cast<std::size_t>(c)] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  }
-  return t;
-}
-constexpr std::array<char, 256> kLowerTable = MakeLowerTable();
-
 // A request action split and lower-cased, in a fixed buffer for the usual
 // sizes (no allocation), else in a string.
 class LowerAction {
@@ -214,7 +205,7 @@ class LowerAction {
     }
     std::size_t colon = std::string_view::npos;
     for (std::size_t i = 0; i < action.size(); ++i) {
-      const char c = kLowerTable[static_cast<unsigned char>(action[i])];
+      const char c = ascii::kLowerTable[static_cast<unsigned char>(action[i])];
       if (c == ':' && colon == std::string_view::npos) colon = i;
       out[i] = c;
     }

@@ -15,7 +15,7 @@ namespace {
 using ascii::Lower;
 
 // The finding table. Append new kinds at the end; never rename an id.
-constexpr std::array<FindingRule, 49> kRules = {{
+constexpr std::array<FindingRule, 54> kRules = {{
     {FindingId::kMissingPermission, "missing-permission", "MissingPermission",
      FindingCategory::kAudit, Severity::kError, "Required permission not granted",
      "No Allow statement grants this action on the resource the profile requires (or a "
@@ -117,7 +117,8 @@ constexpr std::array<FindingRule, 49> kRules = {{
      "A Condition uses a key that is neither an AWS global condition key nor a key of the catalog "
      "(a typo such as aws:SourceIpp, or a key of another service). No request carries it, so the "
      "clause never holds (or, with a negated operator or IfExists, always holds): a Deny guarded "
-     "by it is switched off. Fix the name (the message suggests close ones). An unknown aws: key "
+     "by it is switched off. Fix the name (the message suggests close ones, and the statement's "
+     "own service key of the same name: aws:TLSVersion -> s3:TlsVersion). An unknown aws: key "
      "is an error; an unknown service key a warning, as the catalog may be older than the key."},
     {FindingId::kConditionTypeMismatch, "condition-type-mismatch", "ConditionTypeMismatch",
      FindingCategory::kLint, Severity::kWarning, "Condition operator does not fit the key's type",
@@ -160,8 +161,11 @@ constexpr std::array<FindingRule, 49> kRules = {{
     {FindingId::kConditionValueNeverMatches, "condition-value-never-matches",
      "ConditionValueNeverMatches", FindingCategory::kLint, Severity::kWarning,
      "Condition value that never matches",
-     "A Bool value other than true or false (\"yes\", \"1\"): IAM accepts the policy, but the "
-     "value matches no request, so the clause never holds. Write true or false."},
+     "A value its operator cannot read: a Bool or Null value other than true or false "
+     "(\"yes\", \"1\"), a Numeric value that is no number, a malformed date, IP address or "
+     "CIDR, or a Binary value that is not base-64. IAM accepts the policy (Access Analyzer: "
+     "\"Type mismatch\" warnings), but the value matches no request, so the clause never holds "
+     "(a negated operator always holds). Write a value of the operator's type."},
     {FindingId::kConditionKeyNotForAction, "condition-key-not-for-action",
      "ConditionKeyNotForAction", FindingCategory::kLint, Severity::kNote,
      "Condition key applies to none of the statement's actions",
@@ -327,6 +331,38 @@ constexpr std::array<FindingRule, 49> kRules = {{
      "missing or old Version, which turns policy variables into literal text; a duplicate "
      "Sid; a field IAM ignores...). The message says what and why. The policy is audited as "
      "IAM reads it; fix the pitfall so that it does what it says."},
+    // Lint rules from Access Analyzer's checks (docs/lint.md).
+    {FindingId::kRedundantResource, "redundant-resource", "RedundantResource",
+     FindingCategory::kLint, Severity::kNote, "Resource entry already matched by another",
+     "A Resource entry names only resources that another entry of the same statement already "
+     "matches (arn:aws:iam::111122223333:role/jane-admin beside .../role/jane*, or the same "
+     "entry twice). It changes nothing; remove it, or remove the wildcard if only the listed "
+     "resources are meant (Access Analyzer: Redundant resource)."},
+    {FindingId::kRedundantPrincipal, "redundant-principal", "RedundantPrincipal",
+     FindingCategory::kLint, Severity::kNote, "Assumed-role principal beside its role",
+     "The Principal names both a role and an assumed-role session of it "
+     "(arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION): the role already covers its sessions, "
+     "so the session entry changes nothing. Remove it (Access Analyzer: Redundant principal in "
+     "role trust policy)."},
+    {FindingId::kMissingPairedConditionKey, "missing-paired-condition-key",
+     "MissingPairedConditionKey", FindingCategory::kLint, Severity::kWarning,
+     "Condition key used without the key it needs beside it",
+     "An Allow's Condition uses aws:VpcSourceIp without aws:SourceVpc, aws:SourceVpce or "
+     "aws:SourceVpcArn: private addresses repeat in every VPC, so the statement allows them from "
+     "any VPC of any account. Add the VPC to the same Condition (Access Analyzer: Missing paired "
+     "condition keys)."},
+    {FindingId::kInvalidVpcId, "invalid-vpc-id", "InvalidVpcId", FindingCategory::kLint,
+     Severity::kWarning, "aws:SourceVpc or aws:SourceVpce value is no VPC ID",
+     "A String condition on aws:SourceVpc or aws:SourceVpce compares a value that is not a VPC "
+     "ID ('vpc-' and 8 or 17 letters and digits) or a VPC endpoint ID ('vpce-' likewise): no "
+     "request carries it, so the value never matches (a negated operator then always holds). "
+     "Fix the ID (Access Analyzer: Invalid vpc format, Invalid vpce format)."},
+    {FindingId::kResourceEffectivelyStar, "resource-effectively-star", "ResourceEffectivelyStar",
+     FindingCategory::kLint, Severity::kNote, "Resource pattern that is effectively \"*\"",
+     "A Resource entry other than \"*\" covers every resource that each action of the "
+     "statement acts on, in every account and region (arn:aws:s3:::* for S3 actions, "
+     "arn:*:cloudtrail:*:*:trail/*): it only looks narrower than \"*\". Name the resources "
+     "meant, or write \"*\" if every one is."},
 }};
 
 constexpr bool TableInIdOrder() {

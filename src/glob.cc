@@ -11,11 +11,10 @@ namespace iam_audit {
 namespace {
 
 using glob_internal::Answer;
-using glob_internal::FoldAscii;
 using glob_internal::XToken;
 
 inline char Fold(char c, Glob::Case mode) {
-  return mode == Glob::Case::kInsensitive ? FoldAscii(c) : c;
+  return mode == Glob::Case::kInsensitive ? ascii::Lower(c) : c;
 }
 
 std::vector<XToken> ToXTokens(const Glob& g) {

@@ -89,7 +89,7 @@ bool HasStarRun(std::span<const XToken> p) {
 bool TokenMatchesChar(const XToken& t, char c) {
   switch (t.kind) {
     case Glob::TokenKind::kLiteral:
-      return t.fold ? FoldAscii(c) == t.literal : c == t.literal;
+      return t.fold ? ascii::Lower(c) == t.literal : c == t.literal;
     case Glob::TokenKind::kAnyOne:
     case Glob::TokenKind::kAnyRun:
       return !(t.colon_free && c == ':');
@@ -189,7 +189,7 @@ void AppendTokens(const Glob& g, bool colon_free, std::vector<XToken>* out) {
   out->reserve(out->size() + g.tokens().size());
   for (const Glob::Token& t : g.tokens()) {
     if (t.kind == Glob::TokenKind::kLiteral) {
-      out->push_back({t.kind, fold ? FoldAscii(t.literal) : t.literal, fold, false});
+      out->push_back({t.kind, fold ? ascii::Lower(t.literal) : t.literal, fold, false});
     } else {
       out->push_back({t.kind, 0, false, colon_free});
     }
@@ -198,6 +198,41 @@ void AppendTokens(const Glob& g, bool colon_free, std::vector<XToken>* out) {
 
 void AppendLiteral(std::string_view text, std::vector<XToken>* out) {
   for (char c : text) out->push_back({Glob::TokenKind::kLiteral, c, false, false});
+}
+
+// The representative characters of Covers: ':' and every character a p
+// literal matches, then one character none of them is (if any is left).
+// of[c]: the index of c's representative.
+struct Representatives {
+  std::array<char, 256> chars;
+  std::size_t count = 0;
+  std::array<std::uint16_t, 256> of;
+};
+
+Representatives RepresentativesOf(std::span<const XToken> p) {
+  Representatives out;
+  std::array<bool, 256> distinguished{};
+  auto add = [&](char c) {
+    if (!distinguished[Byte(c)]) {
+      distinguished[Byte(c)] = true;
+      out.chars[out.count++] = c;
+    }
+  };
+  add(':');
+  for (const XToken& t : p) {
+    if (t.kind != Glob::TokenKind::kLiteral) continue;
+    std::array<char, 2> chars;
+    const int k = LiteralChars(t, &chars);
+    for (int i = 0; i < k; ++i) add(chars[i]);
+  }
+  const std::size_t other = out.count;  // the class of characters p never names
+  for (int c = 0; c < 256 && out.count == other; ++c) {
+    if (!distinguished[c]) out.chars[out.count++] = static_cast<char>(c);
+  }
+  out.of.fill(static_cast<std::uint16_t>(other));
+  for (std::size_t r = 0; r < other; ++r)
+    out.of[Byte(out.chars[r])] = static_cast<std::uint16_t>(r);
+  return out;
 }
 
 // Containment L(q) ⊆ L(p).
@@ -218,31 +253,10 @@ Answer Covers(std::span<const XToken> p, std::span<const XToken> q) {
   const std::size_t m = q.size();
   const std::size_t w = (n + 1 + 63) / 64;
 
-  // Representative characters: ':' and every character a p literal matches,
-  // then one character none of them is (if any is left).
-  std::array<bool, 256> distinguished{};
-  std::array<char, 256> reps;
-  std::size_t nreps = 0;
-  auto add = [&](char c) {
-    if (!distinguished[Byte(c)]) {
-      distinguished[Byte(c)] = true;
-      reps[nreps++] = c;
-    }
-  };
-  add(':');
-  for (const XToken& t : p) {
-    if (t.kind != Glob::TokenKind::kLiteral) continue;
-    std::array<char, 2> chars;
-    const int k = LiteralChars(t, &chars);
-    for (int i = 0; i < k; ++i) add(chars[i]);
-  }
-  const std::size_t other = nreps;  // the class of characters p never names
-  for (int c = 0; c < 256 && nreps == other; ++c) {
-    if (!distinguished[c]) reps[nreps++] = static_cast<char>(c);
-  }
-  std::array<std::uint16_t, 256> rep_of;
-  rep_of.fill(static_cast<std::uint16_t>(other));
-  for (std::size_t r = 0; r < other; ++r) rep_of[Byte(reps[r])] = static_cast<std::uint16_t>(r);
+  const Representatives alphabet = RepresentativesOf(p);
+  const std::size_t nreps = alphabet.count;
+  const std::array<char, 256>& reps = alphabet.chars;
+  const std::array<std::uint16_t, 256>& rep_of = alphabet.of;
 
   // One allocation: per representative the positions that consume it and
   // advance / stay, the `*` positions, and two scratch sets.

@@ -5,7 +5,7 @@
 // flags, so one pattern can mix fields with different rules (an ARN pattern is
 // "arn:" + four case-insensitive fields whose wildcards never match ':' + a
 // case-sensitive resource part whose wildcards match anything):
-//   fold        - a literal matches c iff FoldAscii(c) == literal (the literal
+//   fold        - a literal matches c iff ascii::Lower(c) == literal (the literal
 //                 is stored folded); otherwise iff c == literal.
 //   colon_free  - a wildcard (`?` or `*`) never consumes ':'.
 //
@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ascii.h"
 #include "iam_audit/glob.h"
 
 namespace iam_audit::glob_internal {
@@ -29,10 +30,6 @@ struct XToken {
   bool fold;
   bool colon_free;
 };
-
-inline char FoldAscii(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
-}
 
 // Appends `g`'s tokens; wildcards get `colon_free`, literals fold when `g` is
 // case-insensitive.

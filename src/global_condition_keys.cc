@@ -13,7 +13,13 @@ constexpr bool kSingle = false;
 
 // AWS "AWS global condition context keys" (IAM User Guide,
 // reference_policies_condition-keys.html): every key with its "Data type" and
-// "Value type" (single-valued or multivalued), in the page's order.
+// "Value type" (single-valued or multivalued), in the page's order. Checked
+// against the page as published in awsdocs/iam-user-guide (May 2023: every key
+// below up to aws:VpcSourceIp but those marked "newer", with the same types
+// and cardinality); the newer keys against AWS's announcement and service
+// pages named beside them. Not a global key: aws:TLSVersion (bucket policies
+// write it for S3's own s3:TlsVersion; no request carries it, so lint reports
+// it and names s3:TlsVersion).
 constexpr GlobalConditionKey kKeys[] = {
     // Properties of the principal
     {"aws:PrincipalArn", T::kArn, kSingle},
@@ -28,23 +34,23 @@ constexpr GlobalConditionKey kKeys[] = {
     {"aws:userid", T::kString, kSingle},
     {"aws:username", T::kString, kSingle},
     // Properties of a role session
-    {"aws:AssumedRoot", T::kAny, kSingle},
+    {"aws:AssumedRoot", T::kAny, kSingle},  // newer: AWS SCP examples (Null)
     {"aws:FederatedProvider", T::kString, kSingle},
     {"aws:TokenIssueTime", T::kDate, kSingle},
     {"aws:MultiFactorAuthAge", T::kNumeric, kSingle},
     {"aws:MultiFactorAuthPresent", T::kBool, kSingle},
-    {"aws:ChatbotSourceArn", T::kArn, kSingle},
+    {"aws:ChatbotSourceArn", T::kArn, kSingle},  // newer: the global keys page
     {"aws:Ec2InstanceSourceVpc", T::kString, kSingle},
     {"aws:Ec2InstanceSourcePrivateIPv4", T::kIpAddress, kSingle},
     {"aws:SourceIdentity", T::kString, kSingle},
     // Properties of the network
     {"aws:SourceIp", T::kIpAddress, kSingle},
     {"aws:SourceVpc", T::kString, kSingle},
-    {"aws:SourceVpcArn", T::kArn, kSingle},
+    {"aws:SourceVpcArn", T::kArn, kSingle},  // newer: the global keys page
     {"aws:SourceVpce", T::kString, kSingle},
-    {"aws:VpceAccount", T::kString, kSingle},
-    {"aws:VpceOrgID", T::kString, kSingle},
-    {"aws:VpceOrgPaths", T::kString, kMulti},
+    {"aws:VpceAccount", T::kString, kSingle},  // newer: AWS Security Blog, "Use scalable
+    {"aws:VpceOrgID", T::kString, kSingle},    // controls to help prevent access from
+    {"aws:VpceOrgPaths", T::kString, kMulti},  // unexpected networks"
     {"aws:VpcSourceIp", T::kIpAddress, kSingle},
     // Properties of the resource
     {"aws:ResourceAccount", T::kString, kSingle},
@@ -65,12 +71,12 @@ constexpr GlobalConditionKey kKeys[] = {
     {"aws:SecureTransport", T::kBool, kSingle},
     {"aws:SourceAccount", T::kString, kSingle},
     {"aws:SourceArn", T::kArn, kSingle},
-    {"aws:SourceOrgID", T::kString, kSingle},
-    {"aws:SourceOrgPaths", T::kString, kMulti},
+    {"aws:SourceOrgID", T::kString, kSingle},    // newer: the global keys page
+    {"aws:SourceOrgPaths", T::kString, kMulti},  // newer: the global keys page
     {"aws:UserAgent", T::kString, kSingle},
-    {"aws:IsMcpServiceAction", T::kBool, kSingle},
-    {"aws:ViaAWSMCPService", T::kBool, kSingle},
-    {"aws:CalledViaAWSMCP", T::kString, kSingle},
+    {"aws:IsMcpServiceAction", T::kBool, kSingle},  // newer: AWSMcpServiceActionsFullAccess
+    {"aws:ViaAWSMCPService", T::kBool, kSingle},    // newer: AWS MCP Server user guide (Bool)
+    {"aws:CalledViaAWSMCP", T::kString, kSingle},   // newer: same guide
     // Deprecated, still accepted (SNS and SQS examples use it)
     {"aws:SourceOwner", T::kString, kSingle},
     // Not on the page, but used by AWS managed policies (AWSServiceRoleForAmazonEKSNodegroup...)

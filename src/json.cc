@@ -250,6 +250,7 @@ class Reader {
   bool SkipStrayBom();
 
   Value ParseTree();
+  bool AddToContainers(Value& v);
   void ParseKey();
   Value Close();
   void CheckDuplicateKeys(const Value* pairs, std::size_t count);
@@ -447,40 +448,46 @@ Value Reader::ParseTree() {
         if (SkipStrayBom()) continue;
         Unexpected("a JSON value", Position::kValue);
     }
-    // `v` is complete: add it to its container, and close every container
-    // that ends right after it.
-    for (;;) {
-      if (frames_.empty()) return v;
-      stack_.push_back(v);
-      const bool object = frames_.back().object;
-      const char close = object ? '}' : ']';
+    if (AddToContainers(v)) return v;
+  }
+}
+
+// `v` is complete: adds it to its container, and closes every container that
+// ends right after it (`v` is then the closed container). True when `v` is
+// the whole document; false when the next value of a container is to be read
+// (after its ',' and, in an object, its key).
+bool Reader::AddToContainers(Value& v) {
+  for (;;) {
+    if (frames_.empty()) return true;
+    stack_.push_back(v);
+    const bool object = frames_.back().object;
+    const char close = object ? '}' : ']';
+    SkipWhitespace();
+    if (*p_ == ',') {
+      const SourceLocation comma = At(p_);
+      ++p_;
       SkipWhitespace();
-      if (*p_ == ',') {
-        const SourceLocation comma = At(p_);
-        ++p_;
-        SkipWhitespace();
-        if (*p_ == close) {
-          Error(comma,
-                std::string("trailing comma before '") + close + "' (JSON does not allow one)");
-          ++p_;
-          v = Close();
-          continue;
-        }
-        if (object) ParseKey();
-        break;
-      }
       if (*p_ == close) {
+        Error(comma,
+              std::string("trailing comma before '") + close + "' (JSON does not allow one)");
         ++p_;
         v = Close();
         continue;
       }
-      if (SkipStrayBom()) {
-        stack_.pop_back();
-        continue;
-      }
-      Unexpected(object ? "',' or '}' after an object member" : "',' or ']' after an array element",
-                 Position::kOther);
+      if (object) ParseKey();
+      return false;
     }
+    if (*p_ == close) {
+      ++p_;
+      v = Close();
+      continue;
+    }
+    if (SkipStrayBom()) {
+      stack_.pop_back();
+      continue;
+    }
+    Unexpected(object ? "',' or '}' after an object member" : "',' or ']' after an array element",
+               Position::kOther);
   }
 }
 

@@ -65,6 +65,12 @@ constexpr Rule kRules[] = {
     {FindingId::kPolicySizeExceedsQuota, nullptr, PolicySizeQuota},
     {FindingId::kDuplicateStatement, nullptr, DuplicateStatements},
     {FindingId::kStatementShadowedByDeny, nullptr, StatementsShadowedByDeny},
+    // Access Analyzer checks added in session 4 (docs/lint.md)
+    {FindingId::kRedundantResource, RedundantResources},
+    {FindingId::kRedundantPrincipal, RedundantPrincipals},
+    {FindingId::kMissingPairedConditionKey, MissingPairedConditionKey},
+    {FindingId::kInvalidVpcId, InvalidVpcIds},
+    {FindingId::kResourceEffectivelyStar, ResourceEffectivelyStar},
 };
 
 // Each row gives a statement check or a document check (the other nullptr).

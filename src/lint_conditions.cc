@@ -5,6 +5,7 @@
 // keys"; docs/lint.md).
 #include <algorithm>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -169,6 +170,31 @@ std::string_view AbsentOutcome(const ConditionClause& c, const ParsedOperator& o
   return holds ? "always holds" : "never holds";
 }
 
+// For an unknown `aws:` key, the keys of the statement's own services with
+// the same name ("aws:TLSVersion" -> "s3:TlsVersion" when the statement acts
+// on s3): the global name written for a service's key.
+std::vector<std::string> SameNameServiceKeys(const Catalog& catalog, const LintStatement& s,
+                                             std::string_view key) {
+  std::vector<std::string> found;
+  const std::string_view name = key.substr(Prefix(key).size() + 1);
+  for (const LocatedString& a : s.source.actions) {
+    const std::string_view service = Prefix(a.value);
+    if (service.empty() || service.find_first_of("*?") != std::string_view::npos) continue;
+    const std::string candidate = std::string(service) + ":" + std::string(name);
+    const std::optional<ConditionKeyInfo> info = FindCatalogKey(catalog, candidate);
+    if (!info || std::find(found.begin(), found.end(), info->key) != found.end()) continue;
+    found.emplace_back(info->key);
+  }
+  return found;
+}
+
+// "'a', 'b'".
+std::string QuotedList(const std::vector<std::string>& items) {
+  std::vector<std::string> quoted;
+  for (const std::string& item : items) quoted.push_back(Quoted(item));
+  return ascii::JoinComma(quoted);
+}
+
 }  // namespace
 
 void UnknownConditionKeys(LintContext& ctx, const LintStatement& s) {
@@ -177,15 +203,20 @@ void UnknownConditionKeys(LintContext& ctx, const LintStatement& s) {
     const std::string_view prefix = Prefix(c.key.value);
     const bool global = EqualsIgnoreCase(prefix, "aws");
     const bool service = !global && ctx.catalog().FindService(prefix).has_value();
-    const std::vector<std::string> names = KeyCandidates(ctx.catalog(), prefix);
+    const std::vector<std::string> same_name =
+        global ? SameNameServiceKeys(ctx.catalog(), s, c.key.value) : std::vector<std::string>{};
+    const std::vector<std::string> names =
+        same_name.empty() ? KeyCandidates(ctx.catalog(), prefix) : same_name;
     const std::vector<std::string_view> views(names.begin(), names.end());
     Finding& f = AddClause(ctx, FindingId::kUnknownConditionKey, s, c, c.key.where);
-    f.message = "condition key " + Quoted(c.key.value) +
-                (global    ? " is not an AWS global condition key"
-                 : service ? " is not a condition key of " + std::string(prefix) + " in the catalog"
-                           : " has a prefix that is no service of the catalog") +
-                DidYouMean(c.key.value, views) + ": no request carries it, so the clause " +
-                std::string(AbsentOutcome(c, op));
+    f.message =
+        "condition key " + Quoted(c.key.value) +
+        (global    ? " is not an AWS global condition key"
+         : service ? " is not a condition key of " + std::string(prefix) + " in the catalog"
+                   : " has a prefix that is no service of the catalog") +
+        (same_name.empty() ? DidYouMean(c.key.value, views)
+                           : " (did you mean the service key " + QuotedList(same_name) + "?)") +
+        ": no request carries it, so the clause " + std::string(AbsentOutcome(c, op));
     if (!global) f.severity = Severity::kWarning;  // the catalog may be older than the key
   });
 }
@@ -307,16 +338,120 @@ void PrivateSourceIp(LintContext& ctx, const LintStatement& s) {
   });
 }
 
+namespace {
+
+// Why `value` cannot be read by an operator of `category`, or "" when it can
+// (condition.h: IAM accepts such a value and it matches no request).
+std::string_view Unreadable(ConditionCategory category, std::string_view value) {
+  switch (category) {
+    case ConditionCategory::kBool:
+    case ConditionCategory::kNull:
+      return EqualsIgnoreCase(value, "true") || EqualsIgnoreCase(value, "false")
+                 ? ""
+                 : "is neither true nor false";
+    case ConditionCategory::kNumeric:
+      return ParseConditionNumber(value) ? "" : "is not a number";
+    case ConditionCategory::kDate:
+      return ParseConditionDate(value) ? "" : "is not an ISO 8601 date-time or epoch seconds";
+    case ConditionCategory::kIpAddress:
+      return ParseCidr(value) ? "" : "is not an IPv4 or IPv6 address or CIDR range";
+    case ConditionCategory::kBinary:
+      return DecodeBase64(value) ? "" : "is not base-64";
+    case ConditionCategory::kString:
+    case ConditionCategory::kArn:
+      break;
+  }
+  return "";
+}
+
+}  // namespace
+
 void ConditionValueNeverMatches(LintContext& ctx, const LintStatement& s) {
   ForEachClause(ctx, s, [&](const ConditionClause& c, const ParsedOperator& op, const KeyFacts&) {
-    if (op.op != ConditionOperator::kBool) return;
     for (const LocatedString& v : c.values) {
-      if (EqualsIgnoreCase(v.value, "true") || EqualsIgnoreCase(v.value, "false")) continue;
-      if (v.value.find("${") != std::string::npos) continue;  // a variable may be true/false
+      // A variable (Bool: it may be true/false; elsewhere the parser's error).
+      if (v.value.find("${") != std::string::npos) continue;
+      const std::string_view why = Unreadable(op.category(), v.value);
+      if (why.empty()) continue;
       Finding& f = AddClause(ctx, FindingId::kConditionValueNeverMatches, s, c, v.where);
-      f.message = "Bool value " + Quoted(v.value) +
-                  " is neither true nor false: IAM accepts the policy, but the value never "
-                  "matches a request";
+      f.message = std::string(op.name()) + " value " + Quoted(v.value) + " " + std::string(why) +
+                  ": IAM accepts the policy, but the value matches no request" +
+                  (op.negated() ? ", so the negated operator holds for every request that "
+                                  "carries the key"
+                                : "");
+    }
+  });
+}
+
+namespace {
+
+// Keys that are "more secure when paired with a related key" (Access
+// Analyzer's security warning "Missing paired condition keys"; the
+// "aws:VpcSourceIp" entry of the global keys page): an address inside a VPC
+// means nothing without the VPC it is in.
+struct PairedKey {
+  std::string_view key;
+  std::span<const std::string_view> partners;  // any one of them pairs it
+};
+constexpr std::string_view kVpcKeys[] = {"aws:SourceVpc", "aws:SourceVpce", "aws:SourceVpcArn"};
+constexpr PairedKey kPairedKeys[] = {{"aws:VpcSourceIp", kVpcKeys}};
+
+// The VPC identifiers a key holds: "vpc-" or "vpce-" and 8 or 17
+// alphanumerics (Access Analyzer's "Invalid vpc format", "Invalid vpce format").
+struct VpcIdKey {
+  std::string_view key;
+  std::string_view prefix;
+};
+constexpr VpcIdKey kVpcIdKeys[] = {{"aws:SourceVpc", "vpc-"}, {"aws:SourceVpce", "vpce-"}};
+
+bool IsVpcId(std::string_view value, std::string_view prefix) {
+  if (!value.starts_with(prefix)) return false;
+  const std::string_view id = value.substr(prefix.size());
+  return (id.size() == 8 || id.size() == 17) && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+         });
+}
+
+}  // namespace
+
+void MissingPairedConditionKey(LintContext& ctx, const LintStatement& s) {
+  if (s.source.effect != Effect::kAllow) return;  // a Deny is only made broader
+  const std::vector<ConditionClause>& clauses = s.source.conditions;
+  const auto has = [&](std::string_view key) {
+    return std::any_of(clauses.begin(), clauses.end(), [&](const ConditionClause& c) {
+      return EqualsIgnoreCase(c.key.value, key);
+    });
+  };
+  for (const ConditionClause& c : clauses) {
+    for (const PairedKey& pair : kPairedKeys) {
+      if (!EqualsIgnoreCase(c.key.value, pair.key)) continue;
+      if (std::any_of(pair.partners.begin(), pair.partners.end(), has)) continue;
+      Finding& f = AddClause(ctx, FindingId::kMissingPairedConditionKey, s, c, c.key.where);
+      f.message = Quoted(c.key.value) + " in " + s.Describe() + " is not paired with " +
+                  ascii::JoinComma(pair.partners) +
+                  ": the same private addresses exist in every VPC, so the statement allows "
+                  "them from any VPC, in any account; add the VPC to the same Condition";
+    }
+  }
+}
+
+void InvalidVpcIds(LintContext& ctx, const LintStatement& s) {
+  ForEachClause(ctx, s, [&](const ConditionClause& c, const ParsedOperator& op, const KeyFacts&) {
+    if (op.category() != ConditionCategory::kString) return;
+    for (const VpcIdKey& k : kVpcIdKeys) {
+      if (!EqualsIgnoreCase(c.key.value, k.key)) continue;
+      for (const LocatedString& v : c.values) {
+        if (v.value.find("${") != std::string::npos) continue;
+        if (op.wildcards() && v.value.find_first_of("*?") != std::string::npos) continue;
+        if (IsVpcId(v.value, k.prefix)) continue;
+        Finding& f = AddClause(ctx, FindingId::kInvalidVpcId, s, c, v.where);
+        f.message = std::string(k.key) + " value " + Quoted(v.value) + " is not a " +
+                    (k.prefix == "vpc-" ? "VPC" : "VPC endpoint") + " ID ('" +
+                    std::string(k.prefix) +
+                    "' and 8 or 17 letters and digits): no request carries it, so the value "
+                    "never matches" +
+                    (op.negated() ? " and the negated operator holds for every request" : "");
+      }
     }
   });
 }

@@ -103,11 +103,15 @@ void WildcardWithoutLike(LintContext&, const LintStatement&);
 void PrivateSourceIp(LintContext&, const LintStatement&);
 void ConditionValueNeverMatches(LintContext&, const LintStatement&);
 void ConditionKeyNotForAction(LintContext&, const LintStatement&);
+void MissingPairedConditionKey(LintContext&, const LintStatement&);
+void InvalidVpcIds(LintContext&, const LintStatement&);
 
 // --- rules: resources (lint_resources.cc) ----------------------------------
 void InvalidArns(LintContext&, const LintStatement&);
 void ResourceTypeMismatch(LintContext&, const LintStatement&);
 void MissingResource(LintContext&, const LintStatement&);
+void RedundantResources(LintContext&, const LintStatement&);
+void ResourceEffectivelyStar(LintContext&, const LintStatement&);
 
 // --- rules: principals and policy types (lint_principals.cc) ---------------
 void PublicPrincipal(LintContext&, const LintStatement&);
@@ -116,6 +120,7 @@ void InvalidPrincipals(LintContext&, const LintStatement&);
 void FederatedPrincipalWithoutCondition(LintContext&, const LintStatement&);
 void ServicePrincipalWithoutSource(LintContext&, const LintStatement&);
 void ElementNotAllowedForType(LintContext&, const LintStatement&);
+void RedundantPrincipals(LintContext&, const LintStatement&);
 
 // --- rules: documents (lint_document.cc) -----------------------------------
 void MissingVersion(LintContext&, const LintDocument&);

@@ -3,9 +3,11 @@
 // "Service control policies", the confused deputy problem; docs/lint.md).
 #include <algorithm>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ascii.h"
+#include "iam_audit/arn_pattern.h"
 #include "iam_audit/policy_source.h"
 #include "lint_internal.h"
 
@@ -228,6 +230,46 @@ void ElementNotAllowedForType(LintContext& ctx, const LintStatement& s) {
   if (problem.empty()) return;
   Finding& f = ctx.Add(FindingId::kElementNotAllowedForPolicyType, s, where);
   f.message = s.Describe() + " of " + type + " has " + problem;
+}
+
+void RedundantPrincipals(LintContext& ctx, const LintStatement& s) {
+  const Statement& st = s.source;
+  if (!st.principal) return;
+  const std::vector<LocatedString>* aws = Values(*st.principal, "AWS");
+  if (!aws || aws->size() < 2) return;
+  // arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION is a session of
+  // arn:PARTITION:iam::ACCOUNT:role/PATH/ROLE (AWS "Role session principals").
+  const auto role_key = [](std::string_view arn, std::string_view service,
+                           std::string_view kind) -> std::string {
+    const std::optional<Arn> a = Arn::Parse(arn);
+    if (!a || a->service != service || !a->resource.starts_with(kind)) return "";
+    std::string_view name = a->resource.substr(kind.size());
+    if (kind == "assumed-role/") {
+      const std::size_t slash = name.find('/');
+      if (slash == std::string_view::npos) return "";
+      name = name.substr(0, slash);
+    } else {
+      name = name.substr(name.rfind('/') + 1);  // the role's path aside
+    }
+    if (name.empty() || name.find_first_of("*?") != std::string_view::npos) return "";
+    return std::string(a->partition) + ":" + std::string(a->account) + ":" + std::string(name);
+  };
+  std::unordered_map<std::string, const LocatedString*> roles;
+  for (const LocatedString& v : *aws) {
+    const std::string key = role_key(v.value, "iam", "role/");
+    if (!key.empty()) roles.emplace(key, &v);
+  }
+  if (roles.empty()) return;
+  for (const LocatedString& v : *aws) {
+    const std::string key = role_key(v.value, "sts", "assumed-role/");
+    const auto role = key.empty() ? roles.end() : roles.find(key);
+    if (role == roles.end()) continue;
+    Finding& f = ctx.Add(FindingId::kRedundantPrincipal, s, v.where);
+    f.resource = v.value;
+    f.message = "assumed-role principal " + Quoted(v.value) + " of " + s.Describe() +
+                " is a session of role " + Quoted(role->second->value) +
+                ", which the statement already names: it changes nothing; remove it";
+  }
 }
 
 }  // namespace iam_audit::lint

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ascii.h"
+#include "iam_audit/action_set.h"
 #include "iam_audit/arn_pattern.h"
 #include "iam_audit/catalog.h"
 #include "lint_internal.h"
@@ -226,6 +227,40 @@ std::string WithoutVariables(std::string_view text) {
   return out;
 }
 
+// A resource type with no variable but partition, region and account: one
+// resource per account or region ("arn:${Partition}:glue:${Region}:${Account}:catalog").
+bool IsSingletonType(std::string_view tmpl) {
+  for (std::size_t i = tmpl.find("${"); i != std::string_view::npos; i = tmpl.find("${", i + 2)) {
+    const std::string_view rest = tmpl.substr(i);
+    if (!rest.starts_with("${Partition}") && !rest.starts_with("${Region}") &&
+        !rest.starts_with("${Account}")) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsS3AccessPointType(std::string_view tmpl) {
+  return tmpl.find(":s3:") != std::string_view::npos &&
+         tmpl.find(":accesspoint/") != std::string_view::npos;
+}
+
+// The pattern of every resource of type `tmpl` in `partition` ("*" for any),
+// every region and every account: "arn:aws:s3:::*/*" for S3 objects.
+ArnPattern EveryResourceOf(std::string_view tmpl, std::string_view partition) {
+  std::string out;
+  for (std::size_t i = 0; i < tmpl.size(); ++i) {
+    const std::size_t close = tmpl.compare(i, 2, "${") == 0 ? tmpl.find('}', i) : tmpl.npos;
+    if (close == std::string_view::npos) {
+      out += tmpl[i];
+      continue;
+    }
+    out += tmpl.substr(i, close + 1 - i) == "${Partition}" ? std::string(partition) : "*";
+    i = close;
+  }
+  return ArnPattern::Compile(out);
+}
+
 }  // namespace
 
 void InvalidArns(LintContext& ctx, const LintStatement& s) {
@@ -243,6 +278,41 @@ void InvalidArns(LintContext& ctx, const LintStatement& s) {
 // '*'"; a resource of another type grants nothing for that action. Checked
 // for Allow statements with Resource (Deny statements often list resources
 // of several actions at once) and action entries without wildcards.
+namespace {
+
+// A wildcard Action entry none of whose actions acts on any Resource entry
+// grants nothing either: reported (a note when none of them has a resource
+// type, as they need "*"). An entry whose service part is a wildcard, or
+// whose actions include one without a verdict, is not judged.
+template <typename Fits>
+void WildcardTypeMismatch(LintContext& ctx, const LintStatement& s, const LocatedString& a,
+                          const ActionPattern& pattern, const Fits& fits) {
+  const std::size_t colon = a.value.find(':');
+  if (colon == std::string::npos ||
+      a.value.substr(0, colon).find_first_of("*?") != std::string::npos) {
+    return;
+  }
+  const ActionSet matched = ExpandActions(ctx.catalog(), pattern);
+  if (matched.empty()) return;  // unknown-action says it
+  bool typed = false;
+  for (const ActionId id : matched) {
+    const ActionInfo info = ctx.catalog().action(id);
+    const std::optional<bool> fit = fits(info, nullptr);
+    if (!fit || *fit) return;
+    typed = typed || !info.resource_types.empty();
+  }
+  Finding& f = ctx.Add(FindingId::kResourceTypeMismatch, s, a.where);
+  if (!typed) f.severity = Severity::kNote;
+  f.action = a.value;
+  f.resource = Listed(s.source.resources);
+  f.message = Quoted(a.value) + " in " + s.Describe() + " is allowed on " + f.resource +
+              ", which matches no resource any of its " + std::to_string(matched.count()) +
+              " actions acts on, so it grants nothing" +
+              (typed ? "" : ": they support only Resource '*'");
+}
+
+}  // namespace
+
 void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
   const Statement& st = s.source;
   if (st.effect != Effect::kAllow || !st.has_resource || st.not_resource || st.not_action) return;
@@ -257,13 +327,10 @@ void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
   const Catalog& catalog = ctx.catalog();
   std::unordered_map<std::string_view, ArnPattern>& cache = ctx.template_patterns();
   std::map<std::string_view, bool> known_by_service;
-  for (const LocatedString& a : st.actions) {
-    if (a.value.find_first_of("*?") != std::string::npos) continue;
-    const std::optional<ActionId> id = catalog.FindAction(a.value);
-    if (!id) continue;  // unknown-action says it
-    const ActionInfo info = catalog.action(*id);
-    // An entry of this service naming a resource type the catalog does not
-    // know (a type newer than the catalog): no verdict. Once per service.
+  // Does the action act on some entry? nullopt: no verdict (an entry of its
+  // service names a resource type the catalog does not know, a type newer
+  // than the catalog; decided once per service).
+  const auto fits = [&](const ActionInfo& info, std::string* needs) -> std::optional<bool> {
     auto known = known_by_service.find(info.service);
     if (known == known_by_service.end()) {
       const std::vector<ResourceTypeInfo> types = catalog.ResourceTypes(info.service);
@@ -275,16 +342,29 @@ void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
       });
       known = known_by_service.emplace(info.service, all).first;
     }
-    if (!known->second) continue;
-    std::string needs;
-    bool fits = false;
+    if (!known->second) return std::nullopt;
+    bool fit = false;
     for (const ActionResource& t : info.resource_types) {
-      needs += (needs.empty() ? "" : ", ") + std::string(t.arn_template);
-      fits = fits || std::any_of(entries.begin(), entries.end(), [&](const ArnPattern* e) {
-               return EntryFits(*e, t.arn_template, cache);
-             });
+      if (needs) *needs += (needs->empty() ? "" : ", ") + std::string(t.arn_template);
+      fit = fit || std::any_of(entries.begin(), entries.end(), [&](const ArnPattern* e) {
+              return EntryFits(*e, t.arn_template, cache);
+            });
     }
-    if (fits) continue;
+    return fit;
+  };
+  const std::vector<ActionPattern>& patterns = s.compiled.actions();
+  for (std::size_t i = 0; i < st.actions.size(); ++i) {
+    const LocatedString& a = st.actions[i];
+    if (a.value.find_first_of("*?") != std::string::npos) {
+      if (i < patterns.size()) WildcardTypeMismatch(ctx, s, a, patterns[i], fits);
+      continue;
+    }
+    const std::optional<ActionId> id = catalog.FindAction(a.value);
+    if (!id) continue;  // unknown-action says it
+    const ActionInfo info = catalog.action(*id);
+    std::string needs;
+    const std::optional<bool> fit = fits(info, &needs);
+    if (!fit || *fit) continue;
     Finding& f = ctx.Add(FindingId::kResourceTypeMismatch, s, a.where);
     // An action of no resource type: AWS says to use "*"; a note, as the
     // reference's resource lists are not always complete.
@@ -305,6 +385,106 @@ void MissingResource(LintContext& ctx, const LintStatement& s) {
   f.message = s.Describe() +
               " has neither Resource nor NotResource (nor a Principal, as in a resource "
               "policy, where the resource is implied): IAM rejects it; add \"Resource\"";
+}
+
+void RedundantResources(LintContext& ctx, const LintStatement& s) {
+  const Statement& st = s.source;
+  const std::vector<ResourceTemplate>& compiled = s.compiled.resources();
+  const std::size_t n = st.resources.size();
+  if (!st.has_resource || n < 2 || compiled.size() != n) return;
+  // Only the same entry again, or an entry with a wildcard, can cover another.
+  std::unordered_map<std::string, std::size_t> first_by_text;
+  std::vector<std::size_t> wildcards;
+  for (std::size_t i = 0; i < n; ++i) {
+    first_by_text.emplace(st.resources[i].value, i);
+    if (compiled[i].static_pattern() && HasPattern(st.resources[i].value)) wildcards.push_back(i);
+  }
+  const auto report = [&](std::size_t i, std::size_t by) {
+    const LocatedString& entry = st.resources[i];
+    Finding& f = ctx.Add(FindingId::kRedundantResource, s, entry.where);
+    f.resource = entry.value;
+    f.message = std::string(st.not_resource ? "NotResource" : "Resource") + " entry " +
+                Quoted(entry.value) + " of " + s.Describe() + " is already matched by " +
+                Quoted(st.resources[by].value) +
+                "; remove it (or, if only the listed resources are meant, the wildcard)";
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t first = first_by_text.at(st.resources[i].value);
+    if (first != i) {
+      report(i, first);
+      continue;
+    }
+    const ArnPattern* entry = compiled[i].static_pattern();
+    if (!entry) continue;  // a policy variable: its value is not known here
+    for (const std::size_t w : wildcards) {
+      if (w == i || !compiled[w].static_pattern()->Covers(*entry)) continue;
+      // Two entries that cover each other (arn:aws:s3:::b* and arn:aws:s3:::b**):
+      // report the later one only.
+      if (entry->Covers(*compiled[w].static_pattern()) && w > i) continue;
+      report(i, w);
+      break;
+    }
+  }
+}
+
+void ResourceEffectivelyStar(LintContext& ctx, const LintStatement& s) {
+  const Statement& st = s.source;
+  // A Condition (ec2:ResourceTag, kms:ViaService...) narrows the resources
+  // the pattern reaches: the pattern is then not the whole story.
+  if (!s.IsIdentityAllow() || st.not_resource || st.not_action || !st.conditions.empty()) return;
+  std::optional<ActionSet> actions;
+  std::unordered_map<std::string, ArnPattern> every;  // template + partition -> pattern
+  for (std::size_t e = 0; e < st.resources.size() && e < s.compiled.resources().size(); ++e) {
+    const ArnPattern* entry = s.compiled.resources()[e].static_pattern();
+    if (!entry || entry->MatchesEverything()) continue;
+    // An entry with a literal region or account names part of the resources.
+    const std::optional<Arn> arn = Arn::Parse(entry->text());
+    if (!arn || (Literal(arn->region) && !arn->region.empty()) ||
+        (Literal(arn->account) && !arn->account.empty())) {
+      continue;
+    }
+    if (!actions) {
+      actions = ExpandActions(ctx.catalog(), s.compiled.actions());
+      // iam:PassRole on every role is pass-role-wildcard's to report.
+      const std::optional<ActionId> pass = ctx.catalog().FindAction("iam:PassRole");
+      if (pass && actions->contains(*pass)) return;
+    }
+    const std::string partition = Literal(arn->partition) ? std::string(arn->partition) : "*";
+    // Each action that acts on resources must reach every resource of each
+    // of its types (its required types when it has some). A type with one
+    // resource per account or region (the Glue catalog) is named in full by
+    // design; S3's access point types are another way to reach the same
+    // buckets and objects, so arn:aws:s3:::* is effectively "*" without them.
+    bool judged = false, all = true;
+    for (const ActionId id : *actions) {
+      const ActionInfo info = ctx.catalog().action(id);
+      const std::vector<ActionResource>& types = info.resource_types;
+      const bool some_required = std::any_of(types.begin(), types.end(),
+                                             [](const ActionResource& r) { return r.required; });
+      for (const ActionResource& r : types) {
+        if ((some_required && !r.required) || IsSingletonType(r.arn_template) ||
+            IsS3AccessPointType(r.arn_template)) {
+          continue;
+        }
+        const std::string key = std::string(r.arn_template) + '\x1f' + partition;
+        auto it = every.find(key);
+        if (it == every.end())
+          it = every.emplace(key, EveryResourceOf(r.arn_template, partition)).first;
+        judged = true;
+        all = entry->Covers(it->second);
+        if (!all) break;
+      }
+      if (!all) break;
+    }
+    if (!judged || !all) continue;
+    Finding& f = ctx.Add(FindingId::kResourceEffectivelyStar, s, st.resources[e].where);
+    f.resource = st.resources[e].value;
+    f.action = Listed(st.actions);
+    f.message = "Resource entry " + Quoted(f.resource) + " of " + s.Describe() +
+                " covers every resource its actions (" + f.action +
+                ") act on, in every account and region: it is effectively \"*\"; name the "
+                "resources meant (or write \"*\" if every one is)";
+  }
 }
 
 }  // namespace iam_audit::lint

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "ascii.h"
 #include "iam_audit/action_pattern.h"
 #include "iam_audit/condition.h"
 #include "iam_audit/json.h"
@@ -59,15 +60,6 @@ int IndexOf(std::span<const std::string_view> names, std::string_view name) {
     if (names[i] == name) return static_cast<int>(i);
   }
   return -1;
-}
-
-std::string JoinNames(std::span<const std::string_view> names) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
-    out += names[i];
-  }
-  return out;
 }
 
 std::string_view TypeOf(const json::Value& v) { return json::TypeName(v.type()); }
@@ -208,7 +200,7 @@ std::array<const json::Member*, N> PolicyReader::Index(const json::Value& object
       if (found[static_cast<std::size_t>(i)] == nullptr) found[static_cast<std::size_t>(i)] = &m;
     } else if (unknown.insert(m.name()).second) {
       std::string hint = DidYouMean(m.name(), names);
-      if (hint.empty()) hint = " (expected " + JoinNames(names) + ")";
+      if (hint.empty()) hint = " (expected " + ascii::JoinOr(names) + ")";
       Error(m.key.where(), "unknown " + std::string(what) + " " + Quoted(m.name()) + hint);
     }
   }

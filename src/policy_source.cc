@@ -6,6 +6,7 @@
 
 #include "policy_source_internal.h"
 #include "template_suppressions.h"
+#include "yaml_json.h"
 
 namespace iam_audit {
 namespace policy_source {
@@ -397,107 +398,89 @@ void Collector::Finish(bool standalone) {
   SortByLocation(result_.notes);
 }
 
-// --- detection ------------------------------------------------------------------------
-
-bool LooksLikePolicy(const json::Value& root) {
-  if (!root.is_object()) return false;
-  if (root.Find("Statement") != nullptr) return true;
-  // {"Version": ...} alone, or a miscased element: a policy with mistakes,
-  // better reported by the policy grammar than as an unknown format.
-  if (root.size() == 0) return false;
-  for (const json::Member& m : root.Members()) {
-    std::string lower(m.name());
-    for (char& ch : lower) ch = static_cast<char>(ch | 0x20);
-    if (lower != "version" && lower != "id" && lower != "statement") return false;
-  }
-  return true;
-}
-
 namespace {
-
-struct FormatInfo {
-  InputFormat format;
-  std::string_view name;
-  std::string_view description;  // for the "cannot tell" message
-};
-
-constexpr std::array<FormatInfo, 6> kFormats = {{
-    {InputFormat::kAuto, "auto", ""},
-    {InputFormat::kPolicy, "policy", "a policy document (JSON or YAML with a Statement)"},
-    {InputFormat::kAwsCli, "aws-cli",
-     "AWS CLI output of `aws iam get-policy-version`, `get-role-policy`, `get-user-policy` or "
-     "`get-group-policy`"},
-    {InputFormat::kAccountAuthorizationDetails, "account-authorization-details",
-     "`aws iam get-account-authorization-details` output"},
-    {InputFormat::kCloudFormation, "cloudformation",
-     "a CloudFormation template (JSON or YAML, with AWSTemplateFormatVersion or Resources)"},
-    {InputFormat::kTerraform, "terraform",
-     "`terraform show -json` output (plan or state) or a .tfstate file"},
-}};
-
-constexpr std::array<std::string_view, 6> kFormatNames = {kFormats[0].name, kFormats[1].name,
-                                                          kFormats[2].name, kFormats[3].name,
-                                                          kFormats[4].name, kFormats[5].name};
-
-std::string FormatList() {
-  std::string out;
-  for (const FormatInfo& f : kFormats) {
-    if (f.format == InputFormat::kAuto) continue;
-    out += "\n  " + std::string(f.name) + ": " + std::string(f.description);
-  }
-  return out;
-}
-
-// `where`: the document's first value (1:1 for an empty file).
-[[noreturn]] void Unrecognized(const SourceFile& file, SourceLocation where,
-                               const std::string& why) {
-  throw InputError(Diagnostics{{file.name, where,
-                                "cannot tell what kind of input this is (" + why +
-                                    "). iam-audit reads:" + FormatList() +
-                                    "\nUse --input-format NAME to say which it is."}});
-}
-
-[[noreturn]] void NotThatFormat(const SourceFile& file, InputFormat format,
-                                const std::string& why) {
-  throw InputError(
-      Diagnostics{{file.name,
-                   {},
-                   "--input-format " + std::string(InputFormatName(format)) + ": this is not " +
-                       std::string(kFormats[static_cast<std::size_t>(format)].description) + " (" +
-                       why + ")"}});
-}
-
-InputFormat Detect(const json::Value& root) {
-  if (LooksLikeTerraform(root)) return InputFormat::kTerraform;
-  if (LooksLikeCloudFormation(root)) return InputFormat::kCloudFormation;
-  if (LooksLikeAuthorizationDetails(root)) return InputFormat::kAccountAuthorizationDetails;
-  if (LooksLikeAwsCli(root)) return InputFormat::kAwsCli;
-  if (LooksLikePolicy(root)) return InputFormat::kPolicy;
-  return InputFormat::kAuto;
-}
-
-bool Fits(InputFormat format, const json::Value& root) {
-  switch (format) {
-    case InputFormat::kPolicy:
-      return true;  // the policy grammar says what is wrong
-    case InputFormat::kAwsCli:
-      return LooksLikeAwsCli(root);
-    case InputFormat::kAccountAuthorizationDetails:
-      return LooksLikeAuthorizationDetails(root);
-    case InputFormat::kCloudFormation:
-      return LooksLikeCloudFormation(root);
-    case InputFormat::kTerraform:
-      return LooksLikeTerraform(root);
-    case InputFormat::kAuto:
-      break;
-  }
-  return false;
-}
 
 std::string_view FirstNonSpace(std::string_view text) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   const std::size_t i = text.find_first_not_of(" \t\r\n");
   return i == std::string_view::npos ? std::string_view() : text.substr(i, 1);
+}
+
+// The document of `file` as located JSON, kept alive by `c`: JSON, or YAML
+// when it is not JSON and the format may be YAML. nullopt when `result` is
+// final: broken JSON or YAML reported in it (in the format it names), or a
+// file in no format when options.allow_unrecognized. Throws InputError for a
+// file in no format otherwise.
+std::optional<json::Value> ReadDocument(const SourceFile& file, const PolicySourceOptions& options,
+                                        Collector& c, PolicySourceResult& result) {
+  // JSON first: every format may be JSON. YAML only for what is not JSON.
+  json::ParseResult parsed = json::Parse(file.text, file.name);
+  const bool looks_json = FirstNonSpace(file.text) == "{" || FirstNonSpace(file.text) == "[";
+  if (parsed.complete) {
+    for (Diagnostic& e : parsed.errors) result.errors.push_back(std::move(e));
+    return c.Keep(std::move(parsed.document)).root();
+  }
+  if (!looks_json && options.format != InputFormat::kAuto && !FormatOf(options.format).yaml()) {
+    // A format only JSON holds forced on a file that is not JSON: say what
+    // the file is rather than where its JSON breaks.
+    Diagnostics yaml_errors;
+    const std::optional<json::Document> yaml = YamlToJson(file.text, file.name, &yaml_errors);
+    const FormatRow* detected = yaml ? Detect(yaml->root()) : nullptr;
+    if (detected != nullptr) {
+      NotThatFormat(file, options.format,
+                    "it is YAML, not JSON: it looks like " + std::string(detected->description) +
+                        "; leave out --input-format to read it as that");
+    }
+    if (yaml && yaml->root().is_object())
+      NotThatFormat(file, options.format, "it is YAML, not JSON");
+  }
+  if (looks_json || (options.format != InputFormat::kAuto && !FormatOf(options.format).yaml())) {
+    // Broken JSON: say what is wrong with it rather than guess a format.
+    result.format = options.format == InputFormat::kAuto ? InputFormat::kPolicy : options.format;
+    result.errors = std::move(parsed.errors);
+    return std::nullopt;
+  }
+  Diagnostics yaml_errors;
+  std::optional<json::Document> yaml = YamlToJson(file.text, file.name, &yaml_errors);
+  if (yaml) return c.Keep(std::move(*yaml)).root();
+  // Broken YAML that names what it was meant to be: report its errors.
+  InputFormat meant = options.format;
+  if (meant == InputFormat::kAuto) {
+    if (const FormatRow* row = MeantInBrokenYaml(file.text)) meant = row->format;
+  }
+  if (meant != InputFormat::kAuto) {
+    result.format = meant;
+    result.errors = std::move(yaml_errors);
+    return std::nullopt;
+  }
+  if (options.allow_unrecognized) return std::nullopt;
+  Unrecognized(file, yaml_errors.empty() ? SourceLocation{1, 1} : yaml_errors[0].where,
+               "it is neither JSON nor YAML: " +
+                   (yaml_errors.empty() ? std::string() : yaml_errors[0].message));
+}
+
+// The format of `root`: forced, or detected. nullptr for a file in no format
+// when options.allow_unrecognized; throws InputError otherwise, or when
+// `root` is not the forced format.
+const FormatRow* FormatFor(const json::Value& root, const SourceFile& file,
+                           const PolicySourceOptions& options) {
+  if (options.format != InputFormat::kAuto) {
+    const FormatRow& forced = FormatOf(options.format);
+    if (!forced.fits(root)) {
+      const FormatRow* detected = Detect(root);
+      NotThatFormat(file, forced.format,
+                    detected == nullptr ? std::string("its top-level keys do not match")
+                                        : "it looks like " + std::string(detected->description));
+    }
+    return &forced;
+  }
+  const FormatRow* detected = Detect(root);
+  if (detected != nullptr || options.allow_unrecognized) return detected;
+  const bool empty = FirstNonSpace(file.text).empty();
+  Unrecognized(file, empty ? SourceLocation{1, 1} : root.where(),
+               empty              ? "it is empty"
+               : root.is_object() ? "its top-level keys match none of these"
+                                  : "it is not a JSON or YAML object");
 }
 
 }  // namespace
@@ -514,19 +497,6 @@ PolicySet SubjectPolicies::ToPolicySet() const {
   set.resource_policies = resource_policies;
   return set;
 }
-
-std::string_view InputFormatName(InputFormat format) {
-  return policy_source::kFormats[static_cast<std::size_t>(format)].name;
-}
-
-std::optional<InputFormat> ParseInputFormat(std::string_view name) {
-  for (const policy_source::FormatInfo& f : policy_source::kFormats) {
-    if (f.name == name) return f.format;
-  }
-  return std::nullopt;
-}
-
-std::span<const std::string_view> InputFormatNames() { return policy_source::kFormatNames; }
 
 std::string UnresolvedValue(std::string_view what) {
   std::string out(policy_source::kUnresolvedOpen);
@@ -552,114 +522,16 @@ PolicySourceResult LoadPolicySource(const SourceFile& file, const PolicySourceOp
   using namespace policy_source;
   PolicySourceResult result;
   Collector c(file, result);
-
-  // JSON first: every format may be JSON. YAML only for what is not JSON.
-  json::ParseResult parsed = json::Parse(file.text, file.name);
-  json::Value root;
-  const bool looks_json = FirstNonSpace(file.text) == "{" || FirstNonSpace(file.text) == "[";
-  if (parsed.complete) {
-    root = parsed.value();
-    for (Diagnostic& e : parsed.errors) result.errors.push_back(std::move(e));
-    c.Keep(std::move(parsed.document));
-  } else if (looks_json) {
-    // Broken JSON: say what is wrong with it rather than guess a format.
-    result.format = options.format == InputFormat::kAuto ? InputFormat::kPolicy : options.format;
-    result.errors = std::move(parsed.errors);
-    return result;
-  } else if (options.format == InputFormat::kAuto || options.format == InputFormat::kPolicy ||
-             options.format == InputFormat::kCloudFormation) {
-    Diagnostics yaml_errors;
-    std::optional<json::Document> yaml = YamlToJson(file.text, file.name, &yaml_errors);
-    if (!yaml) {
-      // Broken YAML that names what it was meant to be: report its errors.
-      InputFormat meant = options.format;
-      if (meant == InputFormat::kAuto) {
-        if (file.text.find("AWSTemplateFormatVersion") != std::string::npos ||
-            file.text.find("Resources") != std::string::npos) {
-          meant = InputFormat::kCloudFormation;
-        } else if (file.text.find("Statement") != std::string::npos) {
-          meant = InputFormat::kPolicy;
-        }
-      }
-      if (meant != InputFormat::kAuto) {
-        result.format = meant;
-        result.errors = std::move(yaml_errors);
-        return result;
-      }
-      if (options.allow_unrecognized) return result;
-      Unrecognized(file, yaml_errors.empty() ? SourceLocation{1, 1} : yaml_errors[0].where,
-                   "it is neither JSON nor YAML: " +
-                       (yaml_errors.empty() ? std::string() : yaml_errors[0].message));
-    }
-    root = c.Keep(std::move(*yaml)).root();
-  } else {
-    // A format only JSON holds (Terraform, AWS CLI output, authorization
-    // details) forced on a file that is not JSON: say what the file is
-    // rather than where its JSON breaks.
-    Diagnostics yaml_errors;
-    const std::optional<json::Document> yaml = YamlToJson(file.text, file.name, &yaml_errors);
-    const InputFormat detected = yaml ? Detect(yaml->root()) : InputFormat::kAuto;
-    if (detected != InputFormat::kAuto) {
-      NotThatFormat(file, options.format,
-                    "it is YAML, not JSON: it looks like " +
-                        std::string(kFormats[static_cast<std::size_t>(detected)].description) +
-                        "; leave out --input-format to read it as that");
-    }
-    if (yaml && yaml->root().is_object()) {
-      NotThatFormat(file, options.format, "it is YAML, not JSON");
-    }
-    result.format = options.format;
-    result.errors = std::move(parsed.errors);
+  const std::optional<json::Value> root = ReadDocument(file, options, c, result);
+  if (!root) return result;
+  const FormatRow* format = FormatFor(*root, file, options);
+  if (format == nullptr) {
+    result.errors.clear();
     return result;
   }
-
-  InputFormat format = options.format;
-  if (format == InputFormat::kAuto) {
-    format = Detect(root);
-    if (format == InputFormat::kAuto) {
-      if (options.allow_unrecognized) {
-        result.errors.clear();
-        return result;
-      }
-      const bool empty = FirstNonSpace(file.text).empty();
-      Unrecognized(file, empty ? SourceLocation{1, 1} : root.where(),
-                   empty              ? "it is empty"
-                   : root.is_object() ? "its top-level keys match none of these"
-                                      : "it is not a JSON or YAML object");
-    }
-  } else if (!Fits(format, root)) {
-    const InputFormat detected = Detect(root);
-    NotThatFormat(file, format,
-                  detected == InputFormat::kAuto
-                      ? std::string("its top-level keys do not match")
-                      : "it looks like " +
-                            std::string(kFormats[static_cast<std::size_t>(detected)].description));
-  }
-  result.format = format;
-
-  bool standalone = true;
-  switch (format) {
-    case InputFormat::kPolicy:
-      c.AddPolicy(file.name, root);
-      break;
-    case InputFormat::kAwsCli:
-      LoadAwsCli(root, c);
-      break;
-    case InputFormat::kAccountAuthorizationDetails:
-      LoadAuthorizationDetails(root, options, c);
-      standalone = false;
-      break;
-    case InputFormat::kCloudFormation:
-      LoadCloudFormation(root, options, c);
-      ReadTemplateSuppressions(root, file.name, &result.suppressions, &result.errors);
-      break;
-    case InputFormat::kTerraform:
-      LoadTerraform(root, c);
-      break;
-    case InputFormat::kAuto:
-      break;
-  }
-  c.Finish(standalone);
+  result.format = format->format;
+  format->load(*root, options, c);
+  c.Finish(format->unused_policies_are_subjects);
   return result;
 }
 
@@ -680,8 +552,9 @@ std::string UnknownPrincipalMessage(std::string_view principal,
   if (found.empty()) return out + ": the files describe no role or user";
   out += "; they are:";
   for (std::size_t i = 0; i < found.size() && i < kListed; ++i) out += "\n  " + found[i];
-  if (found.size() > kListed)
+  if (found.size() > kListed) {
     out += "\n  ... and " + std::to_string(found.size() - kListed) + " more";
+  }
   return out;
 }
 

@@ -2,7 +2,6 @@
 // .gitignore-style exclude patterns.
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +9,7 @@
 #include <system_error>
 #include <vector>
 
+#include "ascii.h"
 #include "policy_source_internal.h"
 
 namespace iam_audit {
@@ -20,11 +20,6 @@ namespace fs = std::filesystem;
 constexpr std::array<std::string_view, 5> kExtensions = {".json", ".yaml", ".yml", ".template",
                                                          ".tfstate"};
 constexpr std::array<std::string_view, 3> kNeverEntered = {".git", ".terraform", "node_modules"};
-// Words at least one of which every supported format contains.
-constexpr std::array<std::string_view, 10> kMarkers = {
-    "Statement",      "PolicyDocument", "PolicyVersion",     "AWSTemplateFormatVersion",
-    "Resources",      "format_version", "terraform_version", "RoleDetailList",
-    "UserDetailList", "GroupDetailList"};
 constexpr std::size_t kSniffBytes = std::size_t{1} << 20;
 
 // --- .gitignore-style patterns -------------------------------------------------------------
@@ -193,8 +188,7 @@ class Excludes {
 };
 
 bool IsCandidate(const fs::path& path) {
-  std::string ext = path.extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string ext = ascii::Lower(path.extension().string());
   return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
 }
 
@@ -209,11 +203,6 @@ bool SniffFile(const fs::path& path, std::uintmax_t size) {
 }
 
 }  // namespace
-
-bool MightHoldPolicies(std::string_view text) {
-  return std::any_of(kMarkers.begin(), kMarkers.end(),
-                     [&](std::string_view m) { return text.find(m) != std::string_view::npos; });
-}
 
 bool IsExcluded(std::string_view relative_path, bool is_directory,
                 std::span<const std::string> excludes) {

@@ -1,17 +1,23 @@
 // Internal to the policy_source*.cc files: what the format readers share.
 //
-//   policy_source.cc            detection, dispatch, the Collector, embedded JSON
+//   policy_source.cc            reading a file, the Collector, embedded JSON
+//   policy_source_formats.cc    the input formats: one row each, detection
 //   policy_source_aws.cc        AWS CLI output, account authorization details
-//   policy_source_cfn.cc        CloudFormation (JSON and YAML)
+//   policy_source_cfn.cc        CloudFormation (JSON and YAML): the IAM mapping
+//   policy_source_cfn_intrinsics.{h,cc}  CloudFormation intrinsic functions
+//   yaml_json.{h,cc}            YAML to located JSON, for every format
 //   policy_source_terraform.cc  terraform show -json, .tfstate
 //   policy_source_files.cc      FindPolicyFiles and the exclude patterns
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -72,6 +78,9 @@ class Collector {
   const std::string& file_name() const { return file_.name; }
   std::string_view text() const { return file_.text; }
   const LineIndex& lines() const { return lines_; }
+  // The result being filled, for what a reader adds besides policies,
+  // principals and diagnostics (CloudFormation Metadata suppressions).
+  PolicySourceResult& result() { return result_; }
   // Storage for values the readers build; lives as long as the Collector.
   json::Document& doc() { return doc_; }
   // Keeps another document (a YAML conversion, an embedded parse) alive as
@@ -139,20 +148,53 @@ class Collector {
   std::set<std::tuple<int, int, std::string>> notes_seen_;
 };
 
-// The format readers. Each Looks* test is cheap (top-level keys only); each
-// Load* reads a document its test accepted (or one forced on it) and throws
-// InputError when it cannot make sense of it at all.
-bool LooksLikePolicy(const json::Value& root);
-bool LooksLikeAwsCli(const json::Value& root);
-bool LooksLikeAuthorizationDetails(const json::Value& root);
-bool LooksLikeCloudFormation(const json::Value& root);
-bool LooksLikeTerraform(const json::Value& root);
+// --- the input formats (policy_source_formats.cc) ---
 
-void LoadAwsCli(const json::Value& root, Collector& c);
-void LoadAuthorizationDetails(const json::Value& root, const PolicySourceOptions& options,
-                              Collector& c);
-void LoadCloudFormation(const json::Value& root, const PolicySourceOptions& options, Collector& c);
-void LoadTerraform(const json::Value& root, Collector& c);
+// What the subjects of a format's result are.
+enum class Subjects : std::uint8_t {
+  kDocuments,                   // each policy document, audited on its own
+  kPrincipals,                  // the principals the file defines
+  kPrincipalsSelectedByReader,  // the same, and the reader applies --principal itself
+};
+
+// One input format: a row of the table in policy_source_formats.cc.
+struct FormatRow {
+  InputFormat format = InputFormat::kAuto;
+  std::string_view name;         // the --input-format value
+  std::string_view description;  // in the "cannot tell" and "this is not" messages
+  // Whether a parsed file is this format (cheap: top-level keys). Detection
+  // tries the rows from the last (most specific) up.
+  bool (*detect)(const json::Value& root) = nullptr;
+  // Whether a file forced to this format (--input-format) can be read as it.
+  bool (*fits)(const json::Value& root) = nullptr;
+  // Words one of which every file of this format contains: a directory scan
+  // (MightHoldPolicies) reads only files with one of them.
+  std::array<std::string_view, 4> sniff{};
+  // Words that say text which is not valid YAML was meant to be this format
+  // (its YAML errors are then reported); empty when the format has no YAML.
+  std::array<std::string_view, 2> yaml_hints{};
+  Subjects subjects = Subjects::kDocuments;
+  // Whether a policy no principal uses becomes a subject of its own
+  // (Collector::Finish).
+  bool unused_policies_are_subjects = true;
+  // Reads a document detect or fits accepted; throws InputError when it
+  // cannot make sense of it at all.
+  void (*load)(const json::Value& root, const PolicySourceOptions& options, Collector& c) = nullptr;
+
+  bool yaml() const { return !yaml_hints[0].empty(); }
+};
+
+// The formats, kAuto excluded, in InputFormat order.
+std::span<const FormatRow> Formats();
+const FormatRow& FormatOf(InputFormat format);
+// The most specific format `root` looks like, or nullptr.
+const FormatRow* Detect(const json::Value& root);
+// The format broken YAML `text` names (see FormatRow::yaml_hints), or nullptr.
+const FormatRow* MeantInBrokenYaml(std::string_view text);
+// `where`: the document's first value (1:1 for an empty file).
+[[noreturn]] void Unrecognized(const SourceFile& file, SourceLocation where,
+                               const std::string& why);
+[[noreturn]] void NotThatFormat(const SourceFile& file, InputFormat format, const std::string& why);
 
 // Resource-based policies where teams keep them (policy_source_resource.cc).
 // A Terraform resource (aws_s3_bucket_policy, aws_kms_key, aws_iam_role,
@@ -162,13 +204,6 @@ void ReadTerraformResourcePolicy(std::string_view type, const std::string& addre
                                  const json::Value& values, SourceLocation where, Collector& c);
 // A role of account authorization details: its AssumeRolePolicyDocument.
 void ReadRoleTrustPolicy(const json::Value& role, Collector& c);
-
-// YAML text as located JSON values (CloudFormation short-form tags become
-// their long forms: `!Ref X` is {"Ref": "X"}, `!Sub s` is {"Fn::Sub": s}).
-// Plain scalars are strings; `~`, `null` and empty values are null. nullopt
-// after adding errors (syntax, or more than yaml_util::kMaxNodes nodes).
-std::optional<json::Document> YamlToJson(std::string_view text, const std::string& file,
-                                         Diagnostics* errors);
 
 // Helpers for walking located JSON.
 const json::Value* Member(const json::Value& object, std::string_view key);

@@ -116,6 +116,9 @@ class State {
                                              const json::Value& holder);
   int DocumentPolicy(const TfResource& r);
   json::Value BuildDocument(const TfResource& r);
+  json::Value BuildStatement(const json::Value& s, const json::Value* u, const std::string& prefix);
+  json::Value BuildCondition(const json::Value& conditions, const json::Value* u,
+                             const std::string& prefix);
   json::Value StringList(const json::Value* values, const json::Value* unknown,
                          const std::string& what, SourceLocation where);
   Principal* FindPrincipal(Kind kind, std::string_view name);
@@ -128,6 +131,14 @@ class State {
                                            const std::map<std::string, int>& targets) const;
   bool LinkDocument(const TfResource& r, Principal* owner);
   void Attach(Principal& p, const json::Value& arn, const std::string& from);
+  // The phases of Load, in order.
+  void AddPrincipalResources();
+  void ReadPolicies();
+  void ReadInlinePolicyBlocks();
+  void ReadResourcePolicies();
+  void ReadPolicyDocuments();
+  void ReadAttachments();
+  void AddPrincipals();
 
   const json::Value& root_;
   Collector& c_;
@@ -285,6 +296,88 @@ json::Value State::StringList(const json::Value* values, const json::Value* unkn
 
 // aws_iam_policy_document without `json` (a plan that reads it at apply):
 // the document its statement blocks describe.
+// One statement block of an aws_iam_policy_document (`u`: its unknown
+// values in a plan; `prefix` names its attributes in notes).
+json::Value State::BuildStatement(const json::Value& s, const json::Value* u,
+                                  const std::string& prefix) {
+  const auto key = [&](std::string_view k, SourceLocation w) { return out_.MakeString(k, w); };
+  std::vector<json::Member> st;
+  if (const json::Value* sid = s.Find("sid"); sid && !sid->AsString().empty()) {
+    st.push_back({key("Sid", sid->where()), *sid});
+  }
+  const json::Value* effect = s.Find("effect");
+  st.push_back({key("Effect", effect ? effect->where() : s.where()),
+                effect && effect->is_string() && !effect->AsString().empty()
+                    ? *effect
+                    : out_.MakeString("Allow", s.where())});
+  struct ListElement {
+    std::string_view attribute, element;
+  };
+  static constexpr ListElement kLists[] = {{"actions", "Action"},
+                                           {"not_actions", "NotAction"},
+                                           {"resources", "Resource"},
+                                           {"not_resources", "NotResource"}};
+  for (const ListElement& l : kLists) {
+    const json::Value* v = s.Find(l.attribute);
+    const json::Value* lu = UnknownChild(u, l.attribute);
+    if ((v == nullptr || v->size() == 0) && !IsUnknown(lu)) continue;
+    st.push_back({key(l.element, v ? v->where() : s.where()),
+                  StringList(v, lu, prefix + std::string(l.attribute), s.where())});
+  }
+  for (std::string_view p : {"principals", "not_principals"}) {
+    const json::Value* v = s.Find(p);
+    if (v == nullptr || v->size() == 0) continue;
+    std::vector<json::Member> by_type;
+    json::Value principal;
+    for (const json::Value& block : v->Elements()) {
+      const json::Value* type = block.Find("type");
+      const json::Value* ids = block.Find("identifiers");
+      if (type == nullptr || ids == nullptr) continue;
+      if (type->AsString() == "*") {
+        principal = out_.MakeString("*", type->where());
+        break;
+      }
+      by_type.push_back({*type, StringList(ids, nullptr, prefix + std::string(p), block.where())});
+    }
+    if (principal.is_null()) principal = out_.MakeObject(by_type, v->where());
+    st.push_back({key(p == "principals" ? "Principal" : "NotPrincipal", v->where()), principal});
+  }
+  if (const json::Value* conditions = s.Find("condition"); conditions && conditions->size() > 0) {
+    st.push_back({key("Condition", conditions->where()), BuildCondition(*conditions, u, prefix)});
+  }
+  return out_.MakeObject(st, s.where());
+}
+
+// A statement's condition blocks as a Condition element:
+// {test: {variable: values}}, tests in order of first use.
+json::Value State::BuildCondition(const json::Value& conditions, const json::Value* u,
+                                  const std::string& prefix) {
+  std::vector<std::pair<json::Value, std::vector<json::Member>>> tests;
+  std::size_t ci = 0;
+  for (const json::Value& cond : conditions.Elements()) {
+    const json::Value* test = cond.Find("test");
+    const json::Value* variable = cond.Find("variable");
+    if (test == nullptr || variable == nullptr) continue;
+    const json::Value values =
+        StringList(cond.Find("values"),
+                   UnknownChild(UnknownElement(UnknownChild(u, "condition"), ci), "values"),
+                   prefix + "condition[" + std::to_string(ci) + "].values", cond.where());
+    ++ci;
+    auto it = std::find_if(tests.begin(), tests.end(),
+                           [&](const auto& t) { return t.first.AsString() == test->AsString(); });
+    if (it == tests.end()) {
+      tests.push_back({*test, {}});
+      it = tests.end() - 1;
+    }
+    it->second.push_back({*variable, values});
+  }
+  std::vector<json::Member> condition;
+  for (auto& [test, keys] : tests) {
+    condition.push_back({test, out_.MakeObject(keys, test.where())});
+  }
+  return out_.MakeObject(condition, conditions.where());
+}
+
 json::Value State::BuildDocument(const TfResource& r) {
   std::vector<json::Member> doc;
   const auto key = [&](std::string_view k, SourceLocation w) { return out_.MakeString(k, w); };
@@ -312,78 +405,7 @@ json::Value State::BuildDocument(const TfResource& r) {
     const json::Value* u = UnknownElement(blocks_unknown, index);
     const std::string prefix = r.address + ".statement[" + std::to_string(index) + "].";
     ++index;
-    std::vector<json::Member> st;
-    if (const json::Value* sid = s.Find("sid"); sid && !sid->AsString().empty()) {
-      st.push_back({key("Sid", sid->where()), *sid});
-    }
-    const json::Value* effect = s.Find("effect");
-    st.push_back({key("Effect", effect ? effect->where() : s.where()),
-                  effect && effect->is_string() && !effect->AsString().empty()
-                      ? *effect
-                      : out_.MakeString("Allow", s.where())});
-    struct ListElement {
-      std::string_view attribute, element;
-    };
-    static constexpr ListElement kLists[] = {{"actions", "Action"},
-                                             {"not_actions", "NotAction"},
-                                             {"resources", "Resource"},
-                                             {"not_resources", "NotResource"}};
-    for (const ListElement& l : kLists) {
-      const json::Value* v = s.Find(l.attribute);
-      const json::Value* lu = UnknownChild(u, l.attribute);
-      if ((v == nullptr || v->size() == 0) && !IsUnknown(lu)) continue;
-      st.push_back({key(l.element, v ? v->where() : s.where()),
-                    StringList(v, lu, prefix + std::string(l.attribute), s.where())});
-    }
-    for (std::string_view p : {"principals", "not_principals"}) {
-      const json::Value* v = s.Find(p);
-      if (v == nullptr || v->size() == 0) continue;
-      std::vector<json::Member> by_type;
-      json::Value principal;
-      for (const json::Value& block : v->Elements()) {
-        const json::Value* type = block.Find("type");
-        const json::Value* ids = block.Find("identifiers");
-        if (type == nullptr || ids == nullptr) continue;
-        if (type->AsString() == "*") {
-          principal = out_.MakeString("*", type->where());
-          break;
-        }
-        by_type.push_back(
-            {*type, StringList(ids, nullptr, prefix + std::string(p), block.where())});
-      }
-      if (principal.is_null()) principal = out_.MakeObject(by_type, v->where());
-      st.push_back({key(p == "principals" ? "Principal" : "NotPrincipal", v->where()), principal});
-    }
-    if (const json::Value* conditions = s.Find("condition"); conditions && conditions->size() > 0) {
-      // {test: {variable: values}}, tests in order of first use.
-      std::vector<std::pair<json::Value, std::vector<json::Member>>> tests;
-      std::size_t ci = 0;
-      for (const json::Value& cond : conditions->Elements()) {
-        const json::Value* test = cond.Find("test");
-        const json::Value* variable = cond.Find("variable");
-        if (test == nullptr || variable == nullptr) continue;
-        const json::Value values =
-            StringList(cond.Find("values"),
-                       UnknownChild(UnknownElement(UnknownChild(u, "condition"), ci), "values"),
-                       prefix + "condition[" + std::to_string(ci) + "].values", cond.where());
-        ++ci;
-        auto it = std::find_if(tests.begin(), tests.end(), [&](const auto& t) {
-          return t.first.AsString() == test->AsString();
-        });
-        if (it == tests.end()) {
-          tests.push_back({*test, {}});
-          it = tests.end() - 1;
-        }
-        it->second.push_back({*variable, values});
-      }
-      std::vector<json::Member> condition;
-      for (auto& [test, keys] : tests) {
-        condition.push_back({test, out_.MakeObject(keys, test.where())});
-      }
-      st.push_back(
-          {key("Condition", conditions->where()), out_.MakeObject(condition, conditions->where())});
-    }
-    statements.push_back(out_.MakeObject(st, s.where()));
+    statements.push_back(BuildStatement(s, u, prefix));
   }
   doc.push_back({key("Statement", blocks ? blocks->where() : r.where),
                  out_.MakeArray(statements, blocks ? blocks->where() : r.where)});
@@ -508,7 +530,16 @@ void State::Attach(Principal& p, const json::Value& arn, const std::string& from
 
 void State::Load() {
   Collect();
-  // Principals first: the policies below attach to them by name.
+  AddPrincipalResources();  // first: the policies below attach to them by name
+  ReadPolicies();
+  ReadInlinePolicyBlocks();
+  ReadResourcePolicies();
+  ReadPolicyDocuments();
+  ReadAttachments();
+  AddPrincipals();
+}
+
+void State::AddPrincipalResources() {
   for (const TfResource& r : resources_) {
     if (r.data) continue;
     for (const PrincipalType& t : kPrincipalTypes) {
@@ -521,7 +552,10 @@ void State::Load() {
       principals_.push_back(std::move(p));
     }
   }
-  // Resource policies, and the managed policies by ARN.
+}
+
+// Resource policies, and the managed policies by ARN.
+void State::ReadPolicies() {
   for (const TfResource& r : resources_) {
     if (r.data) continue;
     if (r.type == "aws_iam_policy") {
@@ -555,9 +589,12 @@ void State::Load() {
       }
     }
   }
-  // Role inline_policy blocks. The state lists there every inline policy of
-  // the role, those of aws_iam_role_policy resources included: those are
-  // read above, once.
+}
+
+// Role inline_policy blocks. The state lists there every inline policy of
+// the role, those of aws_iam_role_policy resources included: those are
+// read by ReadPolicies, once.
+void State::ReadInlinePolicyBlocks() {
   const std::set<std::string> policy_resources = resource_documents_;
   for (const TfResource& r : resources_) {
     if (r.data || r.type != "aws_iam_role") continue;
@@ -578,11 +615,17 @@ void State::Load() {
       if (owner) owner->identity.push_back(id);
     }
   }
-  // Bucket, key, trust and Data Catalog policies (policy_source_resource.cc).
+}
+
+// Bucket, key, trust and Data Catalog policies (policy_source_resource.cc).
+void State::ReadResourcePolicies() {
   for (const TfResource& r : resources_) {
     if (!r.data) ReadTerraformResourcePolicy(r.type, r.address, r.values, r.where, c_);
   }
-  // Data sources not used verbatim by a resource above.
+}
+
+// Data sources not used verbatim by a resource above.
+void State::ReadPolicyDocuments() {
   for (const TfResource& r : resources_) {
     if (!r.data || r.type != "aws_iam_policy_document") continue;
     if (const int id = DocumentPolicy(r); id >= 0) document_by_address_.emplace(r.address, id);
@@ -593,7 +636,11 @@ void State::Load() {
     if (p.owner != nullptr) p.owner->identity.push_back(it->second);
     if (!p.policy.empty()) policy_by_address_.emplace(p.policy, it->second);
   }
-  // Attachments.
+}
+
+// Managed policies attached to principals (managed_policy_arns, the
+// attachment resources) and group memberships.
+void State::ReadAttachments() {
   for (const TfResource& r : resources_) {
     if (r.data) continue;
     for (Principal& p : principals_) {
@@ -652,6 +699,11 @@ void State::Load() {
       }
     }
   }
+}
+
+// Each principal with its policies and its groups' (a group with users is
+// audited through them), and its permissions boundary.
+void State::AddPrincipals() {
   for (const Principal& p : principals_) {
     for (std::size_t g : p.groups) principals_[g].has_users = true;
   }

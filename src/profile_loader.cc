@@ -44,6 +44,13 @@ constexpr std::array<std::string_view, 11> kGroupKeys = {
     "id",       "title",  "description", "when",       "actions", "resources",
     "severity", "origin", "source",      "beyond_doc", "context"};
 constexpr std::array<std::string_view, 2> kResourceKeys = {"arn", "type"};
+// The lists of mappings, as their messages name them.
+constexpr yaml_util::Reader::ListOfMappings kSourcesList = {
+    "'sources' must be a list of {id, title, url}",
+    "each source must be a mapping with id, title and url"};
+constexpr yaml_util::Reader::ListOfMappings kUnsupportedList = {
+    "'unsupported' must be a list of {when, message}",
+    "each 'unsupported' entry must be a mapping with when and message"};
 
 // A topological order of nodes 0..n-1 where deps[i] lists the nodes i
 // depends on: dependencies come first. Iterative depth-first search (a chain
@@ -90,10 +97,10 @@ std::vector<std::size_t> DependencyOrder(
 
 }  // namespace
 
-class ProfileLoader {
+class ProfileLoader : yaml_util::Reader {
  public:
   ProfileLoader(const std::string& file, const Catalog& catalog)
-      : file_(file),
+      : Reader(file),
         catalog_(catalog),
         matcher_(catalog, [this](SourceLocation where, std::string message) {
           Error(where, std::move(message));
@@ -148,35 +155,6 @@ class ProfileLoader {
     return {std::move(profile_), {}};
   }
 
-  void Error(SourceLocation where, std::string message) {
-    errors_.push_back({file_, where, std::move(message)});
-  }
-
-  // Calls fn(key, value) for each entry of a mapping; reports unknown and
-  // duplicate keys.
-  template <std::size_t N, typename Fn>
-  void ForEachKey(const YAML::Node& map, std::string_view what,
-                  const std::array<std::string_view, N>& allowed, Fn fn) {
-    std::set<std::string> seen;
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      if (!it->first.IsScalar()) {
-        Error(Where(it->first), "keys of " + std::string(what) + " must be strings");
-        continue;
-      }
-      const std::string key = it->first.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        Error(Where(it->first), "unknown key '" + key + "' in " + std::string(what) +
-                                    " (expected one of: " + ascii::JoinComma(allowed) + ")");
-        continue;
-      }
-      if (!seen.insert(key).second) {
-        Error(Where(it->first), "duplicate key '" + key + "' in " + std::string(what));
-        continue;
-      }
-      fn(key, it->second);
-    }
-  }
-
   bool GetString(const YAML::Node& node, std::string_view what, std::string* out) {
     if (!node.IsScalar()) {
       Error(Where(node),
@@ -185,15 +163,6 @@ class ProfileLoader {
     }
     *out = node.Scalar();
     return true;
-  }
-
-  bool GetBool(const YAML::Node& node, std::string_view what, bool* out) {
-    if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) {
-      *out = node.Scalar() == "true";
-      return true;
-    }
-    Error(Where(node), std::string(what) + " must be true or false");
-    return false;
   }
 
   // A string, or a list of strings. Locations per item when `where` is given.
@@ -279,22 +248,14 @@ class ProfileLoader {
   }
 
   void LoadSources(const YAML::Node& node) {
-    if (!node.IsSequence()) {
-      Error(Where(node), "'sources' must be a list of {id, title, url}");
-      return;
-    }
-    for (const YAML::Node& item : node) {
-      if (!item.IsMap()) {
-        Error(Where(item), "each source must be a mapping with id, title and url");
-        continue;
-      }
+    ForEachMapping(node, kSourcesList, [&](const YAML::Node& item) {
       ProfileSource s;
       ForEachKey(item, "a source", kSourceKeys, [&](const std::string& key, const YAML::Node& v) {
         GetString(v, key, key == "id" ? &s.id : key == "title" ? &s.title : &s.url);
       });
       if (s.id.empty()) Error(Where(item), "a source needs an 'id'");
       profile_.sources_.push_back(std::move(s));
-    }
+    });
   }
 
   void LoadVariables(const YAML::Node& node) {
@@ -540,17 +501,19 @@ class ProfileLoader {
                                       [](char c) { return IsIdentifierChar(c) || c == '-'; });
   }
 
-  void LoadWhen(const YAML::Node& v, ProfileGroup& g) {
+  // A `when` expression over the profile's variables; nullopt after an error.
+  std::optional<WhenCondition> ReadWhen(const YAML::Node& v) {
     std::string text;
-    if (!GetString(v, "when", &text)) return;
+    if (!GetString(v, "when", &text)) return std::nullopt;
     WhenError error;
     std::optional<WhenCondition> c = ParseWhen(
         text, [this](std::string_view name) { return FindVariable(name); }, &error);
-    if (!c) {
-      Error(WhereInScalar(v, error.offset), "in 'when': " + error.message);
-      return;
-    }
-    g.when = std::move(*c);
+    if (!c) Error(WhereInScalar(v, error.offset), "in 'when': " + error.message);
+    return c;
+  }
+
+  void LoadWhen(const YAML::Node& v, ProfileGroup& g) {
+    if (std::optional<WhenCondition> c = ReadWhen(v)) g.when = std::move(*c);
   }
 
   // Actions the tool's users commonly grant beyond the requirements, accepted
@@ -569,15 +532,7 @@ class ProfileLoader {
 
   // `unsupported`: configurations the profile refuses rather than audit wrongly.
   void LoadUnsupported(const YAML::Node& node) {
-    if (!node.IsSequence()) {
-      Error(Where(node), "'unsupported' must be a list of {when, message}");
-      return;
-    }
-    for (const YAML::Node& item : node) {
-      if (!item.IsMap()) {
-        Error(Where(item), "each 'unsupported' entry must be a mapping with when and message");
-        continue;
-      }
+    ForEachMapping(node, kUnsupportedList, [&](const YAML::Node& item) {
       ProfileRefusal r;
       r.where = Where(item);
       bool has_when = false;
@@ -588,23 +543,14 @@ class ProfileLoader {
                      return;
                    }
                    has_when = true;
-                   std::string text;
-                   if (!GetString(v, "when", &text)) return;
-                   WhenError error;
-                   std::optional<WhenCondition> c = ParseWhen(
-                       text, [this](std::string_view name) { return FindVariable(name); }, &error);
-                   if (!c) {
-                     Error(WhereInScalar(v, error.offset), "in 'when': " + error.message);
-                     return;
-                   }
-                   r.when = std::move(*c);
+                   if (std::optional<WhenCondition> c = ReadWhen(v)) r.when = std::move(*c);
                  });
       if (!has_when || r.message.empty()) {
         Error(r.where, "an 'unsupported' entry needs both 'when' and 'message'");
-        continue;
+        return;
       }
       profile_.unsupported_.push_back(std::move(r));
-    }
+    });
   }
 
   void LoadActions(const YAML::Node& v, ProfileGroup& g) {
@@ -716,10 +662,8 @@ class ProfileLoader {
     }
   }
 
-  std::string file_;
   const Catalog& catalog_;
   Profile profile_;
-  Diagnostics errors_;
   std::vector<std::optional<YAML::Node>> default_nodes_;
   profile_internal::ResourceTypeMatcher matcher_;
   std::map<std::string, std::size_t, std::less<>> variable_index_;  // name -> index

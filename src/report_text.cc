@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "ascii.h"
 #include "iam_audit/report.h"
 #include "output_format.h"
 
@@ -72,15 +73,6 @@ std::string Indent(const std::string& text, std::string_view prefix) {
     out += prefix;
     out += line;
     out += '\n';
-  }
-  return out;
-}
-
-std::string FilesLabel(const std::vector<std::string>& files) {
-  std::string out;
-  for (const std::string& f : files) {
-    if (!out.empty()) out += ", ";
-    out += f;
   }
   return out;
 }
@@ -212,8 +204,8 @@ void WriteTextRun(const Report& report, const AuditRun& run, const Painter& pain
                   std::ostream& out) {
   const AuditResult& result = run.result;
   const std::string subject = run.subject.empty() ? "" : " (" + run.subject + ")";
-  out << paint("1",
-               "Audit of " + FilesLabel(run.files) + subject + " against profile " + report.profile)
+  out << paint("1", "Audit of " + ascii::JoinComma(run.files) + subject + " against profile " +
+                        report.profile)
       << " (catalog " << report.catalog << ")\n";
 
   std::size_t counts[5] = {};

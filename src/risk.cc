@@ -246,14 +246,15 @@ const RiskAssessor::GenericPatterns& RiskAssessor::Generics(ActionId id, const E
     }
     const ArnPattern* p = &patterns_[static_cast<std::size_t>(PatternId(text))];
     const std::optional<Arn> arn = Arn::Parse(text);
-    const GenericPattern g{p, arn && arn->resource.find('/') == std::string_view::npos};
+    const GenericPattern g{p, arn && arn->resource.find('/') == std::string_view::npos, type.name};
     it->second.all.push_back(g);
     if (!singleton) it->second.many.push_back(g);
   }
   return it->second;
 }
 
-bool RiskAssessor::Reaches(ActionId id, const Entry& e, bool every) {
+bool RiskAssessor::Reaches(ActionId id, const Entry& e, bool every,
+                           std::span<const std::string> types_of_row) {
   if (e.everything) return true;
   if (!e.pattern) return !every;  // a policy variable: some resource, never all
   const GenericPatterns& generics = Generics(id, e);
@@ -265,6 +266,10 @@ bool RiskAssessor::Reaches(ActionId id, const Entry& e, bool every) {
   const bool slash = arn && arn->resource.find('/') != std::string_view::npos;
   return std::any_of(types.begin(), types.end(), [&](const GenericPattern& g) {
     if (g.flat && slash) return false;
+    if (!types_of_row.empty() &&
+        std::find(types_of_row.begin(), types_of_row.end(), g.type) == types_of_row.end()) {
+      return false;
+    }
     return every ? e.pattern->Covers(*g.pattern) : e.pattern->Overlaps(*g.pattern);
   });
 }
@@ -285,19 +290,22 @@ bool RiskAssessor::Extra(ActionId id, const Entry& e) const {
   return !CoveredBy(it->second.patterns, e);
 }
 
-bool RiskAssessor::Dangerous(ActionId id, const Entry& e, RiskScope scope) {
-  if (scope == RiskScope::kAny) return Reaches(id, e, false);
+bool RiskAssessor::Dangerous(ActionId id, const Entry& e, const RiskRow& row) {
+  const RiskScope scope = row.scope;
+  const std::span<const std::string> types = row.resource_types;
+  if (scope == RiskScope::kAny) return Reaches(id, e, false, types);
   if (scope == RiskScope::kEvery || options_.mode == RiskMode::kLint) {
-    return e.pattern || e.everything ? Reaches(id, e, true) : false;
+    return e.pattern || e.everything ? Reaches(id, e, true, types) : false;
   }
   if (!e.pattern && !e.everything) return false;
-  if (!Reaches(id, e, false)) return false;
+  if (!Reaches(id, e, false, types)) return false;
   const auto& by_service = scope == RiskScope::kUnowned ? owned_ : touched_;
   const auto it = by_service.find(catalog_.action_service_index(id));
   return it == by_service.end() || !CoveredBy(it->second, e);
 }
 
-bool RiskAssessor::Removed(ActionId id, const Entry& e, RiskScope scope) {
+bool RiskAssessor::Removed(ActionId id, const Entry& e, RiskScope scope,
+                           std::span<const std::string> types) {
   if (denies_.empty() && caps_.empty()) return false;
   const std::string action = ActionText(catalog_, id);
   for (const std::uint32_t d : denies_) {
@@ -330,7 +338,7 @@ bool RiskAssessor::Removed(ActionId id, const Entry& e, RiskScope scope) {
         const ArnPattern* p = r.static_pattern();
         if (!p) return true;
         const Entry cap{p, p->MatchesEverything(), p->text(), {}};
-        if (scope == RiskScope::kEvery && !Reaches(id, cap, true)) return false;
+        if (scope == RiskScope::kEvery && !Reaches(id, cap, true, types)) return false;
         return cap.everything || e.everything || !e.pattern || p->Overlaps(*e.pattern);
       });
     });
@@ -400,8 +408,8 @@ void RiskAssessor::Classify(std::uint32_t i, const ActionSet& granted,
     for (const ActionId id : candidates& row.actions) {
       for (std::size_t e = 0; e < entries.size(); ++e) {
         if (out->pairs.count({id, e}) != 0) continue;  // a riskier row has it
-        if (!Extra(id, entries[e]) || !Dangerous(id, entries[e], row.row->scope)) continue;
-        if (Removed(id, entries[e], row.row->scope)) continue;
+        if (!Extra(id, entries[e]) || !Dangerous(id, entries[e], *row.row)) continue;
+        if (Removed(id, entries[e], row.row->scope, row.row->resource_types)) continue;
         out->pairs.insert({id, e});
         out->reported.insert(id);
         CategoryHits& hits = out->by_category[row.row->category];

@@ -76,18 +76,22 @@ class RiskAssessor {
   // although "*" in a pattern also matches '/'.
   struct GenericPattern {
     const ArnPattern* pattern;
-    bool flat;  // the type's resource part has no '/'
+    bool flat;              // the type's resource part has no '/'
+    std::string_view type;  // the resource type's name (catalog)
   };
   struct GenericPatterns {
     std::vector<GenericPattern> all;
     std::vector<GenericPattern> many;
   };
   const GenericPatterns& Generics(ActionId id, const Entry& e);
-  bool Reaches(ActionId id, const Entry& e, bool every);
+  // Does the entry reach some (every: all) resources of one of the action's
+  // resource types, of `types` only when given (RiskRow::resource_types)?
+  bool Reaches(ActionId id, const Entry& e, bool every, std::span<const std::string> types = {});
   bool CoveredBy(const std::vector<int>& ids, const Entry& e) const;
   bool Extra(ActionId id, const Entry& e) const;
-  bool Dangerous(ActionId id, const Entry& e, RiskScope scope);
-  bool Removed(ActionId id, const Entry& e, RiskScope scope);
+  bool Dangerous(ActionId id, const Entry& e, const RiskRow& row);
+  bool Removed(ActionId id, const Entry& e, RiskScope scope,
+               std::span<const std::string> types = {});
 
   std::vector<Finding> Run();
   void AssessStatement(std::uint32_t i);

@@ -123,6 +123,25 @@ class Loader {
     }
   }
 
+  // Each resource type must be one of some action of the row.
+  void ResourceTypes(const YAML::Node& node, const RiskRow& row) {
+    if (!catalog_) return;
+    std::size_t k = 0;
+    for (const YAML::Node& item : node) {
+      const std::string& type = row.resource_types[std::min(k++, row.resource_types.size() - 1)];
+      bool found = false;
+      for (const std::string& a : row.actions) {
+        const std::optional<ActionPattern> p = ActionPattern::Parse(a);
+        if (!p) continue;
+        for (const ActionId id : ExpandActions(*catalog_, *p)) {
+          const ActionInfo info = catalog_->action(id);
+          for (const ActionResource& r : info.resource_types) found = found || r.name == type;
+        }
+      }
+      if (!found) Error(item, "'" + type + "' is a resource type of none of the row's actions");
+    }
+  }
+
   void Categories(const YAML::Node& node, RiskTable* table) {
     if (!node || !node.IsMap()) return Error(node, "categories must be a mapping");
     for (const auto& kv : node) {
@@ -186,6 +205,8 @@ class Loader {
           Error(row["scope"], "unknown scope '" + *scope + "' (every, any, unowned, unread)");
         }
       }
+      r.resource_types = List(row["resource_types"], "resource_types", false);
+      if (!r.resource_types.empty()) ResourceTypes(row["resource_types"], r);
       r.unless = List(row["unless"], "unless", false);
       r.why = Text(row["why"], "why").value_or("");
       r.sources = List(row["source"], "source", true);

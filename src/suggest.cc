@@ -98,12 +98,9 @@ std::vector<std::string_view> ClosestMatches(std::string_view word,
 std::string DidYouMean(std::string_view word, std::span<const std::string_view> candidates) {
   const std::vector<std::string_view> matches = ClosestMatches(word, candidates);
   if (matches.empty()) return "";
-  std::string out = " (did you mean ";
-  for (std::size_t i = 0; i < matches.size(); ++i) {
-    if (i > 0) out += i + 1 == matches.size() ? " or " : ", ";
-    out += "'" + std::string(matches[i]) + "'";
-  }
-  return out + "?)";
+  return " (did you mean " +
+         ascii::JoinOr(matches, [](std::string_view m) { return "'" + std::string(m) + "'"; }) +
+         "?)";
 }
 
 }  // namespace iam_audit

@@ -16,12 +16,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 std::string JoinQuoted(std::span<const std::string> items) {
-  std::string out;
-  for (const std::string& s : items) {
-    if (!out.empty()) out += ", ";
-    out += Quoted(s);
-  }
-  return out;
+  return ascii::JoinComma(items, [](const std::string& s) { return Quoted(s); });
 }
 
 std::string Plural(std::size_t n, std::string_view one, std::string_view many) {
@@ -64,11 +59,7 @@ bool Suppression::InScope(const Finding& finding, std::string_view subject) cons
 }
 
 std::string Suppression::Describe() const {
-  std::string out;
-  for (const FindingId id : ids) {
-    if (!out.empty()) out += ", ";
-    out += RuleFor(id).name;
-  }
+  std::string out = ascii::JoinComma(ids, [](FindingId id) { return RuleFor(id).name; });
   out += scope ? " in resource " + Quoted(scope->resource) + " of " + Quoted(file)
                : " in " + JoinQuoted(paths);
   if (!action_text.empty()) out += " (action " + Quoted(action_text) + ")";

@@ -3,10 +3,14 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
+#include <set>
 #include <sstream>
 #include <utility>
 #include <vector>
 
+#include "ascii.h"
+#include "suggest.h"
 #include "yaml_tagged_scalars.h"
 
 namespace iam_audit::yaml_util {
@@ -161,6 +165,64 @@ std::optional<YAML::Node> Parse(std::string_view text, const std::string& file, 
     SetError(error, file, e.mark, e.message);
   }
   return std::nullopt;
+}
+
+// --- Reader ---------------------------------------------------------------------------------
+
+void Reader::Error(SourceLocation where, std::string message) {
+  errors_.push_back({file_, where, std::move(message)});
+}
+
+void Reader::Error(const YAML::Node& node, std::string message) {
+  Error(Where(node), std::move(message));
+}
+
+void Reader::ForEachKey(
+    const YAML::Node& map, std::string_view what, std::span<const std::string_view> allowed,
+    const std::function<void(const std::string& key, const YAML::Node& value)>& fn) {
+  std::set<std::string> seen;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (!it->first.IsScalar()) {
+      Error(it->first, "keys of " + std::string(what) + " must be strings");
+      continue;
+    }
+    const std::string key = it->first.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      Error(it->first, "unknown key " + Quoted(key) + " in " + std::string(what) +
+                           DidYouMean(key, allowed) +
+                           " (expected one of: " + ascii::JoinComma(allowed) + ")");
+      continue;
+    }
+    if (!seen.insert(key).second) {
+      Error(it->first, "duplicate key " + Quoted(key) + " in " + std::string(what));
+      continue;
+    }
+    fn(key, it->second);
+  }
+}
+
+void Reader::ForEachMapping(const YAML::Node& node, const ListOfMappings& what,
+                            const std::function<void(const YAML::Node& entry)>& fn) {
+  if (!node.IsSequence()) {
+    Error(node, std::string(what.list_error) + ", not " + std::string(KindName(node)));
+    return;
+  }
+  for (const YAML::Node& entry : node) {
+    if (!entry.IsMap()) {
+      Error(entry, std::string(what.entry_error) + ", not " + std::string(KindName(entry)));
+      continue;
+    }
+    fn(entry);
+  }
+}
+
+bool Reader::GetBool(const YAML::Node& node, std::string_view what, bool* out) {
+  if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) {
+    *out = node.Scalar() == "true";
+    return true;
+  }
+  Error(node, std::string(what) + " must be true or false");
+  return false;
 }
 
 }  // namespace iam_audit::yaml_util

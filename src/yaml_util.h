@@ -9,7 +9,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstddef>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -48,5 +50,44 @@ inline constexpr std::size_t kMaxNodes = 1'000'000;
 // The expanded size is counted from the parser's events with one size per
 // anchor, in time linear in the text, before the document is built.
 std::optional<YAML::Node> Parse(std::string_view text, const std::string& file, Diagnostic* error);
+
+// Reads the settings of a parsed document (the configuration, a profile),
+// collecting every error at FILE:LINE:COLUMN rather than stopping at the
+// first: the readers derive from it and read into their own structures.
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  void Error(SourceLocation where, std::string message);
+  void Error(const YAML::Node& node, std::string message);
+
+  // Calls fn(key, value) for each entry of `map` (named `what` in messages:
+  // "the configuration", "a source"), in order. Reports and skips a key that
+  // is not a string, a key not in `allowed` (quoted, with a did-you-mean
+  // suggestion and the allowed keys), and a repeated key.
+  // REQUIRES: map.IsMap().
+  void ForEachKey(const YAML::Node& map, std::string_view what,
+                  std::span<const std::string_view> allowed,
+                  const std::function<void(const std::string& key, const YAML::Node& value)>& fn);
+
+  // What a list of mappings is, for the messages when it is not one:
+  // "<list_error>, not a mapping", "<entry_error>, not a list".
+  struct ListOfMappings {
+    std::string_view list_error;   // "overrides must be a list of entries with 'paths'"
+    std::string_view entry_error;  // "each entry of overrides must be a mapping with 'paths'"
+  };
+  // Calls fn(entry) for each entry of the list `node` that is a mapping;
+  // reports `node` when it is not a list, and each entry that is not a
+  // mapping (skipped).
+  void ForEachMapping(const YAML::Node& node, const ListOfMappings& what,
+                      const std::function<void(const YAML::Node& entry)>& fn);
+
+  // `true` or `false`; anything else is an error naming `what`.
+  bool GetBool(const YAML::Node& node, std::string_view what, bool* out);
+
+ protected:
+  std::string file_;
+  Diagnostics errors_;
+};
 
 }  // namespace iam_audit::yaml_util

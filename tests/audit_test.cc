@@ -26,32 +26,27 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
+using testing::Parse;
 using testing::TestCatalog;
 
 using Context = std::vector<std::pair<std::string, std::vector<std::string>>>;
 
+// A requirement as a profile group would give it (the resource type "*"
+// for an action that takes none, else "x").
 Requirement Req(std::string action, std::string resource, std::string group = "g",
                 Severity severity = Severity::kError, Context context = {}) {
-  Requirement r;
+  const auto id = TestCatalog().FindAction(action);
+  EXPECT_TRUE(id) << action;
+  const bool typed = id && !TestCatalog().action(*id).resource_types.empty();
+  Requirement r = testing::RequirementOf(std::move(action), std::move(resource),
+                                         !id     ? ""
+                                         : typed ? "x"
+                                                 : "*");
   r.group_id = group;
   r.group_title = "Group " + group;
-  r.action = std::move(action);
-  r.resource = std::move(resource);
-  const auto id = TestCatalog().FindAction(r.action);
-  EXPECT_TRUE(id) << r.action;
-  if (id) {
-    r.access = TestCatalog().action_access(*id);
-    r.resource_type = TestCatalog().action(*id).resource_types.empty() ? "*" : "x";
-  }
   r.severity = severity;
   r.context = std::move(context);
   return r;
-}
-
-Policy Parse(const std::string& text, const std::string& file = "policy.json") {
-  PolicyParseResult r = ParsePolicy(text, file);
-  EXPECT_TRUE(r.policy) << (r.errors.empty() ? "" : r.errors.front().ToString());
-  return r.policy ? std::move(*r.policy) : Policy();
 }
 
 // A policy with the given statements (JSON objects, comma-separated).
@@ -81,11 +76,7 @@ AuditResult AuditOf(const std::string& policy, const std::vector<Requirement>& r
   return AuditOf(set, reqs, std::move(options));
 }
 
-std::vector<std::string> Ids(const AuditResult& r) {
-  std::vector<std::string> out;
-  for (const Finding& f : r.findings) out.emplace_back(f.name());
-  return out;
-}
+std::vector<std::string> Ids(const AuditResult& r) { return testing::Ids(r.findings); }
 
 const Finding& FindingOf(const AuditResult& r, std::size_t requirement) {
   const int f = r.results.at(requirement).finding;
@@ -455,7 +446,9 @@ TEST(AuditTest, OverBroadResourceForWriteActions) {
   EXPECT_THAT(flagged,
               ::testing::UnorderedElementsAre("data-destruction arn:aws:s3:::data-bucket/*, "
                                               "arn:aws:glue:eu-west-1:111122223333:table/*/*",
-                                              "data-exfiltration arn:aws:s3:::data-bucket/*"));
+                                              "data-exfiltration arn:aws:s3:::data-bucket/*",
+                                              // data-bucket/dbt/* is under data-bucket/*
+                                              "redundant-resource arn:aws:s3:::data-bucket/dbt/*"));
   // A Write action required on less, with no risk row: over-broad-resource.
   const auto put = AuditOf(Doc(R"({"Sid": "Data", "Effect": "Allow",
       "Action": "s3:AbortMultipartUpload",

@@ -85,6 +85,12 @@ class CheckCiTest : public ::testing::Test {
               "{\"Version\": \"2012-10-17\", \"Statement\": [\n"
               "  {\"Effect\": \"Allow\", \"NotAction\": \"iam:*\", \"Resource\": "
               "\"arn:aws:s3:::b/*\"}]}");
+    // Parses, but IAM rejects a policy variable in a Numeric value: found
+    // when the statements are compiled, after reading.
+    WriteFile(File("uncompilable.json"),
+              "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", "
+              "\"Action\": \"s3:ListBucket\", \"Resource\": \"arn:aws:s3:::b\", "
+              "\"Condition\": {\"NumericLessThan\": {\"s3:max-keys\": \"${aws:username}\"}}}]}");
     WriteFile(File("invalid.json"),
               "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Alow\", "
               "\"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}");
@@ -130,6 +136,8 @@ TEST_F(CheckCiTest, ExitCodesAreNeverMixedUpInAnyFormat) {
       {Args({"notaction.json"}, false), 0, "lint only: a warning, --fail-on error"},
       {Args({"notaction.json", "--fail-on", "warning"}, false), 1, "lint only: --fail-on warning"},
       {Args({"admin.json", "invalid.json"}, false), 2, "lint only: an invalid policy beside"},
+      {Args({"admin.json", "uncompilable.json"}, false), 2,
+       "lint only: a policy that does not compile beside"},
       {Args({"admin.json", "--output", "no/such/dir/report"}, false), 2,
        "lint only: a report that cannot be written"},
       {Args({"admin.json", "--baseline", "missing-baseline.json"}, false), 2,
@@ -142,6 +150,18 @@ TEST_F(CheckCiTest, ExitCodesAreNeverMixedUpInAnyFormat) {
       const CommandResult r = Run(args);
       EXPECT_EQ(r.exit_code, c.code) << c.why << " (--format " << format << ")\n" << r.err;
     }
+  }
+}
+
+TEST_F(CheckCiTest, APolicyThatDoesNotCompileIsAFindingInEveryFormat) {
+  for (const char* format : {"json", "sarif"}) {
+    const CommandResult r =
+        Run({"--no-config", "uncompilable.json", "admin.json", "--format", format});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("policy variables cannot be used with Numeric operators"))
+        << format;
+    EXPECT_THAT(r.out, HasSubstr("invalid-policy")) << format;
+    EXPECT_THAT(r.out, HasSubstr("allow-all-actions")) << format << ": the other file is reported";
   }
 }
 

@@ -595,7 +595,7 @@ TEST(EvaluatorTest, ReportsEveryCompileErrorWithItsLocation) {
     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
      "Condition": {"StringEquals": {"aws:username": "a"}}},
     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
-     "Condition": {"NumericLessThan": {"s3:max-keys": "many"}}}]})",
+     "Condition": {"NumericLessThan": {"s3:max-keys": "${aws:username}"}}}]})",
                     "bad.json");
   // The parser rejects unknown operators itself; a Policy built another way
   // (PolicyFromJson, tests) still meets the evaluator's own check.
@@ -610,7 +610,8 @@ TEST(EvaluatorTest, ReportsEveryCompileErrorWithItsLocation) {
   EXPECT_EQ(compiled.errors[0].where, (SourceLocation{3, 20}));
   EXPECT_THAT(compiled.errors[0].message, HasSubstr("unknown condition operator 'StringEqual'"));
   EXPECT_EQ(compiled.errors[1].where, (SourceLocation{5, 55}));
-  EXPECT_THAT(compiled.errors[1].message, HasSubstr("'many' is not a number"));
+  EXPECT_THAT(compiled.errors[1].message,
+              HasSubstr("policy variables cannot be used with Numeric operators"));
 }
 
 TEST(EvaluatorTest, ExposesCompiledStatementsForOtherAnalyses) {

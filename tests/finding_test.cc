@@ -72,6 +72,12 @@ TEST(FindingTest, TableHasStableIdsAndDefaults) {
       // Input (issue 14).
       {"invalid-policy", Severity::kError},
       {"policy-warning", Severity::kWarning},
+      // Lint rules from Access Analyzer's checks (session 4).
+      {"redundant-resource", Severity::kNote},
+      {"redundant-principal", Severity::kNote},
+      {"missing-paired-condition-key", Severity::kWarning},
+      {"invalid-vpc-id", Severity::kWarning},
+      {"resource-effectively-star", Severity::kNote},
   };
   ASSERT_EQ(FindingRules().size(), expected.size());
   std::set<std::string_view> sarif_names;

@@ -91,7 +91,20 @@ INSTANTIATE_TEST_SUITE_P(Rules, LintPrincipalsTest, ::testing::Values(
     LintCase{"identity_without_principal", "element-not-allowed-for-policy-type",
              R"({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"})", false},
     LintCase{"detected_trust", "element-not-allowed-for-policy-type",
-             Trust(R"({"Service": "ec2.amazonaws.com"})", "sts:AssumeRole"), false}
+             Trust(R"({"Service": "ec2.amazonaws.com"})", "sts:AssumeRole"), false},
+    // redundant-principal (Access Analyzer's example)
+    LintCase{"session_beside_its_role", "redundant-principal",
+             Trust(R"({"AWS": ["arn:aws:iam::111122223333:role/deploy", "arn:aws:sts::111122223333:assumed-role/deploy/ci"]})",
+                   "sts:AssumeRole"), true, std::nullopt, "is a session of role"},
+    LintCase{"session_beside_its_role_with_path", "redundant-principal",
+             Bucket(R"({"AWS": ["arn:aws:iam::111122223333:role/team/deploy", "arn:aws:sts::111122223333:assumed-role/deploy/ci"]})"),
+             true},
+    LintCase{"session_of_another_role", "redundant-principal",
+             Trust(R"({"AWS": ["arn:aws:iam::111122223333:role/deploy", "arn:aws:sts::111122223333:assumed-role/admin/ci"]})",
+                   "sts:AssumeRole"), false},
+    LintCase{"session_in_another_account", "redundant-principal",
+             Trust(R"({"AWS": ["arn:aws:iam::111122223333:role/deploy", "arn:aws:sts::444455556666:assumed-role/deploy/ci"]})",
+                   "sts:AssumeRole"), false}
 ), kLintCaseName);
 // clang-format on
 

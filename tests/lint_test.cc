@@ -13,6 +13,7 @@
 #include "iam_audit/catalog.h"
 #include "iam_audit/policy.h"
 
+#include "lint_test_util.h"
 #include "test_util.h"
 
 namespace iam_audit {
@@ -22,23 +23,12 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using ::testing::UnorderedElementsAre;
 
+using testing::Doc;  // statement k (0-based) on line k + 2
+using testing::Ids;
+using testing::Parse;
 using testing::TestCatalog;
-
-Policy Parse(const std::string& text, const std::string& file = "policy.json") {
-  PolicyParseResult r = ParsePolicy(text, file);
-  EXPECT_TRUE(r.policy) << (r.errors.empty() ? "" : r.errors.front().ToString());
-  return r.policy ? std::move(*r.policy) : Policy();
-}
-
-// A policy with one statement per line: statement k (0-based) is on line k + 2.
-std::string Doc(const std::vector<std::string>& statements) {
-  std::string text = "{\"Version\": \"2012-10-17\", \"Statement\": [\n";
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    text += statements[i] + (i + 1 < statements.size() ? ",\n" : "\n");
-  }
-  return text + "]}";
-}
 
 // The risk hook's findings (category kRisk) are tested in risk_test.cc.
 std::vector<Finding> WithoutRisk(std::vector<Finding> findings) {
@@ -48,17 +38,7 @@ std::vector<Finding> WithoutRisk(std::vector<Finding> findings) {
 }
 
 std::vector<Finding> LintOf(const std::string& text) {
-  PolicySet set;
-  set.identity.push_back(Parse(text));
-  LintResult r = Lint(TestCatalog(), set);
-  EXPECT_THAT(r.errors, IsEmpty());
-  return WithoutRisk(std::move(r.findings));
-}
-
-std::vector<std::string> Ids(const std::vector<Finding>& findings) {
-  std::vector<std::string> out;
-  for (const Finding& f : findings) out.emplace_back(f.name());
-  return out;
+  return WithoutRisk(testing::LintText(text));
 }
 
 std::vector<std::string> IdsOf(const std::string& statement) {
@@ -92,7 +72,7 @@ TEST(LintTest, AllowAllActionsOnEveryResource) {
 TEST(LintTest, AllowAllActionsVariants) {
   // "*:*" is every action too; "*" among other Resource entries still grants everything.
   EXPECT_THAT(IdsOf(R"({"Effect": "Allow", "Action": "*:*", "Resource": ["arn:aws:s3:::b", "*"]})"),
-              ElementsAre("allow-all-actions"));
+              UnorderedElementsAre("allow-all-actions", "redundant-resource"));
   // NotResource: every resource but the ones listed.
   const std::vector<Finding> f = LintOf(
       Doc({R"({"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::secrets/*"})"}));
@@ -168,15 +148,17 @@ TEST(LintTest, PassRoleOnEveryRole) {
   const std::vector<Finding> f =
       LintOf(Doc({R"({"Sid": "Pass", "Effect": "Allow", "Action": "iam:PassRole",
       "Resource": ["arn:aws:iam::111122223333:role/dbt-runner", "arn:aws:iam::*:role/*"]})"}));
-  ASSERT_THAT(Ids(f), ElementsAre("pass-role-wildcard"));
-  EXPECT_EQ(f[0].severity, Severity::kWarning);
-  EXPECT_EQ(f[0].action, "iam:PassRole");
-  EXPECT_EQ(f[0].resource, "arn:aws:iam::*:role/*");  // the entry, not the precise one
-  EXPECT_EQ(f[0].where.line, 3);
-  EXPECT_EQ(f[0].where.column,
+  // The named role is also under the wildcard (a note of its own).
+  ASSERT_THAT(Ids(f), UnorderedElementsAre("pass-role-wildcard", "redundant-resource"));
+  const Finding& pass = f[0].id == FindingId::kPassRoleWildcard ? f[0] : f[1];
+  EXPECT_EQ(pass.severity, Severity::kWarning);
+  EXPECT_EQ(pass.action, "iam:PassRole");
+  EXPECT_EQ(pass.resource, "arn:aws:iam::*:role/*");  // the entry, not the precise one
+  EXPECT_EQ(pass.where.line, 3);
+  EXPECT_EQ(pass.where.column,
             1 + std::string(R"(      "Resource": ["arn:aws:iam::111122223333:role/dbt-runner", )")
                     .size());
-  EXPECT_THAT(f[0].message, HasSubstr("of statement 'Pass' allows iam:PassRole on every role"));
+  EXPECT_THAT(pass.message, HasSubstr("of statement 'Pass' allows iam:PassRole on every role"));
 }
 
 TEST(LintTest, PassRoleThroughWildcardsAndEveryRolePattern) {
@@ -292,9 +274,12 @@ TEST(LintTest, TheAuditReportsTheLintFindings) {
 TEST(LintTest, LintFindingKinds) {
   for (const FindingRule& r : FindingRules()) {
     // unknown-action, then the lint and risk rows from allow-all-actions to
-    // service-wildcard; not the resource-side or input rows after them.
-    const bool lint = r.id == FindingId::kUnknownAction ||
-                      (r.id >= FindingId::kAllowAllActions && r.id <= FindingId::kServiceWildcard);
+    // service-wildcard, and the lint rows after the input ones; not the
+    // resource-side or input rows.
+    const bool lint =
+        r.id == FindingId::kUnknownAction ||
+        (r.id >= FindingId::kAllowAllActions && r.id <= FindingId::kServiceWildcard) ||
+        r.id >= FindingId::kRedundantResource;  // Access Analyzer's checks
     EXPECT_EQ(IsLintFinding(r.id), lint) << r.name;
   }
 }

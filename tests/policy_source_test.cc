@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -105,6 +107,36 @@ TEST(PolicySourceTest, FormatNamesRoundTrip) {
   EXPECT_EQ(ParseInputFormat("cfn"), std::nullopt);
   EXPECT_EQ(ParseInputFormat("account-authorization-details"),
             InputFormat::kAccountAuthorizationDetails);
+}
+
+// docs/input-formats.md's first table documents the format table: a row for
+// every format, none for a format that does not exist.
+TEST(PolicySourceTest, DocsTableListsEveryFormat) {
+  std::istringstream doc(
+      testing::ReadFile(std::string(IAM_AUDIT_SOURCE_DIR) + "/docs/input-formats.md"));
+  std::set<std::string> documented;
+  bool body = false;  // past the header row
+  for (std::string line; std::getline(doc, line);) {
+    if (line.rfind("## ", 0) == 0) break;  // the first table only
+    if (line.rfind("| ---", 0) == 0) body = true;
+    if (!body || line.rfind("| `", 0) != 0) continue;
+    const std::size_t end = line.find('`', 3);
+    ASSERT_NE(end, std::string::npos) << line;
+    EXPECT_TRUE(documented.insert(line.substr(3, end - 3)).second) << "twice: " << line;
+  }
+  std::set<std::string> formats(InputFormatNames().begin() + 1, InputFormatNames().end());
+  EXPECT_EQ(documented, formats);
+}
+
+TEST(PolicySourceTest, FormatsSayWhatTheirSubjectsAre) {
+  EXPECT_FALSE(InputFormatHasPrincipals(InputFormat::kPolicy));
+  EXPECT_FALSE(InputFormatHasPrincipals(InputFormat::kAwsCli));
+  EXPECT_TRUE(InputFormatHasPrincipals(InputFormat::kAccountAuthorizationDetails));
+  EXPECT_TRUE(InputFormatHasPrincipals(InputFormat::kCloudFormation));
+  EXPECT_TRUE(InputFormatHasPrincipals(InputFormat::kTerraform));
+  EXPECT_TRUE(InputFormatSelectsPrincipalWhileReading(InputFormat::kAccountAuthorizationDetails));
+  EXPECT_FALSE(InputFormatSelectsPrincipalWhileReading(InputFormat::kCloudFormation));
+  EXPECT_FALSE(InputFormatSelectsPrincipalWhileReading(InputFormat::kTerraform));
 }
 
 TEST(PolicySourceTest, UnresolvedPlaceholdersAreSafeLiterals) {

@@ -16,10 +16,12 @@ namespace {
 using ::testing::HasSubstr;
 using testing::TestCatalog;
 
-std::string ProfileWithWhen(const std::string& when) {
+// A profile whose one group applies `when`, over `variables` (YAML lines).
+std::string ProfileWithWhen(const std::string& when,
+                            const std::string& variables = "  b: {type: bool, default: false}\n") {
   return "name: t\n"
-         "variables:\n"
-         "  b: {type: bool, default: false}\n"
+         "variables:\n" +
+         variables +
          "groups:\n"
          "  - id: g\n"
          "    title: G\n"
@@ -78,18 +80,8 @@ TEST(ProfileWhenLimits, AnErrorAfterManyNotsStillHasItsLocation) {
 }
 
 std::string ProfileWithString(const std::string& when) {
-  return "name: t\n"
-         "variables:\n"
-         "  s: {default: AwsDataCatalog}\n"
-         "  b: {type: bool, default: false}\n"
-         "groups:\n"
-         "  - id: g\n"
-         "    title: G\n"
-         "    origin: code\n"
-         "    when: \"" +
-         when +
-         "\"\n"
-         "    actions: [lakeformation:GetDataAccess]\n";
+  return ProfileWithWhen(when,
+                         "  s: {default: AwsDataCatalog}\n  b: {type: bool, default: false}\n");
 }
 
 std::optional<bool> StringGroupOn(const std::string& when, std::string* error = nullptr) {

@@ -29,15 +29,10 @@ using testing::TestCatalog;
 
 Requirement Req(std::string group, std::string action, std::string resource,
                 Severity severity = Severity::kError) {
-  Requirement r;
+  Requirement r = testing::RequirementOf(std::move(action), std::move(resource), "x");
   r.group_id = group;
   r.group_title = "Title of " + group;
-  r.action = std::move(action);
-  r.resource = std::move(resource);
-  r.resource_type = "x";
   r.severity = severity;
-  if (const auto id = TestCatalog().FindAction(r.action))
-    r.access = TestCatalog().action_access(*id);
   return r;
 }
 
@@ -59,13 +54,11 @@ Report SampleReport(const std::string& file = "dir/my policy.json") {
     {"Sid": "NoDelete", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"},
     {"Effect": "Allow", "Action": "glue:GetTable", "Resource": "arn:aws:glue:eu-west-1:111122223333:table/db/t1"},
     {"Effect": "Allow", "Action": "athena:GetWorkGroup", "Resource": "*",
-     "Condition": {"StringEquals": {"aws:SourceVpc": "vpc-1"}}},
+     "Condition": {"StringEquals": {"aws:SourceVpc": "vpc-1a2b3c4d"}}},
     {"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}
   ]})";
-  PolicyParseResult parsed = ParsePolicy(text, file);
-  EXPECT_TRUE(parsed.policy);
   PolicySet set;
-  set.identity.push_back(std::move(*parsed.policy));
+  set.identity.push_back(testing::Parse(text, file));
   AuditOptions options;
   options.profile_name = report.profile;
   AuditResult result = Audit(TestCatalog(), set, report.requirements, options);

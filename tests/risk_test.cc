@@ -17,35 +17,17 @@
 namespace iam_audit {
 namespace {
 
+using testing::Doc;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::Ids;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using testing::Parse;
 using testing::TestCatalog;
 
-Policy Parse(const std::string& text, const std::string& file = "policy.json") {
-  PolicyParseResult r = ParsePolicy(text, file);
-  EXPECT_TRUE(r.policy) << (r.errors.empty() ? "" : r.errors.front().ToString());
-  return r.policy ? std::move(*r.policy) : Policy();
-}
-
-std::string Doc(const std::vector<std::string>& statements) {
-  std::string text = "{\"Version\": \"2012-10-17\", \"Statement\": [\n";
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    text += statements[i] + (i + 1 < statements.size() ? ",\n" : "\n");
-  }
-  return text + "]}";
-}
-
 Requirement Req(const std::string& action, const std::string& resource) {
-  Requirement r;
-  r.group_id = "g";
-  r.action = action;
-  r.resource = resource;
-  const auto id = TestCatalog().FindAction(action);
-  r.resource_type = resource == "*" ? "*" : "t";
-  if (id) r.access = TestCatalog().action_access(*id);
-  return r;
+  return testing::RequirementOf(action, resource, resource == "*" ? "*" : "t");
 }
 
 std::vector<Finding> Assess(const PolicySet& set, const std::vector<Requirement>& reqs,
@@ -72,12 +54,6 @@ std::vector<Finding> AuditRisk(const std::vector<std::string>& statements,
   PolicySet set;
   set.identity.push_back(Parse(Doc(statements)));
   return Assess(set, reqs, RiskMode::kAudit, std::move(accepted));
-}
-
-std::vector<std::string> Ids(const std::vector<Finding>& findings) {
-  std::vector<std::string> out;
-  for (const Finding& f : findings) out.emplace_back(f.name());
-  return out;
 }
 
 const Finding* Find(const std::vector<Finding>& findings, FindingId id) {
@@ -163,6 +139,71 @@ TEST(RiskTest, PolicyRewritingOnEveryPolicyIsPrivilegeEscalation) {
   EXPECT_THAT(LintRisk({R"({"Effect": "Allow", "Action": "iam:CreateAccessKey",
       "Resource": "arn:aws:iam::111122223333:user/${aws:username}"})"}),
               IsEmpty());
+}
+
+TEST(RiskTest, RunCommandNeedsEveryInstanceNotEveryDocument) {
+  // SendCommand is authorized on the document and on each target instance:
+  // every document but no instance runs nothing (risks.yaml resource_types).
+  EXPECT_THAT(Ids(LintRisk({R"({"Effect": "Allow", "Action": "ssm:SendCommand",
+      "Resource": "arn:aws:ssm:*:*:document/*"})"})),
+              ::testing::Not(::testing::Contains("privilege-escalation")));
+  EXPECT_THAT(Ids(LintRisk({R"({"Effect": "Allow", "Action": "ssm:SendCommand",
+      "Resource": ["arn:aws:ssm:*:*:document/*", "arn:aws:ec2:*:*:instance/i-0abc"]})"})),
+              ::testing::Not(::testing::Contains("privilege-escalation")));
+  EXPECT_THAT(Ids(LintRisk({R"({"Effect": "Allow", "Action": "ssm:SendCommand",
+      "Resource": ["arn:aws:ssm:*:*:document/*", "arn:aws:ec2:*:*:instance/*"]})"})),
+              ::testing::Contains("privilege-escalation"));
+  EXPECT_THAT(
+      Ids(LintRisk({R"({"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "*"})"})),
+      ::testing::Contains("privilege-escalation"));
+  // ECS: every task, not every cluster alone.
+  EXPECT_THAT(Ids(LintRisk({R"({"Effect": "Allow", "Action": "ecs:ExecuteCommand",
+      "Resource": "arn:aws:ecs:*:*:cluster/*"})"})),
+              ::testing::Not(::testing::Contains("privilege-escalation")));
+}
+
+TEST(RiskTest, DeletingTablesNeedsTheTablesNotJustTheDatabases) {
+  // glue:DeleteTable is authorized on the catalog, the database and the table:
+  // every database but only temporary tables deletes only those.
+  EXPECT_THAT(Ids(LintRisk({R"({"Effect": "Allow", "Action": "glue:DeleteTable", "Resource": [
+      "arn:aws:glue:*:*:table/*/tmp_*", "arn:aws:glue:*:*:catalog", "arn:aws:glue:*:*:database/*"]})"})),
+              ::testing::Not(::testing::Contains("data-destruction")));
+  EXPECT_THAT(Ids(LintRisk({R"({"Effect": "Allow", "Action": "glue:DeleteTable", "Resource": [
+      "arn:aws:glue:*:*:table/*/*", "arn:aws:glue:*:*:catalog", "arn:aws:glue:*:*:database/*"]})"})),
+              ::testing::Contains("data-destruction"));
+}
+
+TEST(RiskTest, ExecutingAChangeSetNeedsWritingOne) {
+  const std::string execute =
+      R"({"Effect": "Allow", "Action": "cloudformation:ExecuteChangeSet", "Resource": "*"})";
+  EXPECT_THAT(Ids(LintRisk({execute})),
+              ::testing::Not(::testing::Contains("privilege-escalation")));
+  EXPECT_THAT(
+      Ids(LintRisk({execute, R"({"Effect": "Allow", "Action": "cloudformation:CreateChangeSet",
+      "Resource": "*"})"})),
+      ::testing::Contains("privilege-escalation"));
+}
+
+TEST(RiskTableTest, ResourceTypesMustBeTypesOfTheRowsActions) {
+  const std::string text = R"(categories:
+  privilege-escalation: {audit: error, lint: error}
+service_wildcard: {audit: warning, lint: note, raised: {audit: error, lint: warning}, raised_services: [iam]}
+sources:
+  a: A source
+risks:
+  - id: x
+    category: privilege-escalation
+    actions: [ssm:SendCommand]
+    scope: every
+    resource_types: [instance, bucket-of-nothing]
+    why: w
+    source: [a]
+)";
+  const RiskTableLoadResult r = LoadRiskTable(text, "t.yaml", &TestCatalog());
+  ASSERT_FALSE(r.table);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_THAT(r.errors[0].ToString(), HasSubstr("t.yaml:11:"));
+  EXPECT_THAT(r.errors[0].message, HasSubstr("'bucket-of-nothing' is a resource type of none"));
 }
 
 TEST(RiskTest, PassRoleNeedsAComputeServiceAndIsDefusedByPassedToService) {

@@ -107,4 +107,38 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+// --- small policies and requirements ---------------------------------------------------
+
+Policy Parse(const std::string& text, const std::string& file) {
+  PolicyParseResult r = ParsePolicy(text, file);
+  EXPECT_TRUE(r.policy) << (r.errors.empty() ? "" : r.errors.front().ToString());
+  return r.policy ? std::move(*r.policy) : Policy();
+}
+
+std::string Doc(const std::vector<std::string>& statements) {
+  std::string text = "{\"Version\": \"2012-10-17\", \"Statement\": [\n";
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    text += statements[i] + (i + 1 < statements.size() ? ",\n" : "\n");
+  }
+  return text + "]}";
+}
+
+std::vector<std::string> Ids(const std::vector<Finding>& findings) {
+  std::vector<std::string> out;
+  for (const Finding& f : findings) out.emplace_back(f.name());
+  return out;
+}
+
+Requirement RequirementOf(std::string action, std::string resource, std::string resource_type) {
+  Requirement r;
+  r.group_id = "g";
+  r.action = std::move(action);
+  r.resource = std::move(resource);
+  r.resource_type = std::move(resource_type);
+  if (const auto id = TestCatalog().FindAction(r.action)) {
+    r.access = TestCatalog().action_access(*id);
+  }
+  return r;
+}
+
 }  // namespace iam_audit::testing

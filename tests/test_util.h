@@ -1,5 +1,6 @@
 // Helpers shared by the tests: running the iam-audit binary as a user would,
-// reading fixture files, and locating the optional ../shared data.
+// reading fixture files, locating the optional ../shared data, and building
+// the small policies and requirements of the engine's tests.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,6 +10,9 @@
 #include <vector>
 
 #include "iam_audit/catalog.h"
+#include "iam_audit/finding.h"
+#include "iam_audit/policy.h"
+#include "iam_audit/profile.h"
 
 namespace iam_audit::testing {
 
@@ -47,6 +51,24 @@ std::string TestData(const std::string& relative);
 // The ../shared folder beside the checkout, if present (CI and developers have
 // it; a user's clone does not). Tests that need it GTEST_SKIP() when nullopt.
 std::optional<std::string> SharedDir();
+
+// --- small policies and requirements ---------------------------------------------------
+
+// The policy `text` parses to (named `file`); a test failure, and an empty
+// policy, when it does not parse.
+Policy Parse(const std::string& text, const std::string& file = "policy.json");
+
+// A 2012-10-17 policy document with one statement (a JSON object) per line:
+// statement k (0-based) is on line k + 2.
+std::string Doc(const std::vector<std::string>& statements);
+
+// The finding names, in order.
+std::vector<std::string> Ids(const std::vector<Finding>& findings);
+
+// A requirement of group "g" on `action` and `resource` of `resource_type`,
+// with the action's access level from TestCatalog() (none when the catalog
+// does not know the action). The tests set the other fields they need.
+Requirement RequirementOf(std::string action, std::string resource, std::string resource_type);
 
 // A fresh temporary directory, removed when the object dies.
 class TempDir {

@@ -6,7 +6,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "builtin_profiles.h"
 #include "config.h"
@@ -101,6 +104,82 @@ TEST(YamlUtilTest, SyntaxErrorsKeepTheirLocation) {
 
 // Issue 16, defect 3: `overrides:` repeating an anchored entry whose `vars:`
 // map K keys to one aliased list of M items (a few KB; 1.2 GB before).
+// --- Reader: the mapping helpers of the configuration and the profiles -------------------
+
+// A Reader over one document, for the tests.
+class TestReader : public yaml_util::Reader {
+ public:
+  explicit TestReader(const std::string& text) : Reader("t.yaml") {
+    Diagnostic error;
+    doc = *yaml_util::Parse(text, "t.yaml", &error);
+  }
+  std::vector<std::string> Messages() const {
+    std::vector<std::string> out;
+    for (const Diagnostic& d : errors_) out.push_back(d.ToString());
+    return out;
+  }
+  YAML::Node doc;
+};
+
+constexpr std::array<std::string_view, 3> kKeys = {"profile", "vars", "each"};
+
+TEST(YamlUtilTest, ForEachKeyVisitsKnownKeysAndReportsTheRest) {
+  TestReader r("profile: p\nprofil: q\n[x]: 1\nvars: {}\nprofile: again\neach: true\n");
+  std::vector<std::string> visited;
+  r.ForEachKey(r.doc, "the configuration", kKeys,
+               [&](const std::string& key, const YAML::Node&) { visited.push_back(key); });
+  EXPECT_THAT(visited, ::testing::ElementsAre("profile", "vars", "each"));
+  EXPECT_THAT(r.Messages(),
+              ::testing::ElementsAre("t.yaml:2:1: unknown key 'profil' in the configuration (did "
+                                     "you mean 'profile'?) (expected one of: profile, vars, each)",
+                                     "t.yaml:3:1: keys of the configuration must be strings",
+                                     "t.yaml:5:1: duplicate key 'profile' in the configuration"));
+}
+
+TEST(YamlUtilTest, ForEachMappingVisitsMappingsAndReportsTheRest) {
+  constexpr yaml_util::Reader::ListOfMappings kList = {"'sources' must be a list of {id}",
+                                                       "each source must be a mapping with id"};
+  TestReader list("- {id: a}\n- b\n- {id: c}\n");
+  int visited = 0;
+  list.ForEachMapping(list.doc, kList, [&](const YAML::Node& entry) {
+    EXPECT_TRUE(entry.IsMap());
+    ++visited;
+  });
+  EXPECT_EQ(visited, 2);
+  EXPECT_THAT(list.Messages(),
+              ::testing::ElementsAre("t.yaml:2:3: each source must be a mapping with id, not a "
+                                     "scalar"));
+
+  TestReader scalar("just text\n");
+  scalar.ForEachMapping(scalar.doc, kList, [&](const YAML::Node&) { ++visited; });
+  EXPECT_EQ(visited, 2);
+  EXPECT_THAT(scalar.Messages(),
+              ::testing::ElementsAre("t.yaml:1:1: 'sources' must be a list of {id}, not a scalar"));
+}
+
+TEST(YamlUtilTest, GetBoolTakesTrueOrFalseOnly) {
+  TestReader r("[true, false, yes]\n");
+  bool b = false;
+  EXPECT_TRUE(r.GetBool(r.doc[0], "each", &b));
+  EXPECT_TRUE(b);
+  EXPECT_TRUE(r.GetBool(r.doc[1], "each", &b));
+  EXPECT_FALSE(b);
+  EXPECT_FALSE(r.GetBool(r.doc[2], "each", &b));
+  EXPECT_THAT(r.Messages(), ::testing::ElementsAre("t.yaml:1:15: each must be true or false"));
+}
+
+// The profile loader reads through the same Reader as the configuration: an
+// unknown key is quoted, with a suggestion.
+TEST(YamlUtilTest, ProfilesSuggestForUnknownKeysLikeTheConfiguration) {
+  const ProfileLoadResult r =
+      Profile::Load("name: t\ndescriptoin: x\ngroups: []\n", "p.yaml", TestCatalog());
+  ASSERT_FALSE(r.profile);
+  ASSERT_THAT(r.errors, SizeIs(1));
+  EXPECT_THAT(r.errors[0].ToString(),
+              HasSubstr("p.yaml:2:1: unknown key 'descriptoin' in the profile (did you mean "
+                        "'description'?)"));
+}
+
 TEST(YamlUtilTest, ConfigAliasBombIsAnErrorNotAnAbort) {
   std::string text = "overrides:\n  - &e\n    paths: [\"**\"]\n    vars: {" +
                      KeysAliasing(300, "k", Items(500)) + "}\n";

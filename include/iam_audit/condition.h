@@ -21,9 +21,12 @@
 //     multi-valued key; a plain operator given a key with several values
 //     compares nothing (positive: false, negated: true);
 //   - condition keys compare case-insensitively, values as the operator says;
-//   - a Bool value other than "true"/"false" (any case) is accepted, as IAM
-//     accepts it, and never matches (lint: condition-value-never-matches).
-//     Malformed Numeric, Date, IpAddress, Binary and Null values are errors.
+//   - a value the operator cannot read (a Bool or Null value other than
+//     "true"/"false", a Numeric value that is no number, a malformed date,
+//     CIDR or base-64) is accepted, as IAM accepts it (Access Analyzer: "Type
+//     mismatch" general warnings), and matches no request, so a negated
+//     operator holds for it (lint: condition-value-never-matches). A policy
+//     variable in a Numeric, Date, IpAddress, Binary or Null value is an error.
 //
 // Three-valued evaluation: with MissingKeys::kUnknown a key (or a policy
 // variable) that the context does not supply is "unknown" rather than

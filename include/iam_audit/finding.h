@@ -90,6 +90,12 @@ enum class FindingId : std::uint8_t {
   // Input (the files themselves): appended, ids never change.
   kInvalidPolicy,
   kPolicyWarning,
+  // Lint rules from Access Analyzer's checks (lint.h, docs/lint.md): appended.
+  kRedundantResource,
+  kRedundantPrincipal,
+  kMissingPairedConditionKey,
+  kInvalidVpcId,
+  kResourceEffectivelyStar,
 };
 
 // What produces a kind of finding. Lint rules run with or without a profile;

@@ -81,6 +81,13 @@ std::string_view InputFormatName(InputFormat format);
 std::optional<InputFormat> ParseInputFormat(std::string_view name);
 // Every accepted name, "auto" first.
 std::span<const std::string_view> InputFormatNames();
+// Whether the subjects of a file in `format` are the principals it defines
+// (CloudFormation, Terraform, authorization details), rather than each policy
+// document on its own (policy, aws-cli).
+bool InputFormatHasPrincipals(InputFormat format);
+// Whether the reader of `format` applies PolicySourceOptions::principal
+// itself (authorization details); other callers select among the subjects.
+bool InputFormatSelectsPrincipalWhileReading(InputFormat format);
 
 struct PolicySourceOptions {
   InputFormat format = InputFormat::kAuto;
@@ -239,7 +246,8 @@ struct PolicyFileScan {
 // Throws InputError when `dir` cannot be read.
 PolicyFileScan FindPolicyFiles(const std::string& dir, std::span<const std::string> excludes = {});
 
-// The sniffing test FindPolicyFiles applies to a candidate's first bytes.
+// The sniffing test FindPolicyFiles applies to a candidate's first bytes:
+// does it contain a word that some input format's files all contain?
 bool MightHoldPolicies(std::string_view text);
 
 // Does the .gitignore-style pattern list exclude `relative_path`? (The

@@ -80,6 +80,10 @@ struct RiskRow {
   std::vector<std::string> actions;   // as written: exact names or patterns
   std::vector<std::string> with_any;  // combination: one of these must also be allowed
   RiskScope scope = RiskScope::kEvery;
+  // The resource types whose reach makes the grant dangerous (empty: any of
+  // the action's types): ssm:SendCommand on every document but no instance
+  // runs nothing.
+  std::vector<std::string> resource_types;
   std::vector<std::string> unless;  // condition keys that defuse the grant
   std::string why;
   std::vector<std::string> sources;  // ids of RiskTable::sources
