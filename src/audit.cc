@@ -101,6 +101,17 @@ Coverage DenyStatus(const Outcome& o) {
   return o.extent == Extent::kFull ? Coverage::kDenied : Coverage::kPartial;
 }
 
+// A finding several profile groups share says so in its message, which every
+// format shows: "... (required by profile groups a and b)".
+void NameGroups(Finding& f) {
+  if (f.other_groups.empty()) return;
+  std::string list = f.group;
+  for (std::size_t i = 0; i < f.other_groups.size(); ++i) {
+    list += (i + 1 == f.other_groups.size() ? " and " : ", ") + f.other_groups[i];
+  }
+  f.message += " (required by profile groups " + list + ")";
+}
+
 SuggestedStatement AllowStatement(const std::string& sid, const std::vector<std::string>& actions,
                                   const std::vector<std::string>& resources) {
   SuggestedStatement s;
@@ -571,11 +582,19 @@ void Auditor::ReportRequirement(std::size_t r, const LayerAnswer* layer, const D
   }
   // Two groups may require the same action on the same resource (dbt's own
   // call and Athena's, with different request contexts): the same gap is one
-  // finding, at the higher severity.
+  // finding, at the higher severity, naming both groups (NameGroups()).
   f.fingerprint = Fingerprint(f, key);
   for (std::size_t k = 0; k < out->findings.size(); ++k) {
-    if (out->findings[k].fingerprint != f.fingerprint) continue;
-    if (f.severity > out->findings[k].severity) out->findings[k] = std::move(f);
+    Finding& seen = out->findings[k];
+    if (seen.fingerprint != f.fingerprint) continue;
+    std::vector<std::string> others = std::move(seen.other_groups);
+    if (f.group != seen.group && std::find(others.begin(), others.end(), f.group) == others.end()) {
+      others.push_back(f.group);
+    }
+    std::string first = std::move(seen.group);
+    if (f.severity > seen.severity) seen = std::move(f);
+    seen.group = std::move(first);
+    seen.other_groups = std::move(others);
     out->results[r].finding = static_cast<int>(k);
     return;
   }
@@ -601,6 +620,7 @@ AuditResult Auditor::Run() {
     AuditRequirement(r, context, &out);
     resource_side_.Check(reqs_[r], context, &out.results[r], &out.findings);
   }
+  for (Finding& f : out.findings) NameGroups(f);
   if (options_.over_broad) {
     // What the policies allow beyond the requirements, by risk (risk.h).
     RiskOptions risk;

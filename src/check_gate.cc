@@ -104,19 +104,10 @@ GateSummary ApplyGate(std::vector<Report>& reports, const Config& config,
   GateSummary summary;
   SuppressionOptions suppression_options;
   suppression_options.root = config.root;
-  // A lint report judges only the entries about lint findings: the others are
-  // for the audit, and not stale because the lint cannot produce them.
+  // Every report at once: each entry is judged once per run (suppression.h).
   std::vector<Suppression> all = config.suppressions;
   all.insert(all.end(), options.template_suppressions.begin(), options.template_suppressions.end());
-  std::vector<Suppression> lint_suppressions;
-  for (const Suppression& s : all) {
-    if (std::any_of(s.ids.begin(), s.ids.end(), IsLintFinding)) lint_suppressions.push_back(s);
-  }
-  for (Report& report : reports) {
-    summary.suppressed +=
-        ApplySuppressions(report.lint() ? lint_suppressions : all, report, suppression_options)
-            .suppressed;
-  }
+  summary.suppressed += ApplySuppressions(all, reports, suppression_options).suppressed;
   std::vector<Finding*> findings;
   for (Report& report : reports) {
     const std::vector<Finding*> some = AllFindings(report);

@@ -51,22 +51,22 @@ Diagnostics ErrorsOf(const InputError& e, const std::string& path) {
 }
 
 // One policy file given with --boundary or --scp, read and parsed, its
-// diagnostics printed. `policy` is nullopt when it is unreadable or invalid.
+// diagnostics printed when `print`. `policy` is nullopt when it is unreadable or invalid.
 struct LoadedPolicy {
   std::optional<Policy> policy;
   std::vector<Finding> findings;  // InputFindings()
 };
 
-LoadedPolicy LoadPolicy(const std::string& path, Context& ctx) {
+LoadedPolicy LoadPolicy(const std::string& path, bool print, Context& ctx) {
   SourceFile source;
   try {
     source = ReadSourceFile(path, ctx.in, json::kMaxDocumentBytes);
   } catch (const InputError& e) {
-    ctx.err << e.what() << '\n';
+    if (print) ctx.err << e.what() << '\n';
     return {std::nullopt, InputFindings(path, ErrorsOf(e, path), {})};
   }
   PolicyParseResult result = ParsePolicy(source.text, source.name);
-  PrintDiagnostics(ctx.err, result.errors, result.warnings);
+  if (print) PrintDiagnostics(ctx.err, result.errors, result.warnings);
   return {std::move(result.policy), InputFindings(source.name, result.errors, result.warnings)};
 }
 
@@ -74,9 +74,10 @@ LoadedPolicy LoadPolicy(const std::string& path, Context& ctx) {
 // format it is (policy_source.h): its diagnostics are kept, to be printed in
 // file order, and are findings of the report.
 struct LoadedFile {
-  bool valid = false;         // read, recognized, and every document valid
-  PolicySourceResult source;  // the policies and the principals they apply to
-  std::string diagnostics;
+  bool valid = false;             // read, recognized, and every document valid
+  PolicySourceResult source;      // the policies and the principals they apply to
+  std::string diagnostics;        // its notes, printed on ctx.err
+  std::string input_text;         // its errors and warnings, printed unless the report shows them
   std::vector<Finding> findings;  // the reader's errors and warnings (InputFindings())
   bool skipped = false;           // plainly not IAM (--skip-non-iam, or found in a directory)
 };
@@ -92,7 +93,7 @@ LoadedFile LoadFile(const std::string& path, std::istream& in, bool skip_non_iam
     }
     out.source = LoadPolicySource(source, source_options);
   } catch (const InputError& e) {
-    out.diagnostics = std::string(e.what()) + '\n';
+    out.input_text = std::string(e.what()) + '\n';
     out.findings = InputFindings(path, ErrorsOf(e, path), {});
     return out;
   }
@@ -100,9 +101,11 @@ LoadedFile LoadFile(const std::string& path, std::istream& in, bool skip_non_iam
     out.skipped = true;  // in no format iam-audit reads
     return out;
   }
-  std::ostringstream diagnostics;
-  PrintDiagnostics(diagnostics, out.source.errors, out.source.warnings, out.source.notes);
-  out.diagnostics = diagnostics.str();
+  std::ostringstream input, notes;
+  PrintDiagnostics(input, out.source.errors, out.source.warnings);
+  PrintDiagnostics(notes, {}, {}, out.source.notes);
+  out.input_text = input.str();
+  out.diagnostics = notes.str();
   out.findings = InputFindings(path, out.source.errors, out.source.warnings);
   out.valid = out.source.ok();
   if (!out.valid && out.source.errors.empty()) {
@@ -137,7 +140,9 @@ std::vector<LoadedFile> LoadFiles(const std::vector<std::string>& files,
   ParallelFor(files.size(), request.jobs, [&](std::size_t i) {
     if (files[i] != "-") loaded[i] = load(i, ctx.in);
   });
-  for (const LoadedFile& f : loaded) ctx.err << f.diagnostics;
+  for (const LoadedFile& f : loaded) {
+    ctx.err << (request.report_shows_input ? "" : f.input_text) << f.diagnostics;
+  }
   return loaded;
 }
 
@@ -318,7 +323,7 @@ PolicySet LoadCaps(const CheckRequest& request, Context& ctx, bool& valid,
                    std::vector<Finding>& findings) {
   PolicySet caps;
   const auto load = [&](const std::string& path) {
-    LoadedPolicy p = LoadPolicy(path, ctx);
+    LoadedPolicy p = LoadPolicy(path, !request.report_shows_input, ctx);
     findings.insert(findings.end(), p.findings.begin(), p.findings.end());
     valid = valid && p.policy.has_value();
     return std::move(p.policy);
@@ -332,40 +337,30 @@ PolicySet LoadCaps(const CheckRequest& request, Context& ctx, bool& valid,
   return caps;
 }
 
-// True when `name` ("AWS::IAM::Role DbtRole", "aws_iam_role.dbt",
-// "role/dbt-runner") or `arn` designates `principal` ("DbtRole", "dbt",
-// the whole name or the ARN).
-bool Designates(const AuditSubject& subject, const std::string& principal) {
-  const std::string& name = subject.name;
-  if (name == principal || (!subject.arn.empty() && subject.arn == principal)) return true;
-  const std::size_t cut = name.find_last_of(" ./");
-  return cut != std::string::npos && name.compare(cut + 1, std::string::npos, principal) == 0;
-}
-
-// --principal for CloudFormation templates and Terraform plans (account
-// authorization details select it while reading): only the subjects it
-// designates are kept. Throws InputError, listing the principals found, when
-// it designates none of them.
+// --principal for the files that describe principals (CloudFormation
+// templates, Terraform, account authorization details, which select it while
+// reading): only the subjects it designates are kept. Throws InputError,
+// listing the principals found, when it designates none of them (and when
+// the files, all readable, describe none).
 void SelectPrincipal(std::vector<LoadedFile>& loaded, const std::string& principal) {
   if (principal.empty()) return;
   std::vector<std::string> found;
-  bool any = false;
+  bool any = false, unreadable = false;
   for (LoadedFile& f : loaded) {
     const InputFormat format = f.source.format;
-    if (!f.valid || !InputFormatHasPrincipals(format) ||
-        InputFormatSelectsPrincipalWhileReading(format)) {
+    unreadable = unreadable || (!f.valid && !f.skipped);
+    // Authorization details select while reading: their subjects count as found.
+    if (!f.valid || !InputFormatHasPrincipals(format)) {
       continue;
     }
     std::vector<AuditSubject>& subjects = f.source.subjects;
     for (const AuditSubject& s : subjects) found.push_back(s.name);
-    std::erase_if(subjects, [&](const AuditSubject& s) { return !Designates(s, principal); });
+    std::erase_if(subjects,
+                  [&](const AuditSubject& s) { return !DesignatesPrincipal(s, principal); });
     any = any || !subjects.empty();
   }
-  if (any || found.empty()) return;
-  std::string names;
-  for (const std::string& n : found) names += "\n  " + n;
-  throw InputError("--principal " + Quoted(principal) +
-                   " names none of the principals found; they are:" + names);
+  if (any || (found.empty() && unreadable)) return;  // an unreadable file is reported instead
+  throw InputError(UnknownPrincipalMessage(principal, found));
 }
 
 // One audit (or lint) run: its policies, and its result once executed.
@@ -465,29 +460,12 @@ void ExecuteRun(PendingRun& run, const AuditGroup& group, const Catalog& catalog
   }
 }
 
-}  // namespace
-
-CheckOutcome RunCheckPlan(const CheckRequest& request, const Config& config, Context& ctx) {
-  const InputFiles inputs = ExpandInputs(request.policies, config);
-  CheckNoEmptyDirectory(inputs);
-  // The audit groups' profiles are loaded first (a bad profile or variable
-  // stops everything); every file is read and parsed (all errors reported)
-  // before giving up.
-  std::vector<std::string> files;  // in group order
-  std::vector<AuditGroup> groups = PlanGroups(request, config, inputs, files);
-  // Each file is read with its group's CloudFormation parameters: the --var
-  // assignments and the pseudo parameters of the group's profile.
+// The plan once every file is read: --principal, the audit groups' profiles,
+// the boundary and SCPs, the runs and their reports.
+CheckOutcome RunLoaded(const CheckRequest& request, const Config& config, const InputFiles& inputs,
+                       const std::vector<std::string>& files, std::vector<AuditGroup>& groups,
+                       std::vector<LoadedFile>& loaded, Context& ctx) {
   const Catalog& catalog = ctx.catalog();
-  std::vector<SourceVariableMap> group_vars;
-  std::vector<const SourceVariableMap*> file_vars(files.size());
-  for (AuditGroup& group : groups) {
-    group_vars.push_back(
-        SourceVariables(group.settings, catalog, LoadGroupProfile(group, catalog)));
-  }
-  for (std::size_t g = 0; g < groups.size(); ++g) {
-    for (const std::size_t i : groups[g].files) file_vars[i] = &group_vars[g];
-  }
-  std::vector<LoadedFile> loaded = LoadFiles(files, inputs.scanned, file_vars, request, ctx);
   SelectPrincipal(loaded, request.principal);
   bool valid = true;
   std::size_t skipped = inputs.skipped;
@@ -556,6 +534,40 @@ CheckOutcome RunCheckPlan(const CheckRequest& request, const Config& config, Con
     if (!group.report.runs.empty()) outcome.reports.push_back(std::move(group.report));
   }
   return outcome;
+}
+
+}  // namespace
+
+CheckOutcome RunCheckPlan(const CheckRequest& request, const Config& config, Context& ctx) {
+  const InputFiles inputs = ExpandInputs(request.policies, config);
+  CheckNoEmptyDirectory(inputs);
+  // The audit groups' profiles are loaded first (a bad profile or variable
+  // stops everything); every file is read and parsed (all errors reported)
+  // before giving up.
+  std::vector<std::string> files;  // in group order
+  std::vector<AuditGroup> groups = PlanGroups(request, config, inputs, files);
+  // Each file is read with its group's CloudFormation parameters: the --var
+  // assignments and the pseudo parameters of the group's profile.
+  const Catalog& catalog = ctx.catalog();
+  std::vector<SourceVariableMap> group_vars;
+  std::vector<const SourceVariableMap*> file_vars(files.size());
+  for (AuditGroup& group : groups) {
+    group_vars.push_back(
+        SourceVariables(group.settings, catalog, LoadGroupProfile(group, catalog)));
+  }
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    for (const std::size_t i : groups[g].files) file_vars[i] = &group_vars[g];
+  }
+  std::vector<LoadedFile> loaded = LoadFiles(files, inputs.scanned, file_vars, request, ctx);
+  try {
+    return RunLoaded(request, config, inputs, files, groups, loaded, ctx);
+  } catch (const InputError&) {
+    // No report shows the files' errors and warnings: print them here.
+    if (request.report_shows_input) {
+      for (const LoadedFile& f : loaded) ctx.err << f.input_text;
+    }
+    throw;
+  }
 }
 
 }  // namespace iam_audit::cli

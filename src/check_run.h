@@ -9,14 +9,13 @@
 // check_gate.h) are grouped by their settings (the configuration's
 // overrides); each group is audited against its profile, or linted when it
 // has none. Every file is read and parsed on `jobs` threads, its diagnostics
-// printed on ctx.err in file order. The runs: a linted file stands alone (one
-// run per file, with every identity policy it holds); for an audit, a
-// principal a file describes (a role of account authorization details, a
-// CloudFormation or Terraform role) is audited on its own with its own
-// boundary; the policies of bare documents and AWS CLI output are one
-// principal's, all together, unless `each` makes every file its own run.
-// The runs execute on `jobs` threads; the reports come out in a fixed order
-// whatever the number.
+// printed on ctx.err in file order (its errors and warnings only when no
+// report on standard output shows them: CheckRequest::report_shows_input). The runs: a linted file
+// stands alone (one run per file, with every identity policy it holds); for an audit, a principal a
+// file describes (a role of account authorization details, a CloudFormation or Terraform role) is
+// audited on its own with its own boundary; the policies of bare documents and AWS CLI output are
+// one principal's, all together, unless `each` makes every file its own run. The runs execute on
+// `jobs` threads; the reports come out in a fixed order whatever the number.
 #pragma once
 
 #include <cstddef>
@@ -50,6 +49,9 @@ struct CheckRequest {
   std::optional<LintPolicyType> policy_type;   // --policy-type: lint every document as this
   bool skip_non_iam = false;                   // named files plainly not IAM are skipped
   bool verbose = false;                        // say on ctx.err how many files were checked
+  // A text or github report goes to standard output and shows the files'
+  // errors and warnings: they are not printed on ctx.err too.
+  bool report_shows_input = false;
   InputFormat input_format = InputFormat::kAuto;
   std::string principal;  // only this principal of files that describe several
   unsigned jobs = 0;      // threads (0: one per core)

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -228,7 +229,16 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   const Config config = LoadCheckConfig(options.config, options.no_config);
   const RuleSettings rules = CheckRules(options, config);
   std::vector<OutputTarget> targets = OutputTargets(options);
-  CheckOutcome outcome = RunCheckPlan(RequestOf(options), config, ctx);
+  // --write-baseline records the findings; it prints the report only when
+  // asked for one (--format, --output or --report).
+  if (!options.write_baseline.empty() && options.format_given == 0) targets.clear();
+  CheckRequest request = RequestOf(options);
+  // Input errors are printed once, where a user reads them: in a text or
+  // github report on standard output, else on standard error.
+  request.report_shows_input = std::any_of(targets.begin(), targets.end(), [](const auto& t) {
+    return t.file.empty() && (t.format == OutputFormat::kText || t.format == OutputFormat::kGithub);
+  });
+  CheckOutcome outcome = RunCheckPlan(request, config, ctx);
   std::vector<Report>& reports = outcome.reports;
   if (reports.empty()) return kExitClean;  // every file skipped
   const std::string fail_on =
@@ -243,9 +253,6 @@ int RunCheck(const CheckOptions& options, Context& ctx) {
   ApplyRuleSettings(reports, rules);
   ApplyGate(reports, config, gate);
   ApplyRuleSettings(reports, rules);  // the gate's own findings (stale-suppression...)
-  // --write-baseline records the findings; it prints the report only when
-  // asked for one (--format, --output or --report).
-  if (!options.write_baseline.empty() && options.format_given == 0) targets.clear();
   WriteOutputs(reports, targets, options, ctx);
   // An input error is 2 whatever the findings, once every report is out.
   if (outcome.input_error) return kExitUsage;

@@ -103,21 +103,21 @@ void LoadIdentity(const SimulateOptions& o, const std::string& path, Context& ct
       errors->insert(errors->end(), source.errors.begin(), source.errors.end());
       return;
     }
-    // --principal also picks among the principals of a template or state:
-    // by ARN, by full name, or by the name's last part ("DbtRunnerRole" for
-    // "AWS::IAM::Role DbtRunnerRole", "dbt-runner" for "role/service/dbt-runner").
-    if (source.subjects.size() > 1 && !o.principal.empty()) {
-      std::erase_if(source.subjects, [&](const AuditSubject& s) {
-        const std::string_view name = s.name;
-        const std::size_t cut = name.find_last_of(" /.");
-        return s.arn != o.principal && name != o.principal &&
-               (cut == std::string_view::npos || name.substr(cut + 1) != o.principal);
-      });
+    // --principal also picks among the principals of a template, a plan or
+    // authorization details (DesignatesPrincipal), and must name one of
+    // them, even the only one. With the other formats it is the caller's ARN.
+    const InputFormat format = source.format;
+    if (!o.principal.empty() && InputFormatHasPrincipals(format)) {
+      std::vector<std::string> found;
+      for (const AuditSubject& s : source.subjects) found.push_back(s.name);
+      std::erase_if(source.subjects,
+                    [&](const AuditSubject& s) { return !DesignatesPrincipal(s, o.principal); });
       if (source.subjects.empty()) {
-        errors->push_back(
-            {file.name,
-             {},
-             "--principal " + Quoted(o.principal) + " names none of the principals it describes"});
+        errors->push_back({file.name,
+                           {},
+                           UnknownPrincipalMessage(o.principal, found) +
+                               "\n(to give the caller's ARN, name the principal with --principal "
+                               "and its ARN with --principal-arn)"});
         return;
       }
     }

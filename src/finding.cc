@@ -437,7 +437,9 @@ std::string RuleDocsAnchor(const FindingRule& rule) {
 }
 
 std::string RuleHelpUri(const FindingRule& rule) {
-  return std::string(IAM_AUDIT_DOCS_URL) + RuleDocsAnchor(rule);
+  constexpr std::string_view kDocsUrl = IAM_AUDIT_DOCS_URL;  // "" when not known (CMakeLists.txt)
+  if (kDocsUrl.empty()) return "";
+  return std::string(kDocsUrl) + RuleDocsAnchor(rule);
 }
 
 std::string_view RuleSecuritySeverity(const FindingRule& rule) {

@@ -436,6 +436,20 @@ std::optional<json::Value> ReadDocument(const SourceFile& file, const PolicySour
     for (Diagnostic& e : parsed.errors) result.errors.push_back(std::move(e));
     return c.Keep(std::move(parsed.document)).root();
   }
+  if (!looks_json && options.format != InputFormat::kAuto && !FormatOf(options.format).yaml()) {
+    // A format only JSON holds forced on a file that is not JSON: say what
+    // the file is rather than where its JSON breaks.
+    Diagnostics yaml_errors;
+    const std::optional<json::Document> yaml = YamlToJson(file.text, file.name, &yaml_errors);
+    const FormatRow* detected = yaml ? Detect(yaml->root()) : nullptr;
+    if (detected != nullptr) {
+      NotThatFormat(file, options.format,
+                    "it is YAML, not JSON: it looks like " + std::string(detected->description) +
+                        "; leave out --input-format to read it as that");
+    }
+    if (yaml && yaml->root().is_object())
+      NotThatFormat(file, options.format, "it is YAML, not JSON");
+  }
   if (looks_json || (options.format != InputFormat::kAuto && !FormatOf(options.format).yaml())) {
     // Broken JSON: say what is wrong with it rather than guess a format.
     result.format = options.format == InputFormat::kAuto ? InputFormat::kPolicy : options.format;
@@ -536,6 +550,29 @@ PolicySourceResult LoadPolicySource(const SourceFile& file, const PolicySourceOp
   format->load(*root, options, c);
   c.Finish(format->unused_policies_are_subjects);
   return result;
+}
+
+bool DesignatesPrincipal(const AuditSubject& subject, std::string_view principal) {
+  const std::string_view name = subject.name;
+  if (name == principal || (!subject.arn.empty() && subject.arn == principal)) return true;
+  for (const char separator : {' ', '.', '/'}) {  // "role/dbt.runner" is named by "dbt.runner"
+    const std::size_t cut = name.rfind(separator);
+    if (cut != std::string_view::npos && name.substr(cut + 1) == principal) return true;
+  }
+  return false;
+}
+
+std::string UnknownPrincipalMessage(std::string_view principal,
+                                    const std::vector<std::string>& found) {
+  constexpr std::size_t kListed = 50;
+  std::string out = "--principal " + Quoted(principal) + " names none of the principals found";
+  if (found.empty()) return out + ": the files describe no role or user";
+  out += "; they are:";
+  for (std::size_t i = 0; i < found.size() && i < kListed; ++i) out += "\n  " + found[i];
+  if (found.size() > kListed) {
+    out += "\n  ... and " + std::to_string(found.size() - kListed) + " more";
+  }
+  return out;
 }
 
 }  // namespace iam_audit

@@ -235,13 +235,20 @@ void AuthorizationDetails::Load() {
   Principals(kUsers, &selected);
   if (!options_.principal.empty()) {
     if (selected == 0) {
-      const json::Value* roles = root_.Find(kRoles.list);
-      const json::Value* users = root_.Find(kUsers.list);
-      throw InputError(c_.file_name() + ": --principal " + Quoted(options_.principal) +
-                       " names no role or user in this file (it has " +
-                       std::to_string(roles ? roles->size() : 0) + " roles and " +
-                       std::to_string(users ? users->size() : 0) +
-                       " users; give a RoleName, UserName or ARN)");
+      std::vector<std::string> names;
+      for (const PrincipalKind* kind : {&kRoles, &kUsers}) {
+        const json::Value* list = root_.Find(kind->list);
+        if (list == nullptr) continue;
+        for (const json::Value& d : list->Elements()) {
+          names.push_back(
+              ArnResource(StringMember(d, "Arn"), kind->prefix, StringMember(d, kind->name_key)));
+        }
+      }
+      throw InputError(
+          Diagnostics{{c_.file_name(),
+                       {},
+                       UnknownPrincipalMessage(options_.principal, names) +
+                           (names.empty() ? "" : "\n(give a RoleName, UserName or ARN)")}});
     }
     return;
   }

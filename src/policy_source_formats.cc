@@ -183,8 +183,11 @@ void Unrecognized(const SourceFile& file, SourceLocation where, const std::strin
 }
 
 void NotThatFormat(const SourceFile& file, InputFormat format, const std::string& why) {
-  throw InputError(file.name + ": --input-format " + std::string(InputFormatName(format)) +
-                   ": this is not " + std::string(FormatOf(format).description) + " (" + why + ")");
+  throw InputError(
+      Diagnostics{{file.name,
+                   {},
+                   "--input-format " + std::string(InputFormatName(format)) + ": this is not " +
+                       std::string(FormatOf(format).description) + " (" + why + ")"}});
 }
 
 }  // namespace policy_source

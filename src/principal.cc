@@ -8,14 +8,15 @@
 #include "iam_audit/policy.h"
 
 namespace iam_audit {
-namespace {
-
-using ascii::EqualsIgnoreCase;
 
 bool IsAccountId(std::string_view s) {
   return s.size() == 12 &&
          std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
+
+namespace {
+
+using ascii::EqualsIgnoreCase;
 
 // The account a Principal "AWS" value names as a whole ("123456789012" or
 // "arn:aws:iam::123456789012:root"), if it is one.

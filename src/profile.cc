@@ -21,11 +21,12 @@ struct TypeName {
   VariableType type;
   std::string_view name;
 };
-constexpr std::array<TypeName, 4> kTypeNames = {{
+constexpr std::array<TypeName, 5> kTypeNames = {{
     {VariableType::kString, "string"},
     {VariableType::kList, "list"},
     {VariableType::kBool, "bool"},
     {VariableType::kS3Location, "s3_location"},
+    {VariableType::kAccountId, "account_id"},
 }};
 
 }  // namespace

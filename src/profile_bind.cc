@@ -3,6 +3,7 @@
 #include <map>
 
 #include "ascii.h"
+#include "iam_audit/principal.h"
 #include "iam_audit/profile.h"
 #include "profile_internal.h"
 
@@ -64,6 +65,9 @@ std::optional<VariableValue> TypeValue(const ProfileVariable& v, std::vector<std
       }
       item = loc->Uri();
       out.locations.push_back(std::move(*loc));
+    } else if (item_type == VariableType::kAccountId && !IsAccountId(item)) {
+      *error = "'" + v.name + "' must be an AWS account ID of 12 digits, not '" + item + "'";
+      return std::nullopt;
     }
   }
   return out;

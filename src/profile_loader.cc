@@ -11,6 +11,7 @@
 #include "iam_audit/action_pattern.h"
 #include "iam_audit/action_set.h"
 #include "iam_audit/catalog.h"
+#include "iam_audit/principal.h"
 #include "iam_audit/profile.h"
 #include "profile_internal.h"
 #include "yaml_util.h"
@@ -306,7 +307,7 @@ class ProfileLoader : yaml_util::Reader {
           v.type = *t;
         } else {
           Error(Where(val), "unknown variable type '" + s +
-                                "' (expected one of: string, list, bool, s3_location)");
+                                "' (expected one of: string, list, bool, s3_location, account_id)");
         }
       } else if (key == "items") {
         items_node.emplace(val);
@@ -415,6 +416,10 @@ class ProfileLoader : yaml_util::Reader {
     }
     if (t == VariableType::kS3Location && !S3Location::Parse(text, &error)) {
       Error(where, "default of '" + v.name + "': " + error);
+      return false;
+    }
+    if (t == VariableType::kAccountId && !IsAccountId(text)) {
+      Error(where, "default of account_id variable '" + v.name + "' must be 12 digits");
       return false;
     }
     return true;

@@ -12,6 +12,32 @@ using profile_internal::FitsResourceType;
 using profile_internal::HowToGive;
 using profile_internal::ThrowIfAny;
 
+namespace {
+
+// The error for a resource value that is no ARN of its type, blamed on where
+// the user gave the variable behind it (profiles.yml:LINE:COLUMN, the
+// configuration, --var), else on the profile's template.
+std::string NotOfTypeError(const std::string& file, const ProfileResource& r,
+                           const std::string& value, const Bindings& bindings) {
+  const ResourceTypeRef& type = r.types.front();
+  const std::string template_at = file + ":" + std::to_string(r.arn.where.line) + ":" +
+                                  std::to_string(r.arn.where.column) + " '" + r.arn.text + "'";
+  const std::string what = "is not an ARN of resource type " + type.service + ":" + type.name +
+                           " (" + type.arn_template + ")";
+  for (const ValueTemplate::Part& part : r.arn.parts) {
+    const auto it = part.variable.empty() ? bindings.end() : bindings.find(part.variable);
+    if (it == bindings.end() || it->second.origin.empty() || it->second.origin == "default") {
+      continue;
+    }
+    const std::string& origin = it->second.origin;
+    return (origin.starts_with("--var") ? origin : origin + ": " + part.variable) + " gives '" +
+           value + "', which " + what + " (the profile uses it at " + template_at + ")";
+  }
+  return "'" + value + "' (from " + template_at + ") " + what;
+}
+
+}  // namespace
+
 std::vector<Requirement> Profile::Requirements(const Bindings& bindings) const {
   std::vector<Requirement> out;
   std::vector<std::string> errors;
@@ -45,13 +71,7 @@ std::vector<Requirement> Profile::Requirements(const Bindings& bindings) const {
         const bool fits = std::any_of(
             r.types.begin(), r.types.end(),
             [&](const ResourceTypeRef& t) { return FitsResourceType(t.arn_template, value); });
-        if (!fits) {
-          errors.push_back("'" + value + "' (from " + file_ + ":" +
-                           std::to_string(r.arn.where.line) + ":" +
-                           std::to_string(r.arn.where.column) + " '" + r.arn.text +
-                           "') is not an ARN of resource type " + r.types.front().service + ":" +
-                           r.types.front().name + " (" + r.types.front().arn_template + ")");
-        }
+        if (!fits) errors.push_back(NotOfTypeError(file_, r, value, bindings));
       }
     }
     std::vector<std::pair<std::string, std::vector<std::string>>> context;

@@ -193,8 +193,9 @@ class ConditionParser {
       Fail(lower.offset, "'lower(" + var.text + ")' must be compared: ==, != or matches");
       return std::nullopt;
     }
-    if (const ProfileVariable* v = lookup_(var.text);
-        v && v->type != VariableType::kString && v->type != VariableType::kS3Location) {
+    if (const ProfileVariable* v = lookup_(var.text); v && v->type != VariableType::kString &&
+                                                      v->type != VariableType::kS3Location &&
+                                                      v->type != VariableType::kAccountId) {
       Fail(lower.offset, "'lower' applies to string variables; '" + var.text + "' is a " +
                              std::string(VariableTypeName(v->type)));
       return std::nullopt;

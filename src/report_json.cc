@@ -12,6 +12,19 @@ namespace iam_audit {
 
 using namespace report_stream;
 
+namespace {
+
+// Every profile group that requires the finding's action on its resource:
+// `group` then `other_groups` ([] when the finding is tied to no group).
+std::string GroupsJson(const Finding& f) {
+  Json groups = Json::array();
+  if (!f.group.empty()) groups.push_back(f.group);
+  for (const std::string& g : f.other_groups) groups.push_back(g);
+  return groups.dump(2);
+}
+
+}  // namespace
+
 void WriteJsonReport(const Report& report, std::ostream& out) {
   const FindingCounts counts = CountFindings(report);
   const Json doc = {{"version", 1},
@@ -46,6 +59,7 @@ void WriteJsonReport(const Report& report, std::ostream& out) {
     member("sid", JsonString(f.sid));
     member("principal", JsonString(f.principal));
     member("fingerprint", JsonString(f.fingerprint));
+    member("groups", GroupsJson(f));
     if (f.suppressed) member("suppressed", SuppressionJson(*f.suppressed).dump(2));
     text.back() = '\n';  // the last member's ','
     return text + "}";

@@ -105,19 +105,24 @@ Json RuleJson(const FindingRule& r) {
   if (r.category != FindingCategory::kInput && r.category != FindingCategory::kConfig) {
     tags.insert(tags.begin(), "security");
   }
-  const std::string markdown = "**" + std::string(r.title) + "**\n\n" + std::string(r.help) +
-                               "\n\n[Documentation](" + RuleHelpUri(r) + ")";
-  return {{"id", r.name},
-          {"name", r.sarif_name},
-          {"shortDescription", {{"text", r.title}}},
-          {"fullDescription", {{"text", r.help}}},
-          {"help", {{"text", r.help}, {"markdown", markdown}}},
-          {"helpUri", RuleHelpUri(r)},
-          {"defaultConfiguration", {{"level", SeverityName(r.severity)}}},
-          {"properties",
-           {{"tags", std::move(tags)},
-            {"category", CategoryName(r.category)},
-            {"security-severity", RuleSecuritySeverity(r)}}}};
+  // The documentation: a link when the build knows where it is published
+  // (helpUri is optional in SARIF), else its place in the source tree.
+  const std::string uri = RuleHelpUri(r);
+  const std::string markdown =
+      "**" + std::string(r.title) + "**\n\n" + std::string(r.help) + "\n\n" +
+      (uri.empty() ? "Documentation: `" + RuleDocsAnchor(r) + "` in the iam-audit source."
+                   : "[Documentation](" + uri + ")");
+  Json rule = {{"id", r.name},
+               {"name", r.sarif_name},
+               {"shortDescription", {{"text", r.title}}},
+               {"fullDescription", {{"text", r.help}}},
+               {"help", {{"text", r.help}, {"markdown", markdown}}}};
+  if (!uri.empty()) rule["helpUri"] = uri;
+  rule["defaultConfiguration"] = {{"level", SeverityName(r.severity)}};
+  rule["properties"] = {{"tags", std::move(tags)},
+                        {"category", CategoryName(r.category)},
+                        {"security-severity", RuleSecuritySeverity(r)}};
+  return rule;
 }
 
 }  // namespace
@@ -147,6 +152,10 @@ void WriteSarifReport(const Report& report, std::ostream& out, const SarifOption
     }
     Json properties = Json::object();
     if (!f.group.empty()) properties["group"] = f.group;
+    if (!f.other_groups.empty()) {  // several groups require it: every one
+      properties["groups"] = Json::array({f.group});
+      for (const std::string& g : f.other_groups) properties["groups"].push_back(g);
+    }
     if (!f.action.empty()) properties["action"] = f.action;
     if (!f.resource.empty()) properties["resource"] = f.resource;
     if (!f.sid.empty()) properties["sid"] = f.sid;

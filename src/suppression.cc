@@ -5,6 +5,7 @@
 
 #include "ascii.h"
 #include "config.h"
+#include "iam_audit/lint.h"
 #include "iam_audit/policy_source.h"
 #include "iam_audit/report.h"
 #include "suggest.h"
@@ -118,63 +119,120 @@ std::chrono::sys_days Today() {
   return std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
 }
 
+namespace {
+
+// Findings seen as suppressions see them: with their paths relative to the
+// root, the principal whose audit found each, and the files audited.
+struct FindingView {
+  bool lint = false;  // a lint report: only entries naming a lint finding apply
+  std::span<Finding* const> findings;
+  std::vector<std::string> paths;          // parallel to findings
+  std::span<const std::string> subjects;   // parallel to findings, or empty
+  std::span<const std::string> audited;    // as the findings name them
+  std::vector<std::string> audited_paths;  // relative to the root
+};
+
+FindingView MakeView(std::span<Finding* const> findings, std::span<const std::string> audited,
+                     std::span<const std::string> subjects, const SuppressionOptions& options) {
+  const auto relative = [&](std::string_view path) {
+    return options.root.empty() ? std::string(path) : RelativeToRoot(options.root, path);
+  };
+  FindingView view;
+  view.findings = findings;
+  view.subjects = subjects;
+  view.audited = audited;
+  view.paths.reserve(findings.size());
+  for (const Finding* f : findings) view.paths.push_back(relative(f->file));
+  view.audited_paths.reserve(audited.size());
+  for (const std::string& f : audited) view.audited_paths.push_back(relative(f));
+  return view;
+}
+
+// Marks the findings of `view` that `s` suppresses (unless it has expired);
+// returns how many it matches.
+std::size_t Mark(const Suppression& s, bool expired, const FindingView& view,
+                 SuppressionOutcome& outcome) {
+  std::size_t matched = 0;
+  for (std::size_t i = 0; i < view.findings.size(); ++i) {
+    Finding& f = *view.findings[i];
+    if (f.id == FindingId::kStaleSuppression || f.id == FindingId::kExpiredSuppression) continue;
+    if (!s.Matches(f, view.paths[i], i < view.subjects.size() ? view.subjects[i] : "")) continue;
+    ++matched;
+    if (expired || f.suppressed) continue;
+    f.suppressed = FindingSuppression{
+        s.scope ? FindingSuppression::Kind::kTemplate : FindingSuppression::Kind::kConfig, s.reason,
+        s.file, s.where, s.expires_text};
+    ++outcome.suppressed;
+  }
+  return matched;
+}
+
+// Does `view` audit a file `s` is about?
+bool Judges(const Suppression& s, const FindingView& view) {
+  if (s.scope)
+    return std::find(view.audited.begin(), view.audited.end(), s.file) != view.audited.end();
+  return std::any_of(view.audited_paths.begin(), view.audited_paths.end(),
+                     [&](const std::string& p) { return s.MatchesPath(p); });
+}
+
+// The entry's hygiene finding (expired-suppression, stale-suppression), if any.
+std::optional<Finding> Hygiene(const Suppression& s, bool expired, std::size_t matched,
+                               bool judged) {
+  if (expired) {
+    return HygieneFinding(FindingId::kExpiredSuppression, s,
+                          "suppression of " + s.Describe() + " expired on " + s.expires_text +
+                              " (reason: " + s.reason + "); it no longer suppresses anything" +
+                              (matched > 0 ? ": " +
+                                                 Plural(matched, "finding it matches counts",
+                                                        "findings it matches count") +
+                                                 " again"
+                                           : " and matches no finding: remove it"));
+  }
+  if (matched > 0 || !judged) return std::nullopt;
+  return HygieneFinding(
+      FindingId::kStaleSuppression, s,
+      "suppression of " + s.Describe() +
+          " matches no finding of the files audited: remove it (reason was: " + s.reason + ")");
+}
+
+bool NamesLintFinding(const Suppression& s) {
+  return std::any_of(s.ids.begin(), s.ids.end(), IsLintFinding);
+}
+
+// Every entry against every view it applies to, each judged once.
+SuppressionOutcome Apply(std::span<const Suppression> suppressions,
+                         std::span<const FindingView> views, const SuppressionOptions& options,
+                         std::vector<std::size_t>* first_view = nullptr) {
+  SuppressionOutcome outcome;
+  for (const Suppression& s : suppressions) {
+    const bool expired = s.ExpiredOn(options.today);
+    std::size_t matched = 0;
+    bool judged = false;
+    std::size_t first = views.size();
+    for (std::size_t v = 0; v < views.size(); ++v) {
+      if (views[v].lint && !NamesLintFinding(s)) continue;  // the lint cannot produce it
+      first = std::min(first, v);
+      matched += Mark(s, expired, views[v], outcome);
+      judged = judged || Judges(s, views[v]);
+    }
+    if (std::optional<Finding> h = Hygiene(s, expired, matched, judged)) {
+      outcome.hygiene.push_back(std::move(*h));
+      if (first_view) first_view->push_back(first);
+    }
+  }
+  return outcome;
+}
+
+}  // namespace
+
 SuppressionOutcome ApplySuppressions(std::span<const Suppression> suppressions,
                                      std::span<Finding* const> findings,
                                      std::span<const std::string> audited_files,
                                      const SuppressionOptions& options,
                                      std::span<const std::string> subjects) {
-  SuppressionOutcome outcome;
-  if (suppressions.empty()) return outcome;
-  const auto relative = [&](std::string_view path) {
-    return options.root.empty() ? std::string(path) : RelativeToRoot(options.root, path);
-  };
-  std::vector<std::string> finding_paths;
-  finding_paths.reserve(findings.size());
-  for (const Finding* f : findings) finding_paths.push_back(relative(f->file));
-  std::vector<std::string> audited_paths;
-  audited_paths.reserve(audited_files.size());
-  for (const std::string& f : audited_files) audited_paths.push_back(relative(f));
-
-  for (const Suppression& s : suppressions) {
-    const bool expired = s.ExpiredOn(options.today);
-    std::size_t matched = 0;
-    for (std::size_t i = 0; i < findings.size(); ++i) {
-      Finding& f = *findings[i];
-      if (f.id == FindingId::kStaleSuppression || f.id == FindingId::kExpiredSuppression) continue;
-      if (!s.Matches(f, finding_paths[i], i < subjects.size() ? subjects[i] : "")) continue;
-      ++matched;
-      if (expired || f.suppressed) continue;
-      f.suppressed = FindingSuppression{
-          s.scope ? FindingSuppression::Kind::kTemplate : FindingSuppression::Kind::kConfig,
-          s.reason, s.file, s.where, s.expires_text};
-      ++outcome.suppressed;
-    }
-    if (expired) {
-      outcome.hygiene.push_back(HygieneFinding(
-          FindingId::kExpiredSuppression, s,
-          "suppression of " + s.Describe() + " expired on " + s.expires_text +
-              " (reason: " + s.reason + "); it no longer suppresses anything" +
-              (matched > 0
-                   ? ": " +
-                         Plural(matched, "finding it matches counts", "findings it matches count") +
-                         " again"
-                   : " and matches no finding: remove it")));
-      continue;
-    }
-    const bool judged =
-        s.scope
-            ? std::find(audited_files.begin(), audited_files.end(), s.file) != audited_files.end()
-            : std::any_of(audited_paths.begin(), audited_paths.end(),
-                          [&](const std::string& p) { return s.MatchesPath(p); });
-    if (matched == 0 && judged) {
-      outcome.hygiene.push_back(HygieneFinding(
-          FindingId::kStaleSuppression, s,
-          "suppression of " + s.Describe() +
-              " matches no finding of the files audited: remove it (reason was: " + s.reason +
-              ")"));
-    }
-  }
-  return outcome;
+  if (suppressions.empty()) return {};
+  const FindingView view = MakeView(findings, audited_files, subjects, options);
+  return Apply(suppressions, std::span(&view, 1), options);
 }
 
 std::vector<Finding*> AllFindings(Report& report) {
@@ -185,23 +243,39 @@ std::vector<Finding*> AllFindings(Report& report) {
   return out;
 }
 
-SuppressionOutcome ApplySuppressions(std::span<const Suppression> suppressions, Report& report,
-                                     const SuppressionOptions& options) {
-  std::vector<std::string> audited;
-  for (const AuditRun& run : report.runs)
-    audited.insert(audited.end(), run.files.begin(), run.files.end());
-  const std::vector<Finding*> findings = AllFindings(report);
-  std::vector<std::string> subjects;
-  subjects.reserve(findings.size());
-  for (const AuditRun& run : report.runs)
-    subjects.resize(subjects.size() + run.result.findings.size(), run.subject);
-  SuppressionOutcome outcome =
-      ApplySuppressions(suppressions, findings, audited, options, subjects);
-  if (!outcome.hygiene.empty() && !report.runs.empty()) {
-    std::vector<Finding>& last = report.runs.back().result.findings;
-    last.insert(last.end(), outcome.hygiene.begin(), outcome.hygiene.end());
+SuppressionOutcome ApplySuppressions(std::span<const Suppression> suppressions,
+                                     std::span<Report> reports, const SuppressionOptions& options) {
+  if (suppressions.empty()) return {};
+  struct Held {  // what the views point into
+    std::vector<Finding*> findings;
+    std::vector<std::string> audited, subjects;
+  };
+  std::vector<Held> held(reports.size());
+  std::vector<FindingView> views;
+  for (std::size_t r = 0; r < reports.size(); ++r) {
+    Held& h = held[r];
+    h.findings = AllFindings(reports[r]);
+    for (const AuditRun& run : reports[r].runs) {
+      h.audited.insert(h.audited.end(), run.files.begin(), run.files.end());
+      h.subjects.resize(h.subjects.size() + run.result.findings.size(), run.subject);
+    }
+    views.push_back(MakeView(h.findings, h.audited, h.subjects, options));
+    views.back().lint = reports[r].lint();
+  }
+  std::vector<std::size_t> first_view;
+  SuppressionOutcome outcome = Apply(suppressions, views, options, &first_view);
+  for (std::size_t i = 0; i < outcome.hygiene.size(); ++i) {
+    const std::size_t r = first_view[i] < reports.size() ? first_view[i] : 0;
+    if (r < reports.size() && !reports[r].runs.empty()) {
+      reports[r].runs.back().result.findings.push_back(outcome.hygiene[i]);
+    }
   }
   return outcome;
+}
+
+SuppressionOutcome ApplySuppressions(std::span<const Suppression> suppressions, Report& report,
+                                     const SuppressionOptions& options) {
+  return ApplySuppressions(suppressions, std::span(&report, 1), options);
 }
 
 static std::string_view SuppressionKindName(FindingSuppression::Kind kind) {

@@ -138,8 +138,15 @@ SuppressionOutcome ApplySuppressions(std::span<const Suppression> suppressions,
                                      const SuppressionOptions& options,
                                      std::span<const std::string> subjects = {});
 
-// The same over every run of a report (the audited files are the runs'
-// files); the hygiene findings are appended to the last run's findings.
+// The same over every run of every report of one iam-audit run at once (the
+// audited files are the runs' files), so that each entry is judged once: an
+// expired entry is one finding however many audit groups there are, and an
+// entry is stale only when no report's findings match it. A lint report is
+// matched and judged only by the entries that name a lint finding
+// (IsLintFinding, lint.h): the others are for an audit. Each hygiene finding
+// is appended to the last run of the first report the entry applies to.
+SuppressionOutcome ApplySuppressions(std::span<const Suppression> suppressions,
+                                     std::span<Report> reports, const SuppressionOptions& options);
 SuppressionOutcome ApplySuppressions(std::span<const Suppression> suppressions, Report& report,
                                      const SuppressionOptions& options);
 

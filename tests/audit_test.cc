@@ -325,6 +325,33 @@ TEST(AuditTest, SeverityIsCappedByTheRequirements) {
   EXPECT_EQ(FindingOf(r, 0).severity, Severity::kNote);
 }
 
+TEST(AuditTest, TheSameGapOfSeveralGroupsIsOneFindingNamingEachGroup) {
+  // Issue 14 defect 8: dbt's own call and Athena's both need glue:GetDatabase
+  // on the catalog; the gap is counted once, at the higher severity, and the
+  // finding names both groups (and a third, once).
+  const std::string catalog = "arn:aws:glue:eu-west-1:111122223333:catalog";
+  const auto r = AuditOf(Doc(R"({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})"),
+                         {Req("glue:GetDatabase", catalog, "dbt-own", Severity::kWarning),
+                          Req("glue:GetDatabase", catalog, "athena-ddl", Severity::kError),
+                          Req("glue:GetTable", catalog, "athena-ddl"),
+                          Req("glue:GetDatabase", catalog, "third", Severity::kNote),
+                          Req("glue:GetDatabase", catalog, "dbt-own")},
+                         Quiet());
+  ASSERT_EQ(r.findings.size(), 2u) << ::testing::PrintToString(Ids(r));
+  const Finding& f = FindingOf(r, 0);
+  EXPECT_EQ(&f, &FindingOf(r, 1));
+  EXPECT_EQ(&f, &FindingOf(r, 3));
+  EXPECT_EQ(f.severity, Severity::kError);
+  EXPECT_EQ(f.group, "dbt-own");
+  EXPECT_EQ(f.other_groups, (std::vector<std::string>{"athena-ddl", "third"}));
+  EXPECT_THAT(f.message, HasSubstr("(required by profile groups dbt-own, athena-ddl and third)"));
+  // A gap of one group names none.
+  const Finding& one = FindingOf(r, 2);
+  EXPECT_EQ(one.group, "athena-ddl");
+  EXPECT_THAT(one.other_groups, IsEmpty());
+  EXPECT_THAT(one.message, Not(HasSubstr("required by")));
+}
+
 TEST(AuditTest, PolicyVariablesInResourcesAreConditional) {
   const auto r = AuditOf(Doc(R"({"Effect": "Allow", "Action": "s3:GetObject",
                              "Resource": "arn:aws:s3:::data-bucket/${aws:username}/*"})"),

@@ -103,6 +103,47 @@ TEST(CheckRunTest, AnInvalidFileDoesNotHideAnAuditOfTheOthers) {
   EXPECT_THAT(Ids(doc["findings"]), ::testing::Contains("allow-all-actions"));
 }
 
+// Each input error and warning is printed once where the user reads it: in a
+// text or github report on standard output, else on standard error; the
+// reports keep them in every format.
+TEST(CheckRunTest, InputErrorsArePrintedOnceWhereTheUserReadsThem) {
+  Repo repo;
+  WriteFile(repo.dir.File("warned.json"), kWarned);
+  const auto count = [](const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  for (const std::string format : {"text", "github"}) {
+    const auto r =
+        RunIamAudit({"check", ".", "--no-config", "--format", format}, "", repo.dir.path());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(count(r.out + r.err, "broken.json"), 1u) << format << r.out << r.err;
+    EXPECT_EQ(count(r.out + r.err, "empty Action list"), 1u) << format << r.out << r.err;
+    EXPECT_EQ(count(r.out, "empty Action list"), 1u) << format;
+  }
+  // A report for programs (or in a file): the errors are on stderr too.
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--format", "json"},
+                                               {"--format", "sarif"},
+                                               {"--output", "report.txt"},
+                                               {"--write-baseline", "b.json"}}) {
+    std::vector<std::string> command = {"check", ".", "--no-config"};
+    command.insert(command.end(), args.begin(), args.end());
+    const auto r = RunIamAudit(command, "", repo.dir.path());
+    EXPECT_EQ(r.exit_code, 2) << args[0];
+    EXPECT_EQ(count(r.err, "broken.json:"), 1u) << args[0] << r.err;
+    EXPECT_EQ(count(r.err, "empty Action list"), 1u) << args[0] << r.err;
+  }
+  // An error that stops the run before any report still shows the files'.
+  const auto stopped = RunIamAudit(
+      {"check", "broken.json", testing::TestData("formats/cloudformation-multiline.yaml"),
+       "--no-config", "--principal", "nobody"},
+      "", repo.dir.path());
+  EXPECT_EQ(stopped.exit_code, 2);
+  EXPECT_THAT(stopped.err, HasSubstr("names none of the principals found"));
+  EXPECT_EQ(count(stopped.err, "broken.json:"), 1u) << stopped.err;
+}
+
 TEST(CheckRunTest, ParserWarningsAreInEveryFormatAndTheSummary) {
   TempDir dir;
   WriteFile(dir.File("warned.json"), kWarned);
@@ -159,6 +200,18 @@ TEST(CheckRunTest, APrincipalThatMatchesNothingIsAnErrorListingThePrincipals) {
       {"check", testing::TestData("formats/terraform-plan.json"), "--principal", "nobody"});
   EXPECT_EQ(terraform.exit_code, 2);
   EXPECT_THAT(terraform.err, ::testing::HasSubstr("they are:\n  aws_iam_"));
+  // Authorization details list theirs too, once, with the file's name once.
+  const std::string details = testing::TestData("formats/account-authorization-details.json");
+  const auto aad = testing::RunIamAudit({"check", details, "--principal", "nobody", "--no-config"});
+  EXPECT_EQ(aad.exit_code, 2);
+  EXPECT_THAT(aad.out + aad.err, ::testing::HasSubstr("names none of the principals found; they "
+                                                      "are:\n  role/"));
+  EXPECT_THAT(aad.out + aad.err, ::testing::Not(::testing::HasSubstr(details + ": " + details)));
+  // Files that describe no principal: --principal selects nothing either.
+  const auto plain = testing::RunIamAudit(
+      {"check", testing::TestData("formats/policy.json"), "--principal", "dbt", "--no-config"});
+  EXPECT_EQ(plain.exit_code, 2);
+  EXPECT_THAT(plain.err, ::testing::HasSubstr("the files describe no role or user"));
 }
 
 TEST(CheckRunTest, TheHookFilesIncludeTemplatesAndStateFiles) {

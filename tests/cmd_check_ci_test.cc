@@ -251,7 +251,7 @@ TEST_F(CheckCiTest, LintOnlyCountsTheParsersWarningsFromFailOnWarning) {
   {"Sid": "A", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}]})");
   CommandResult r = Run({"dup.json", "--lint-only"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.err, HasSubstr("dup.json:3:11: warning: duplicate Sid"));
+  EXPECT_THAT(r.out, HasSubstr("dup.json:3:11: warning: duplicate Sid"));
   EXPECT_EQ(Run({"dup.json", "--lint-only", "--fail-on", "warning"}).exit_code, 1);
   EXPECT_EQ(Run({"good.json", "--lint-only", "--fail-on", "warning"}).exit_code, 0);
 }
@@ -615,8 +615,9 @@ TEST_F(CheckCiTest, DirectoryScansGiveTheSameOutputOnAnyNumberOfThreads) {
   const CommandResult d = Run({"repo", "--no-config", "--jobs", "4"});
   EXPECT_EQ(c.exit_code, 2);
   EXPECT_EQ(d.exit_code, 2);
+  EXPECT_EQ(c.out, d.out);
   EXPECT_EQ(c.err, d.err);
-  EXPECT_THAT(c.err, HasSubstr("repo/team-3/zz-invalid.json:1:"));
+  EXPECT_THAT(c.out, HasSubstr("repo/team-3/zz-invalid.json:1:"));
 }
 
 }  // namespace

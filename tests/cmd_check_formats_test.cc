@@ -102,7 +102,8 @@ TEST(CmdCheckFormatsTest, EachPrincipalOfAccountAuthorizationDetailsIsAuditedOnI
 
   r = Check({file, "--principal", "nobody"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("--principal 'nobody' names no role or user"));
+  EXPECT_THAT(r.out, HasSubstr("--principal 'nobody' names none of the principals found; they "
+                               "are:\n  role/service/dbt-runner"));
 }
 
 TEST(CmdCheckFormatsTest, CloudFormationParametersComeFromVarWithoutClashingWithTheProfile) {
@@ -127,16 +128,31 @@ TEST(CmdCheckFormatsTest, CloudFormationParametersComeFromVarWithoutClashingWith
 TEST(CmdCheckFormatsTest, AFileInNoKnownFormatIsExitTwoNamingTheFormats) {
   const CommandResult r = Check({Format("unknown-format.json")}, false);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("unknown-format.json:1:1: cannot tell what kind of input"));
+  EXPECT_THAT(r.out, HasSubstr("unknown-format.json:1:1: error: cannot tell what kind of input"));
   for (const char* name :
        {"policy", "aws-cli", "account-authorization-details", "cloudformation", "terraform"}) {
-    EXPECT_THAT(r.err, HasSubstr(std::string("\n  ") + name + ": "));
+    EXPECT_THAT(r.out, HasSubstr(std::string("\n  ") + name + ": "));
   }
   // A format forced with --input-format that does not fit is exit 2 too.
   const CommandResult forced = Check({Format("policy.json"), "--input-format", "terraform"}, false);
   EXPECT_EQ(forced.exit_code, 2);
   EXPECT_EQ(Check({Format("policy.json"), "--input-format", "policy"}, false).exit_code, 0);
   EXPECT_EQ(Check({Format("policy.json"), "--input-format", "xml"}, false).exit_code, 2);
+  // A JSON-only format forced on YAML says what the file looks like (issue 14
+  // defect 11), not where its JSON breaks; the file is named once.
+  const CommandResult yaml =
+      Check({Format("cloudformation.yaml"), "--input-format", "terraform"}, false);
+  EXPECT_EQ(yaml.exit_code, 2);
+  EXPECT_THAT(yaml.out, HasSubstr("cloudformation.yaml: error: --input-format terraform: this is "
+                                  "not `terraform show -json` output (plan or state) or a .tfstate "
+                                  "file (it is YAML, not JSON: it looks like a CloudFormation "
+                                  "template"));
+  EXPECT_THAT(yaml.out + yaml.err, Not(HasSubstr("expected a JSON value")));
+  const CommandResult policy =
+      Check({Format("policy.yaml"), "--input-format", "account-authorization-details"}, false);
+  EXPECT_EQ(policy.exit_code, 2);
+  EXPECT_THAT(policy.out, HasSubstr("it looks like a policy document"));
+  EXPECT_THAT(policy.out, Not(HasSubstr("policy.yaml: error: " + Format("policy.yaml"))));
 }
 
 TEST(CmdCheckFormatsTest, DirectoryScansReadEveryFormatAndSkipTheRest) {
@@ -160,6 +176,65 @@ TEST(CmdCheckFormatsTest, DirectoryScansReadEveryFormatAndSkipTheRest) {
   EXPECT_THAT(r.out, HasSubstr("stack.yaml"));
   EXPECT_THAT(r.out, HasSubstr("terraform.tfstate"));
   EXPECT_THAT(r.out, HasSubstr("s3-read.json"));
+}
+
+TEST(CmdCheckFormatsTest, AGapTwoGroupsShareIsOneFindingNamingBothInEveryFormat) {
+  // Issue 14 defect 8: glue:GetDatabase on the catalog is required by
+  // glue-write-databases (dbt's own calls) and glue-write-athena (Athena's
+  // DDL). With neither granted, it is one finding, counted once.
+  const testing::TempDir dir;
+  const std::string file = dir.File("policy.json");
+  testing::WriteFile(file, R"({"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::acme-lake"}]})");
+  const std::string catalog = "arn:aws:glue:eu-west-1:111122223333:catalog";
+  const std::string both =
+      "(required by profile groups glue-write-databases and glue-write-athena)";
+
+  CommandResult r = Check({file, "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  int n = 0;
+  std::set<std::string> fingerprints;
+  for (const auto& f : doc["findings"]) {
+    fingerprints.insert(f["fingerprint"].get<std::string>());
+    if (f["action"] != "glue:GetDatabase" || f["resource"] != catalog) continue;
+    ++n;
+    EXPECT_EQ(f["group"], "glue-write-databases");
+    EXPECT_EQ(f["groups"], nlohmann::json::array({"glue-write-databases", "glue-write-athena"}));
+    EXPECT_THAT(f["message"].get<std::string>(), HasSubstr(both));
+  }
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(fingerprints.size(), doc["findings"].size());  // no two findings alike
+  EXPECT_EQ(doc["summary"]["error"].get<std::size_t>() +
+                doc["summary"]["warning"].get<std::size_t>() +
+                doc["summary"]["note"].get<std::size_t>(),
+            doc["findings"].size());
+
+  r = Check({file, "--format", "sarif"});
+  const auto sarif = nlohmann::json::parse(r.out);
+  n = 0;
+  for (const auto& result : sarif["runs"][0]["results"]) {
+    const auto& p = result["properties"];
+    if (p.value("action", "") != "glue:GetDatabase" || p.value("resource", "") != catalog) continue;
+    ++n;
+    EXPECT_EQ(p["groups"], nlohmann::json::array({"glue-write-databases", "glue-write-athena"}));
+    EXPECT_THAT(result["message"]["text"].get<std::string>(), HasSubstr(both));
+  }
+  EXPECT_EQ(n, 1);
+
+  r = Check({file, "--format", "github"});
+  EXPECT_EQ(Count(r.out, "glue:GetDatabase on " + catalog + " is not allowed"), 1u) << r.out;
+  EXPECT_EQ(Count(r.out, "glue:GetDatabase on " + catalog + " is not allowed: no statement " +
+                             "allows it " + both),
+            1u);
+
+  // The text report shows the requirement under each group, with the one
+  // finding naming both.
+  r = Check({file});
+  EXPECT_EQ(Count(r.out, "glue:GetDatabase on " + catalog + " is not allowed: no statement " +
+                             "allows it " + both),
+            2u)
+      << r.out;
 }
 
 }  // namespace

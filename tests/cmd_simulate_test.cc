@@ -202,6 +202,33 @@ TEST(CmdSimulateTest, PrincipalsOfAuthorizationDetailsAndTemplates) {
   EXPECT_THAT(r.err, HasSubstr("--principal 'Nope' names none of the principals"));
 }
 
+// Issue 14 defect 7: --principal that names none of a file's principals is
+// exit 2 listing them; simulate never falls back to the only role.
+TEST(CmdSimulateTest, APrincipalThatNamesNoneIsAnErrorListingThemEvenForTheOnlyRole) {
+  const std::string stack = TestData("formats/cloudformation-multiline.yaml");
+  const std::vector<std::string> request = {"--action", "s3:GetObject", "--resource", "*"};
+  std::vector<std::string> args = {stack, "--principal", "Nope"};
+  args.insert(args.end(), request.begin(), request.end());
+  CommandResult r = Simulate(args);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err,
+              HasSubstr("cloudformation-multiline.yaml: --principal 'Nope' names none of "
+                        "the principals found; they are:\n  AWS::IAM::Role DbtRunnerRole\n"));
+  args[2] = "DbtRunnerRole";
+  EXPECT_EQ(Simulate(args).exit_code, 0);
+
+  const std::string details = TestData("formats/account-authorization-details.json");
+  args = {details, "--principal", "nobody"};
+  args.insert(args.end(), request.begin(), request.end());
+  r = Simulate(args);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("account-authorization-details.json: --principal 'nobody' names "
+                               "none of the principals found; they are:\n  role/"));
+  EXPECT_THAT(r.err, HasSubstr("\n  user/alice"));
+  EXPECT_THAT(r.err, Not(HasSubstr("<input>")));
+}
+
 TEST(CmdSimulateTest, UsageErrors) {
   struct Bad {
     std::vector<std::string> args;

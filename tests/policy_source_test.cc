@@ -332,8 +332,9 @@ TEST(PolicySourceTest, AuthorizationDetailsPrincipalFilter) {
     Load(file, options);
     FAIL() << "no InputError";
   } catch (const InputError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("--principal 'bob' names no role or user in this file (it "
-                                    "has 2 roles and 1 users"));
+    EXPECT_THAT(e.what(), HasSubstr("--principal 'bob' names none of the principals found; they "
+                                    "are:\n  role/service/dbt-runner\n  role/lambda-exec\n  "
+                                    "user/alice\n"));
   }
 }
 

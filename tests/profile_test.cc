@@ -472,7 +472,7 @@ TEST(ProfileLoad, FixtureReportsEveryErrorWithItsLocation) {
       Messages(r.errors),
       ElementsAre(
           "errors.yaml:5:16: unknown variable type 'boolean' (expected one of: string, list, bool, "
-          "s3_location)",
+          "s3_location, account_id)",
           HasSubstr("errors.yaml:11:5: unknown key 'resourcez' in group 'typo-key'"),
           "errors.yaml:15:25: in 'when': unexpected 'andd' (expected 'and', 'or' or the end)",
           HasSubstr("errors.yaml:21:15: action pattern 's3:GetObjekt' matches no action in the "

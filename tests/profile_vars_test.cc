@@ -245,5 +245,79 @@ TEST(ResolveVariables, VarOverridesTheFileAndRequiredOnesAreChecked) {
   EXPECT_THAT(m, HasSubstr("pass --var account_id=VALUE"));
 }
 
+// Issue 14 defect 11: an AWS account ID is 12 digits, whether it comes from
+// --var, profiles.yml or the configuration (and for catalog_account_id too).
+TEST(ResolveVariables, AnAccountIdIsTwelveDigitsWhereverItComesFrom) {
+  const std::vector<std::string> rest = {"region_name=eu-west-1", "schema=a",
+                                         "s3_staging_dir=s3://b/p/"};
+  VariableOptions o;
+  o.vars = rest;
+  o.vars.push_back("account_id=1");
+  std::string m = ErrorOf([&] { ResolveVariables(DbtAthena(), o, Env({})); });
+  EXPECT_THAT(m, HasSubstr("'account_id' must be an AWS account ID of 12 digits, not '1' (from "
+                           "--var account_id)"));
+  o.vars.back() = "account_id=11112222333a";
+  EXPECT_THAT(ErrorOf([&] { ResolveVariables(DbtAthena(), o, Env({})); }),
+              HasSubstr("not '11112222333a'"));
+  o.vars.back() = "catalog_account_id=44445555666";
+  o.vars.push_back("account_id=111122223333");
+  EXPECT_THAT(ErrorOf([&] { ResolveVariables(DbtAthena(), o, Env({})); }),
+              HasSubstr("'catalog_account_id' must be an AWS account ID of 12 digits"));
+  o.vars.erase(o.vars.end() - 2);
+  EXPECT_EQ(ResolveVariables(DbtAthena(), o, Env({})).at("catalog_account_id").items.front(),
+            "111122223333");
+
+  const testing::TempDir dir;
+  testing::WriteFile(dir.File("profiles.yml"), R"(acme:
+  outputs:
+    default:
+      type: athena
+      region_name: eu-west-1
+      schema: analytics
+      s3_staging_dir: s3://acme-athena-results/dbt/
+      account_id: "1"
+)");
+  o.vars.clear();
+  o.dbt = {dir.File("profiles.yml"), "", ""};
+  m = ErrorOf([&] { ResolveVariables(DbtAthena(), o, Env({})); });
+  EXPECT_THAT(m, HasSubstr("not '1' (from " + dir.File("profiles.yml") + ":8:19)"));
+
+  o.dbt = {};
+  o.vars = rest;
+  const std::vector<VariableInput> config = {
+      {"account_id", {"123"}, false, ".iam-audit.yaml:4:15"}};
+  m = ErrorOf([&] { ResolveVariables(DbtAthena(), o, config, Env({})); });
+  EXPECT_THAT(m, HasSubstr("not '123' (from .iam-audit.yaml:4:15)"));
+}
+
+// Issue 14 defect 11: a value from the user's profiles.yml that is no ARN of
+// its type is blamed on profiles.yml, not on the profile's template.
+TEST(ResolveVariables, AnInvalidArnFromProfilesYmlIsBlamedOnProfilesYml) {
+  const testing::TempDir dir;
+  testing::WriteFile(dir.File("profiles.yml"), R"(acme:
+  outputs:
+    default:
+      type: athena
+      region_name: eu-west-1
+      schema: analytics
+      s3_staging_dir: s3://acme-athena-results/dbt/
+      assume_role_arn: "arn:aws:iam:bad"
+)");
+  VariableOptions o;
+  o.dbt = {dir.File("profiles.yml"), "", ""};
+  o.vars = {"account_id=111122223333"};
+  const Bindings b = ResolveVariables(DbtAthena(), o, Env({}));
+  std::string m = ErrorOf([&] { DbtAthena().Requirements(b); });
+  EXPECT_THAT(m, HasSubstr(dir.File("profiles.yml") +
+                           ":8:24: assume_role_arn gives 'arn:aws:iam:bad', which is not an ARN of "
+                           "resource type sts:role"));
+  EXPECT_THAT(m, HasSubstr("(the profile uses it at "));
+  EXPECT_THAT(m, ::testing::Not(HasSubstr(" (from ")));
+  // Given with --var, it is blamed on --var.
+  o.vars.push_back("assume_role_arn=arn:aws:iam:bad");
+  m = ErrorOf([&] { DbtAthena().Requirements(ResolveVariables(DbtAthena(), o, Env({}))); });
+  EXPECT_THAT(m, HasSubstr("--var assume_role_arn gives 'arn:aws:iam:bad', which is not an ARN"));
+}
+
 }  // namespace
 }  // namespace iam_audit

@@ -118,9 +118,9 @@ TEST(ReportTest, JsonHasTheDocumentedShape) {
   std::set<std::string> ids;
   ASSERT_EQ(doc["findings"].size(), report.runs[0].result.findings.size());
   for (const auto& f : doc["findings"]) {
-    EXPECT_THAT(Keys(f),
-                ElementsAre("id", "severity", "message", "file", "line", "column", "group",
-                            "action", "resource", "fix", "sid", "principal", "fingerprint"));
+    EXPECT_THAT(Keys(f), ElementsAre("id", "severity", "message", "file", "line", "column", "group",
+                                     "action", "resource", "fix", "sid", "principal", "fingerprint",
+                                     "groups"));
     EXPECT_TRUE(f["line"].is_number_integer());
     EXPECT_TRUE(f["fix"].is_null() || f["fix"].is_object());
     EXPECT_EQ(f["file"], "dir/my policy.json");

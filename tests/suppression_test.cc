@@ -199,6 +199,49 @@ TEST(SuppressionTest, ReportLevelApplicationAppendsHygieneToTheLastRun) {
   EXPECT_EQ(AllFindings(report).size(), 2u);
 }
 
+// Several reports (audit groups of the configuration's overrides) in one run:
+// each entry is judged once. An expired entry is one finding, not one per
+// group; an entry that matches in one group is not stale in another.
+TEST(SuppressionTest, EachEntryIsJudgedOnceAcrossTheReportsOfARun) {
+  const auto report = [](const std::string& profile, const std::string& file, FindingId id) {
+    Report r;
+    r.profile = profile;
+    AuditRun run;
+    run.files = {file};
+    run.result.findings = {F(id, file)};
+    r.runs = {run};
+    return r;
+  };
+  std::vector<Report> reports = {report("p", "/repo/a/x.json", FindingId::kMissingPermission),
+                                 report("q", "/repo/b/y.json", FindingId::kUnknownAction),
+                                 report("", "/repo/c/z.json", FindingId::kAllowAllActions)};
+  SuppressionOptions options;
+  options.root = "/repo";
+  options.today = Day("2030-01-01");
+  const std::vector<Suppression> s = Load(R"(suppressions:
+  - {id: unknown-action, paths: "**", reason: r, expires: 2029-12-31}
+  - {id: missing-permission, paths: "**", reason: only in a}
+  - {id: allow-all-actions, paths: "c/", reason: lint}
+)");
+  const SuppressionOutcome outcome = ApplySuppressions(s, std::span(reports), options);
+  EXPECT_EQ(outcome.suppressed, 2u);
+  ASSERT_EQ(outcome.hygiene.size(), 1u);
+  EXPECT_EQ(outcome.hygiene[0].id, FindingId::kExpiredSuppression);
+  EXPECT_THAT(outcome.hygiene[0].message, HasSubstr("1 finding it matches counts again"));
+  std::size_t expired = 0, stale = 0;
+  for (Report& r : reports) {
+    for (const Finding* f : AllFindings(r)) {
+      expired += f->id == FindingId::kExpiredSuppression ? 1 : 0;
+      stale += f->id == FindingId::kStaleSuppression ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(expired, 1u);
+  EXPECT_EQ(stale, 0u);
+  EXPECT_TRUE(reports[0].runs[0].result.findings[0].suppressed);
+  EXPECT_FALSE(reports[1].runs[0].result.findings[0].suppressed);  // expired
+  EXPECT_TRUE(reports[2].runs[0].result.findings[0].suppressed);
+}
+
 TEST(SuppressionTest, JsonAndSarifDescriptions) {
   const FindingSuppression config{
       FindingSuppression::Kind::kConfig, "accepted risk", ".iam-audit.yaml", {12, 5}, "2030-01-01"};

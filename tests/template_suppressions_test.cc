@@ -174,7 +174,7 @@ TEST(TemplateSuppressionsTest, CheckAppliesAndJudgesThem) {
   const testing::CommandResult bad =
       testing::RunIamAudit({"check", dir.File("t.yaml"), "--no-config"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_THAT(bad.err, HasSubstr("t.yaml:55:13: a skip entry needs 'reason'"));
+  EXPECT_THAT(bad.out, HasSubstr("t.yaml:55:13: error: a skip entry needs 'reason'"));
 }
 
 }  // namespace

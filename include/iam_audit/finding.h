@@ -9,7 +9,7 @@
 //
 // A Finding is a value: what was found (id, severity, message), where (file,
 // line, column of the statement or element responsible; for a permission no
-// statement grants, the policy document), what it is about (profile group,
+// statement grants, the policy document), what it is about (profile groups,
 // action, resource, statement Sid), how to fix it (a JSON statement to add,
 // for missing and partial permissions) and a fingerprint that identifies the
 // same finding across runs (see Fingerprint()).
@@ -139,7 +139,8 @@ std::optional<FindingId> ParseFindingId(std::string_view name);
 
 // Where a rule is documented: "docs/rules.md#missing-permission" (a path
 // of the source tree and the heading's anchor), and the same as an absolute
-// URL under the project's documentation (SARIF helpUri).
+// URL under the project's published source tree (SARIF helpUri), "" when the
+// build does not know where that is (IAM_AUDIT_DOCS_URL, docs/output.md).
 std::string RuleDocsAnchor(const FindingRule& rule);
 std::string RuleHelpUri(const FindingRule& rule);
 // GitHub code scanning's rank of a rule (SARIF properties.security-severity):
@@ -195,8 +196,11 @@ struct Finding {
   Severity severity = Severity::kError;
   std::string message;
   std::string file;
-  SourceLocation where;   // 0:0 = the file as a whole
-  std::string group;      // profile group id ("" when not tied to a group)
+  SourceLocation where;  // 0:0 = the file as a whole
+  std::string group;     // profile group id ("" when not tied to a group)
+  // The other groups that require the same action on the same resource: one
+  // gap is one finding, naming every group (audit.h), after `group`.
+  std::vector<std::string> other_groups;
   std::string action;     // "s3:GetObject" ("" when not tied to one action)
   std::string resource;   // the required resource pattern, or the policy's Resource entry
   std::string sid;        // Sid of the statement responsible ("" if none or no Sid)

@@ -216,6 +216,17 @@ void AddSubjectResourceSide(AuditSubject& subject, PolicySet& set);
 // format does not fit, or when --principal matches nothing.
 PolicySourceResult LoadPolicySource(const SourceFile& file, const PolicySourceOptions& options);
 
+// --principal NAME|ARN among the subjects of a file (CloudFormation,
+// Terraform, authorization details): true when `principal` is the subject's
+// ARN, its whole name ("AWS::IAM::Role DbtRole", "aws_iam_role.dbt",
+// "role/service/dbt-runner") or the part after its last ' ', '.' or '/'
+// ("DbtRole", "dbt", "dbt-runner").
+bool DesignatesPrincipal(const AuditSubject& subject, std::string_view principal);
+// The error for a --principal that designates none of `found` (the names of
+// the principals the files describe, listed one a line, the first 50).
+std::string UnknownPrincipalMessage(std::string_view principal,
+                                    const std::vector<std::string>& found);
+
 // The placeholder for a value the file does not determine:
 // UnresolvedValue("DbtBucket.Arn") == "{unresolved.DbtBucket.Arn}". `what`
 // is made safe: ':' becomes '.', and wildcards, '$', braces, whitespace and

@@ -36,6 +36,9 @@ enum class PrincipalMatch : std::uint8_t {
   kAccount,  // the caller's account: delegates to the identity policies
 };
 
+// An AWS account ID: 12 decimal digits ("111122223333").
+bool IsAccountId(std::string_view text);
+
 // The caller of a request.
 struct Caller {
   enum class Type : std::uint8_t {

@@ -55,9 +55,10 @@
 
 namespace iam_audit {
 
-enum class VariableType : unsigned char { kString, kList, kBool, kS3Location };
+// kAccountId: an AWS account ID, 12 digits.
+enum class VariableType : unsigned char { kString, kList, kBool, kS3Location, kAccountId };
 
-// "string", "list", "bool", "s3_location".
+// "string", "list", "bool", "s3_location", "account_id".
 std::string_view VariableTypeName(VariableType type);
 
 // An S3 location, "s3://bucket/prefix/". The prefix is "" (the whole bucket) or
