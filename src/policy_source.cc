@@ -237,6 +237,42 @@ json::Value FixUnresolvedResources(const json::Value& doc, json::Document& out) 
   return out.MakeObject(members, doc.where());
 }
 
+void AppendCanonical(const json::Value& v, std::string& out) {
+  const auto str = [&](std::string_view s) {
+    out += '"';
+    for (char c : s) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  };
+  switch (v.type()) {
+    case json::Type::kString:
+      str(v.AsString());
+      break;
+    case json::Type::kArray:
+      out += '[';
+      for (const json::Value& e : v.Elements()) {
+        AppendCanonical(e, out);
+        out += ',';
+      }
+      out += ']';
+      break;
+    case json::Type::kObject:
+      out += '{';
+      for (const json::Member& m : v.Members()) {
+        str(m.name());
+        out += ':';
+        AppendCanonical(m.value, out);
+        out += ',';
+      }
+      out += '}';
+      break;
+    default:
+      out += v.ScalarText();
+  }
+}
+
 const json::Value* Member(const json::Value& object, std::string_view key) {
   return object.Find(key);
 }

@@ -213,5 +213,11 @@ void ReadRoleTrustPolicy(const json::Value& role, Collector& c);
 // Helpers for walking located JSON.
 const json::Value* Member(const json::Value& object, std::string_view key);
 std::string_view StringMember(const json::Value& object, std::string_view key);
+// Appends a canonical text of `v` to `out`, to tell equal documents: no
+// whitespace, members in document order, each array element and member
+// followed by ','. Two values have the same text exactly when they are equal
+// as JSON trees (numbers by their source text). Recursion is bounded by
+// json::kMaxDepth, as json::Parse bounds every tree.
+void AppendCanonical(const json::Value& v, std::string& out);
 
 }  // namespace iam_audit::policy_source

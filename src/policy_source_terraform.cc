@@ -41,43 +41,6 @@ constexpr PrincipalType kPrincipalTypes[] = {
      "group", "groups"},
 };
 
-// A canonical text of a JSON value (no whitespace), to tell equal documents.
-void Canonical(const json::Value& v, std::string& out) {
-  const auto str = [&](std::string_view s) {
-    out += '"';
-    for (char c : s) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  };
-  switch (v.type()) {
-    case json::Type::kString:
-      str(v.AsString());
-      break;
-    case json::Type::kArray:
-      out += '[';
-      for (const json::Value& e : v.Elements()) {
-        Canonical(e, out);
-        out += ',';
-      }
-      out += ']';
-      break;
-    case json::Type::kObject:
-      out += '{';
-      for (const json::Member& m : v.Members()) {
-        str(m.name());
-        out += ':';
-        Canonical(m.value, out);
-        out += ',';
-      }
-      out += '}';
-      break;
-    default:
-      out += v.ScalarText();
-  }
-}
-
 // after_unknown: true, or an object/array of such flags.
 const json::Value* UnknownChild(const json::Value* unknown, std::string_view key) {
   return unknown != nullptr ? unknown->Find(key) : nullptr;
@@ -421,7 +384,7 @@ int State::DocumentPolicy(const TfResource& r) {
         c_.ParseEmbedded(*json_attr, /*exact=*/true, "the json JSON string");
     if (!doc) return -1;
     std::string canonical;
-    Canonical(*doc, canonical);
+    AppendCanonical(*doc, canonical);
     if (resource_documents_.count(canonical) > 0) return -1;  // audited where it is used
     return c_.AddPolicy(r.address, *doc, r.where);
   }
@@ -609,7 +572,7 @@ void State::ReadPolicies() {
       if (Unknown(r, "policy") && LinkDocument(r, nullptr)) continue;
       if (std::optional<json::Value> doc = PolicyAttribute(r, "policy", r.values)) {
         std::string canonical;
-        Canonical(*doc, canonical);
+        AppendCanonical(*doc, canonical);
         resource_documents_.insert(std::move(canonical));
         const int id = c_.AddPolicy(r.address, *doc, r.where);
         policy_by_address_.emplace(r.address, id);
@@ -626,7 +589,7 @@ void State::ReadPolicies() {
         if (Unknown(r, "policy") && LinkDocument(r, owner)) continue;
         if (std::optional<json::Value> doc = PolicyAttribute(r, "policy", r.values)) {
           std::string canonical;
-          Canonical(*doc, canonical);
+          AppendCanonical(*doc, canonical);
           resource_documents_.insert(std::move(canonical));
           const int id = c_.AddPolicy(r.address, *doc, r.where);
           if (owner) owner->identity.push_back(id);
@@ -654,7 +617,7 @@ void State::ReadInlinePolicyBlocks() {
           c_.ParseEmbedded(*policy, /*exact=*/true, "the policy JSON string");
       if (!doc) continue;
       std::string canonical;
-      Canonical(*doc, canonical);
+      AppendCanonical(*doc, canonical);
       if (policy_resources.count(canonical) > 0) continue;
       resource_documents_.insert(std::move(canonical));
       const int id = c_.AddPolicy(r.address + " policy " + std::string(StringMember(b, "name")),

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "iam_audit/evaluator.h"
+#include "iam_audit/json.h"
+#include "policy_source_internal.h"
 #include "test_util.h"
 
 namespace iam_audit {
@@ -95,6 +97,23 @@ Decision::Kind Decide(const PolicySet& set, const std::string& action,
 }
 
 // --- names ----------------------------------------------------------------------------------
+
+TEST(PolicySourceTest, CanonicalTextIgnoresLayoutAndKeepsMeaning) {
+  const auto canonical = [](std::string_view text) {
+    json::ParseResult r = json::Parse(text, "f.json");
+    EXPECT_TRUE(r.ok()) << text;
+    std::string out;
+    policy_source::AppendCanonical(r.value(), out);
+    return out;
+  };
+  EXPECT_EQ(canonical(R"({ "a" : [1.50, "x\"y", null],
+                          "b": {"c": true} })"),
+            R"({"a":[1.50,"x\"y",null,],"b":{"c":true,},})");
+  EXPECT_EQ(canonical(R"({"a": [1, 2]})"), canonical("{\n  \"a\": [ 1,2 ]\n}"));
+  EXPECT_NE(canonical(R"({"a": [1, 2]})"), canonical(R"({"a": [2, 1]})"));
+  EXPECT_NE(canonical(R"(["a,b"])"), canonical(R"(["a", "b"])"));
+  EXPECT_NE(canonical(R"({"a": "1"})"), canonical(R"({"a": 1})"));
+}
 
 TEST(PolicySourceTest, FormatNamesRoundTrip) {
   ASSERT_THAT(InputFormatNames(), SizeIs(6));
