@@ -371,10 +371,11 @@ struct PendingRun {
   SourceLocation subject_where;  // where the file defines the subject
   PolicySet set;
   AuditResult result;
-  // A principal's documents, shared with the other principals that use them:
-  // added to `set` by the worker that audits it, and dropped after, so memory
-  // holds one principal's copies per worker, not every principal's.
-  const SubjectPolicies* shared = nullptr;
+  // A principal and its documents, shared with the other principals that use
+  // them: added to `set` by the worker that audits it (with the file's
+  // resource side), and dropped after, so memory holds one principal's copies
+  // per worker, not every principal's.
+  const AuditSubject* shared = nullptr;
   bool input = false;  // only the findings of reading a file (AuditRun::input); not executed
 };
 
@@ -383,10 +384,7 @@ void PlanGroupRuns(std::size_t g, const AuditGroup& group, const std::vector<std
                    std::vector<LoadedFile>& loaded, const PolicySet& caps,
                    std::vector<PendingRun>& runs) {
   const auto subject_run = [&](const std::string& file, AuditSubject& subject, std::string label) {
-    PolicySet set = caps;
-    AddSubjectResourceSide(subject, set);  // resource policies and the caller's ARN
-    runs.push_back(
-        {g, {file}, std::move(label), subject.where, std::move(set), {}, &subject.policies});
+    runs.push_back({g, {file}, std::move(label), subject.where, caps, {}, &subject});
   };
   std::vector<std::string> names;
   std::vector<Policy> identity;
@@ -439,8 +437,10 @@ void ExecuteRun(PendingRun& run, const AuditGroup& group, const Catalog& catalog
     return;
   }
   if (run.shared) {
-    for (const auto& p : run.shared->identity) run.set.identity.push_back(*p);
-    if (!run.set.boundary && run.shared->boundary) run.set.boundary = *run.shared->boundary;
+    const SubjectPolicies& shared = run.shared->policies;
+    for (const auto& p : shared.identity) run.set.identity.push_back(*p);
+    if (!run.set.boundary && shared.boundary) run.set.boundary = *shared.boundary;
+    AddSubjectResourceSide(*run.shared, run.set);  // resource policies and the caller's ARN
   }
   run.result = Audit(catalog, run.set, group.report.requirements, group.audit_options);
   if (run.shared) run.set = {};

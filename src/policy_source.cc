@@ -403,6 +403,18 @@ void Collector::Finish(bool standalone) {
   std::stable_sort(subjects.begin(), subjects.end(), [](const Principal& a, const Principal& b) {
     return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
   });
+  std::shared_ptr<std::vector<ResourcePolicy>> resource_policies;
+  if (!result_.resource_policies.empty()) {
+    resource_policies = std::make_shared<std::vector<ResourcePolicy>>();
+    for (const NamedResourcePolicy& r : result_.resource_policies) {
+      resource_policies->push_back(r.policy);
+    }
+  }
+  std::shared_ptr<std::vector<EndpointPolicy>> vpc_endpoints;
+  if (!result_.vpc_endpoints.empty()) {
+    vpc_endpoints = std::make_shared<std::vector<EndpointPolicy>>();
+    for (const NamedEndpointPolicy& e : result_.vpc_endpoints) vpc_endpoints->push_back(e.policy);
+  }
   for (const Principal& p : subjects) {
     AuditSubject s;
     s.name = p.name;
@@ -428,12 +440,8 @@ void Collector::Finish(bool standalone) {
       }
     }
     s.policies.principal = p.arn;
-    for (const NamedResourcePolicy& r : result_.resource_policies) {
-      s.policies.resource_policies.push_back(r.policy);
-    }
-    for (const NamedEndpointPolicy& e : result_.vpc_endpoints) {
-      s.policies.vpc_endpoints.push_back(e.policy);
-    }
+    s.policies.resource_policies = resource_policies;
+    s.policies.vpc_endpoints = vpc_endpoints;
     result_.subjects.push_back(std::move(s));
   }
   std::stable_sort(policies_.begin(), policies_.end(), [](const Entry& a, const Entry& b) {
@@ -546,8 +554,8 @@ PolicySet SubjectPolicies::ToPolicySet() const {
   for (const std::shared_ptr<const Policy>& p : identity) set.identity.push_back(*p);
   if (boundary) set.boundary = *boundary;
   set.principal = principal;
-  set.resource_policies = resource_policies;
-  set.vpc_endpoints = vpc_endpoints;
+  if (resource_policies) set.resource_policies = *resource_policies;
+  if (vpc_endpoints) set.vpc_endpoints = *vpc_endpoints;
   return set;
 }
 

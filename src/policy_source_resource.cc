@@ -98,14 +98,16 @@ void ReadRoleTrustPolicy(const json::Value& role, Collector& c) {
 
 }  // namespace policy_source
 
-void AddSubjectResourceSide(AuditSubject& subject, PolicySet& set) {
-  for (ResourcePolicy& p : subject.policies.resource_policies) {
-    set.resource_policies.push_back(std::move(p));
+void AddSubjectResourceSide(const AuditSubject& subject, PolicySet& set) {
+  const SubjectPolicies& p = subject.policies;
+  if (p.resource_policies) {
+    set.resource_policies.insert(set.resource_policies.end(), p.resource_policies->begin(),
+                                 p.resource_policies->end());
   }
-  subject.policies.resource_policies.clear();
-  for (EndpointPolicy& e : subject.policies.vpc_endpoints)
-    set.vpc_endpoints.push_back(std::move(e));
-  subject.policies.vpc_endpoints.clear();
+  if (p.vpc_endpoints) {
+    set.vpc_endpoints.insert(set.vpc_endpoints.end(), p.vpc_endpoints->begin(),
+                             p.vpc_endpoints->end());
+  }
   if (set.principal.empty()) {
     set.principal = !subject.policies.principal.empty() ? subject.policies.principal : subject.arn;
   }

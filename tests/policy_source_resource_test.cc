@@ -77,7 +77,8 @@ TEST(PolicySourceResourceTest, ReadsTerraformResourcePolicies) {
   // Resource policies are not audited as identity policies: one subject, the role.
   ASSERT_EQ(r.subjects.size(), 1u);
   EXPECT_EQ(r.subjects[0].name, "aws_iam_role.dbt");
-  EXPECT_EQ(r.subjects[0].policies.resource_policies.size(), 3u);
+  ASSERT_TRUE(r.subjects[0].policies.resource_policies);
+  EXPECT_EQ(r.subjects[0].policies.resource_policies->size(), 3u);
 }
 
 TEST(PolicySourceResourceTest, KeyWithoutArnIsNoted) {
@@ -125,7 +126,8 @@ TEST(PolicySourceResourceTest, ReadsCloudFormationResourcePolicies) {
   EXPECT_EQ(r.resource_policies[0].policy.arn, "arn:aws:s3:::acme-data-lake");
   EXPECT_EQ(r.resource_policies[1].policy.arn, kRoleArn);
   ASSERT_EQ(r.subjects.size(), 1u);
-  EXPECT_EQ(r.subjects[0].policies.resource_policies.size(), 2u);
+  ASSERT_TRUE(r.subjects[0].policies.resource_policies);
+  EXPECT_EQ(r.subjects[0].policies.resource_policies->size(), 2u);
 }
 
 // `check` on the plan: the role is audited with the plan's key and bucket
@@ -291,7 +293,8 @@ TEST(PolicySourceResourceTest, ReadsCloudFormationEndpointPolicies) {
   EXPECT_EQ(r.vpc_endpoints[0].name, "AWS::EC2::VPCEndpoint S3Endpoint");
   EXPECT_EQ(r.vpc_endpoints[0].policy.service, "s3");
   ASSERT_EQ(r.subjects.size(), 1u);
-  EXPECT_EQ(r.subjects[0].policies.vpc_endpoints.size(), 1u);
+  ASSERT_TRUE(r.subjects[0].policies.vpc_endpoints);
+  EXPECT_EQ(r.subjects[0].policies.vpc_endpoints->size(), 1u);
 
   // AWS refuses an endpoint policy statement without a Principal.
   std::string bad = tmpl;

@@ -124,11 +124,14 @@ struct SubjectPolicies {
   std::shared_ptr<const Policy> boundary;               // permissions boundary, or null
   std::string principal;  // the subject's ARN, for a resource policy ("" when unknown)
   // The resource policies of the file (bucket, key, trust, Data Catalog), which
-  // the subject's requests meet; moved into the PolicySet that audits it.
-  std::vector<ResourcePolicy> resource_policies;
+  // the subject's requests meet. One list shared by every subject of the file
+  // (an account's 2,000 role trust policies are in memory once, not once per
+  // role); null when the file has none.
+  std::shared_ptr<const std::vector<ResourcePolicy>> resource_policies;
   // The file's VPC endpoint policies (AWS::EC2::VPCEndpoint, aws_vpc_endpoint,
-  // aws_vpc_endpoint_policy), each for its endpoint's service.
-  std::vector<EndpointPolicy> vpc_endpoints;
+  // aws_vpc_endpoint_policy), each for its endpoint's service; shared the same
+  // way, null when none.
+  std::shared_ptr<const std::vector<EndpointPolicy>> vpc_endpoints;
 
   // The same as Evaluator::Compile takes them (copies): build it when the
   // subject is audited, not for every subject of a file at once.
@@ -207,9 +210,11 @@ struct PolicySourceResult {
   bool ok() const { return errors.empty(); }
 };
 
-// Adds what `subject` brings to the resource side of its audit to `set`: the
-// file's resource policies, and its ARN as the caller unless `set` names one.
-void AddSubjectResourceSide(AuditSubject& subject, PolicySet& set);
+// Adds what `subject` brings to the resource side of its audit to `set`: (a
+// copy of) the file's resource and VPC endpoint policies, and its ARN as the
+// caller unless `set` names one. Call it when the subject is audited, so that
+// only the subjects being audited hold their copies.
+void AddSubjectResourceSide(const AuditSubject& subject, PolicySet& set);
 
 // Reads `file` (see above). Throws InputError when the format cannot be
 // recognized (the message lists the formats iam-audit reads), when a forced
