@@ -20,8 +20,6 @@
 namespace iam_audit {
 namespace {
 
-using ascii::Lower;
-
 using Json = nlohmann::ordered_json;
 
 std::string Loc(const std::string& file, SourceLocation where) {
@@ -89,8 +87,9 @@ struct DenyAnswer {
 std::vector<std::string> DistinctKeys(std::span<const std::string_view> missing) {
   std::vector<std::string> keys;
   for (std::string_view k : missing) {
-    const bool seen = std::any_of(keys.begin(), keys.end(),
-                                  [&](const std::string& x) { return Lower(x) == Lower(k); });
+    const bool seen = std::any_of(keys.begin(), keys.end(), [&](const std::string& x) {
+      return ascii::EqualsIgnoreCase(x, k);
+    });
     if (!seen) keys.emplace_back(k);
   }
   return keys;
