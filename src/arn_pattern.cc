@@ -1,5 +1,7 @@
 #include "iam_audit/arn_pattern.h"
 
+#include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -42,12 +44,6 @@ std::vector<XToken> WholeTokens(const Glob& g) {
   return out;
 }
 
-std::vector<XToken> FieldTokens(const Glob& g) {
-  std::vector<XToken> out;
-  glob_internal::AppendTokens(g, /*colon_free=*/true, &out);
-  return out;
-}
-
 // Containment for one of the first four fields: over strings without ':'.
 bool FieldCovers(const Glob& p, const Glob& q) {
   // Glob::Covers decides these without exploring wildcards, and the answer is
@@ -56,7 +52,15 @@ bool FieldCovers(const Glob& p, const Glob& q) {
   if (p.MatchesEverything() || !p.HasWildcards() || !q.HasWildcards() || p == q) {
     return p.Covers(q);
   }
-  return glob_internal::Covers(FieldTokens(p), FieldTokens(q)) == glob_internal::Answer::kYes;
+  // Fields 0-3 fold case, in both patterns: the shortcut applies.
+  std::span<const Glob::Token> pt = p.tokens(), qt = q.tokens();
+  if (const std::optional<bool> known = glob_internal::CoversByAffixes(pt, qt, true)) {
+    return *known;
+  }
+  std::vector<XToken> xp, xq;
+  glob_internal::AppendTokens(pt, true, true, &xp);
+  glob_internal::AppendTokens(qt, true, true, &xq);
+  return glob_internal::Covers(xp, xq) == glob_internal::Answer::kYes;
 }
 
 }  // namespace

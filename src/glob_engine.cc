@@ -185,9 +185,13 @@ class StateSet {
 }  // namespace
 
 void AppendTokens(const Glob& g, bool colon_free, std::vector<XToken>* out) {
-  const bool fold = g.case_mode() == Glob::Case::kInsensitive;
-  out->reserve(out->size() + g.tokens().size());
-  for (const Glob::Token& t : g.tokens()) {
+  AppendTokens(g.tokens(), g.case_mode() == Glob::Case::kInsensitive, colon_free, out);
+}
+
+void AppendTokens(std::span<const Glob::Token> tokens, bool fold, bool colon_free,
+                  std::vector<XToken>* out) {
+  out->reserve(out->size() + tokens.size());
+  for (const Glob::Token& t : tokens) {
     if (t.kind == Glob::TokenKind::kLiteral) {
       out->push_back({t.kind, fold ? ascii::Lower(t.literal) : t.literal, fold, false});
     } else {
@@ -323,6 +327,40 @@ Answer Covers(std::span<const XToken> p, std::span<const XToken> q) {
   }
   if (failed) return Answer::kNo;
   return gave_up ? Answer::kGaveUp : Answer::kYes;
+}
+
+// Why the shortcut is exact. Prefix: while p has a literal c at position i,
+// q (which so far had the same literals) must have c there too: another
+// literal, a `?` or `*` (which can be any character but c, and but ':'), or
+// q's end give a string of q that p does not match. Once p reaches a
+// wildcard, A·L(p') ⊇ A·L(q') iff L(p') ⊇ L(q') (strip the common A). The
+// suffix is the same argument on the reversed strings. p' is then `*`, or
+// starts and ends with a wildcard.
+std::optional<bool> CoversByAffixes(std::span<const Glob::Token>& p,
+                                    std::span<const Glob::Token>& q, bool colon_free) {
+  const auto literal = [](const Glob::Token& t) { return t.kind == Glob::TokenKind::kLiteral; };
+  std::size_t i = 0;
+  for (; i < p.size() && literal(p[i]); ++i) {
+    if (i == q.size() || !literal(q[i]) || q[i].literal != p[i].literal) return false;
+  }
+  p = p.subspan(i);
+  q = q.subspan(i);
+  if (p.empty()) return q.empty();
+  std::size_t k = 0;
+  for (; k < p.size() && literal(p[p.size() - 1 - k]); ++k) {
+    if (k == q.size()) return false;
+    const Glob::Token& t = q[q.size() - 1 - k];
+    if (!literal(t) || t.literal != p[p.size() - 1 - k].literal) return false;
+  }
+  p = p.first(p.size() - k);
+  q = q.first(q.size() - k);
+  if (p.size() == 1 && p[0].kind == Glob::TokenKind::kAnyRun) {
+    // `*` matches every string (colon-free: every string without ':').
+    return !colon_free || std::none_of(q.begin(), q.end(), [](const Glob::Token& t) {
+      return t.kind == Glob::TokenKind::kLiteral && t.literal == ':';
+    });
+  }
+  return std::nullopt;
 }
 
 // Non-emptiness of L(p) ∩ L(q): reachability of (n, m) in the product of the

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,9 @@ struct XToken {
 // Appends `g`'s tokens; wildcards get `colon_free`, literals fold when `g` is
 // case-insensitive.
 void AppendTokens(const Glob& g, bool colon_free, std::vector<XToken>* out);
+// The same for a run of tokens of a glob whose literals fold when `fold`.
+void AppendTokens(std::span<const Glob::Token> tokens, bool fold, bool colon_free,
+                  std::vector<XToken>* out);
 // Appends `text` as case-sensitive literal tokens.
 void AppendLiteral(std::string_view text, std::vector<XToken>* out);
 
@@ -47,6 +51,16 @@ inline constexpr std::size_t kMaxCoverWords = std::size_t{1} << 21;  // 16 MiB o
 Answer Covers(std::span<const XToken> p, std::span<const XToken> q);
 
 bool Overlaps(std::span<const XToken> p, std::span<const XToken> q);
+
+// Covers' shortcut for two globs of the same case mode (their literals folded
+// alike), without a search: the literal prefix and suffix both have must be
+// the same (A x B covers A y B iff x covers y), a literal of `p` facing a
+// wildcard of `q` at either end is a counterexample, and what is left of `p`
+// is often a lone `*`. Returns the answer when that decides it, else nullopt
+// with `p` and `q` narrowed to what is left to compare (p then starts and
+// ends with a wildcard). `colon_free`: the wildcards of both never match ':'.
+std::optional<bool> CoversByAffixes(std::span<const Glob::Token>& p,
+                                    std::span<const Glob::Token>& q, bool colon_free);
 
 // Whether `s` is in L(p): a bit-parallel NFA simulation, O(|s| * |p| / 64)
 // time, O(256 * |p| / 64) words of memory (Glob::Matches' fallback when its
