@@ -1,7 +1,5 @@
 #include "iam_audit/arn_pattern.h"
 
-#include <optional>
-#include <span>
 #include <utility>
 #include <vector>
 
@@ -52,15 +50,8 @@ bool FieldCovers(const Glob& p, const Glob& q) {
   if (p.MatchesEverything() || !p.HasWildcards() || !q.HasWildcards() || p == q) {
     return p.Covers(q);
   }
-  // Fields 0-3 fold case, in both patterns: the shortcut applies.
-  std::span<const Glob::Token> pt = p.tokens(), qt = q.tokens();
-  if (const std::optional<bool> known = glob_internal::CoversByAffixes(pt, qt, true)) {
-    return *known;
-  }
-  std::vector<XToken> xp, xq;
-  glob_internal::AppendTokens(pt, true, true, &xp);
-  glob_internal::AppendTokens(qt, true, true, &xq);
-  return glob_internal::Covers(xp, xq) == glob_internal::Answer::kYes;
+  // Fields 0-3 fold case, in both patterns.
+  return glob_internal::CoversSameCase(p, q, /*colon_free=*/true);
 }
 
 }  // namespace

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <optional>
-#include <span>
 #include <vector>
 
 #include "glob_engine.h"
@@ -119,15 +117,7 @@ bool Glob::Covers(const Glob& other) const {
     if (!has_wildcards_) return false;
     // Most real pairs are decided by their literal prefix and suffix
     // ("arn:aws:s3:::b/*" against "arn:aws:s3:::b/logs/*").
-    std::span<const Token> p = tokens_, q = other.tokens_;
-    if (const std::optional<bool> known = glob_internal::CoversByAffixes(p, q, false)) {
-      return *known;
-    }
-    const bool fold = case_ == Case::kInsensitive;
-    std::vector<XToken> xp, xq;
-    glob_internal::AppendTokens(p, fold, false, &xp);
-    glob_internal::AppendTokens(q, fold, false, &xq);
-    return glob_internal::Covers(xp, xq) == Answer::kYes;
+    return glob_internal::CoversSameCase(*this, other, /*colon_free=*/false);
   }
   const std::vector<XToken> p = ToXTokens(*this);
   const std::vector<XToken> q = ToXTokens(other);

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace iam_audit::glob_internal {
@@ -329,38 +331,86 @@ Answer Covers(std::span<const XToken> p, std::span<const XToken> q) {
   return gave_up ? Answer::kGaveUp : Answer::kYes;
 }
 
-// Why the shortcut is exact. Prefix: while p has a literal c at position i,
-// q (which so far had the same literals) must have c there too: another
-// literal, a `?` or `*` (which can be any character but c, and but ':'), or
-// q's end give a string of q that p does not match. Once p reaches a
-// wildcard, A·L(p') ⊇ A·L(q') iff L(p') ⊇ L(q') (strip the common A). The
-// suffix is the same argument on the reversed strings. p' is then `*`, or
-// starts and ends with a wildcard.
-std::optional<bool> CoversByAffixes(std::span<const Glob::Token>& p,
-                                    std::span<const Glob::Token>& q, bool colon_free) {
-  const auto literal = [](const Glob::Token& t) { return t.kind == Glob::TokenKind::kLiteral; };
+namespace {
+
+using Tokens = std::span<const Glob::Token>;
+
+bool IsLiteral(const Glob::Token& t) { return t.kind == Glob::TokenKind::kLiteral; }
+
+// Strips the literal prefix and suffix p has from both, deciding "no" when q
+// does not have them. Exact: while p has a literal c at position i, q (which
+// so far had the same literals) must have c there too: another literal, a `?`
+// or `*` (which can be any character but c, and but ':'), or q's end give a
+// string of q that p does not match. Once p reaches a wildcard,
+// A·L(p') ⊇ A·L(q') iff L(p') ⊇ L(q') (strip the common A); the suffix is the
+// same on the reversed strings. Afterwards p starts and ends with a wildcard.
+std::optional<bool> StripAffixes(Tokens& p, Tokens& q) {
   std::size_t i = 0;
-  for (; i < p.size() && literal(p[i]); ++i) {
-    if (i == q.size() || !literal(q[i]) || q[i].literal != p[i].literal) return false;
+  for (; i < p.size() && IsLiteral(p[i]); ++i) {
+    if (i == q.size() || !IsLiteral(q[i]) || q[i].literal != p[i].literal) return false;
   }
   p = p.subspan(i);
   q = q.subspan(i);
   if (p.empty()) return q.empty();
   std::size_t k = 0;
-  for (; k < p.size() && literal(p[p.size() - 1 - k]); ++k) {
+  for (; k < p.size() && IsLiteral(p[p.size() - 1 - k]); ++k) {
     if (k == q.size()) return false;
     const Glob::Token& t = q[q.size() - 1 - k];
-    if (!literal(t) || t.literal != p[p.size() - 1 - k].literal) return false;
+    if (!IsLiteral(t) || t.literal != p[p.size() - 1 - k].literal) return false;
   }
   p = p.first(p.size() - k);
   q = q.first(q.size() - k);
-  if (p.size() == 1 && p[0].kind == Glob::TokenKind::kAnyRun) {
-    // `*` matches every string (colon-free: every string without ':').
-    return !colon_free || std::none_of(q.begin(), q.end(), [](const Glob::Token& t) {
-      return t.kind == Glob::TokenKind::kLiteral && t.literal == ':';
-    });
-  }
   return std::nullopt;
+}
+
+// A string of q: each `*` as `star` ("" or one character), each `?` as one
+// character; the character is \x01, which no real pattern names (and not ':').
+std::string Witness(const Glob& q, std::string_view star) {
+  std::string out;
+  for (const Glob::Token& t : q.tokens()) {
+    if (IsLiteral(t)) {
+      out += t.literal;
+    } else {
+      out += t.kind == Glob::TokenKind::kAnyRun ? star : std::string_view("\x01");
+    }
+  }
+  return out;
+}
+
+// Is p `*L1*L2*...*Lk*`: literal runs between `*`s, no `?`, no literal \x01?
+bool StarsAndLiterals(Tokens p) {
+  return !p.empty() && p.front().kind == Glob::TokenKind::kAnyRun &&
+         p.back().kind == Glob::TokenKind::kAnyRun &&
+         std::none_of(p.begin(), p.end(), [](const Glob::Token& t) {
+           return t.kind == Glob::TokenKind::kAnyOne || (IsLiteral(t) && t.literal == '\x01');
+         });
+}
+
+bool HasColon(Tokens q) {
+  return std::any_of(q.begin(), q.end(),
+                     [](const Glob::Token& t) { return IsLiteral(t) && t.literal == ':'; });
+}
+
+}  // namespace
+
+bool CoversSameCase(const Glob& p, const Glob& q, bool colon_free) {
+  Tokens pt = p.tokens(), qt = q.tokens();
+  if (const std::optional<bool> known = StripAffixes(pt, qt)) return *known;
+  // `*` matches every string (colon-free: every string without ':').
+  if (pt.size() == 1 && pt[0].kind == Glob::TokenKind::kAnyRun) return !colon_free || !HasColon(qt);
+  // Two strings of q that p must match: q's wildcards as nothing, then each
+  // as \x01 (no ':', so a colon-free p matches them as Matches does).
+  if (!p.Matches(Witness(q, "")) || !p.Matches(Witness(q, "\x01"))) return false;
+  // When p is `*L1*...*Lk*`, the second match proves containment: \x01 stood
+  // for every wildcard of q, so L1, ..., Lk lie in order within q's literal
+  // runs, which every string of q has (colon-free: unless q has a ':' that a
+  // `*` of p cannot cross).
+  if (StarsAndLiterals(pt) && (!colon_free || !HasColon(qt))) return true;
+  const bool fold = p.case_mode() == Glob::Case::kInsensitive;
+  std::vector<XToken> xp, xq;
+  AppendTokens(pt, fold, colon_free, &xp);
+  AppendTokens(qt, fold, colon_free, &xq);
+  return Covers(xp, xq) == Answer::kYes;
 }
 
 // Non-emptiness of L(p) ∩ L(q): reachability of (n, m) in the product of the

@@ -15,7 +15,6 @@
 #pragma once
 
 #include <cstddef>
-#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -52,15 +51,12 @@ Answer Covers(std::span<const XToken> p, std::span<const XToken> q);
 
 bool Overlaps(std::span<const XToken> p, std::span<const XToken> q);
 
-// Covers' shortcut for two globs of the same case mode (their literals folded
-// alike), without a search: the literal prefix and suffix both have must be
-// the same (A x B covers A y B iff x covers y), a literal of `p` facing a
-// wildcard of `q` at either end is a counterexample, and what is left of `p`
-// is often a lone `*`. Returns the answer when that decides it, else nullopt
-// with `p` and `q` narrowed to what is left to compare (p then starts and
-// ends with a wildcard). `colon_free`: the wildcards of both never match ':'.
-std::optional<bool> CoversByAffixes(std::span<const Glob::Token>& p,
-                                    std::span<const Glob::Token>& q, bool colon_free);
+// Containment L(q) ⊆ L(p) of two globs of the same case mode (their literals
+// folded alike), their wildcards colon-free when `colon_free`: Covers, after
+// the shortcuts that decide most real pairs without a search (the literal
+// prefix and suffix, two strings of q that p must match, p's literal runs
+// found in q's in order). False when the search gives up.
+bool CoversSameCase(const Glob& p, const Glob& q, bool colon_free);
 
 // Whether `s` is in L(p): a bit-parallel NFA simulation, O(|s| * |p| / 64)
 // time, O(256 * |p| / 64) words of memory (Glob::Matches' fallback when its

@@ -238,6 +238,36 @@ TEST(GlobSetOpsTest, Table) {
   }
 }
 
+// Covers decides most real pairs without the containment search (common
+// literal prefix and suffix, two strings of q that p must match, p of the form
+// `*L1*...*Lk*`); these pairs reach each shortcut, and the last ones get past
+// every shortcut to the search.
+TEST(GlobSetOpsTest, CoversShortcutsOnRealPatterns) {
+  const SetCase cases[] = {
+      {"b/*", "b/logs/*", true, true},              // prefix, then `*`
+      {"b/*/x", "b/*/y/x", true, true},             // prefix and suffix
+      {"b/*/x", "b/*/y", false, false},             // suffix differs
+      {"b/logs/*", "b/*", false, true},             // p's literal facing q's `*`
+      {"*/*", "*", false, true},                    // q's "" is not in p
+      {"*sagemaker*", "*SageMaker*", false, true},  // case-sensitive
+      {"*sagemaker*", "*/*", false, true},          // "/"
+      {"*/webacl/*", "*/webacl/*/*", true, true},   // `*L*`: in q's literal runs
+      {"*ab*cd*", "x*ab*cd", true, true},
+      {"*ab*cd*", "*cd*ab*", false, true},  // out of order
+      {"*ab*", "*a*b*", false, true},       // split by q's `*`
+      {"*a?a*", "*aa*a*", false, true},     // both strings match; "aabba" does not
+      {"*a?a*", "*aaa*", true, true},
+      {"*/stages/*", "*/stages/prod/*", true, true},
+  };
+  for (const SetCase& c : cases) {
+    EXPECT_EQ(G(c.p).Covers(G(c.q)), c.covers) << "'" << c.p << "' covers '" << c.q << "'";
+    EXPECT_EQ(G(c.p).Overlaps(G(c.q)), c.overlaps) << "'" << c.p << "' overlaps '" << c.q << "'";
+  }
+  // Case-insensitive: the same shortcuts over folded literals.
+  EXPECT_TRUE(G("*SageMaker*", Case::kInsensitive).Covers(G("*sagemaker*", Case::kInsensitive)));
+  EXPECT_FALSE(G("*SageMaker*", Case::kInsensitive).Covers(G("*sage*", Case::kInsensitive)));
+}
+
 TEST(GlobSetOpsTest, CaseModes) {
   const Glob upper = G("AB*", Case::kInsensitive);
   const Glob lower_sensitive = G("ab*");
