@@ -13,23 +13,46 @@ void SetError(std::string* error, std::string message) {
 
 }  // namespace
 
-std::optional<ActionPattern> ActionPattern::Parse(std::string_view text, std::string* error) {
+bool ActionPattern::IsValid(std::string_view text, std::string* error) {
   // Built only for an error: valid actions are the hot path of a parse.
   const auto quoted = [text] { return "'" + std::string(text) + "'"; };
   if (text.empty()) {
     SetError(error, "empty action");
-    return std::nullopt;
+    return false;
   }
   for (char c : text) {
     if (IsSpace(c)) {
       SetError(error, "action " + quoted() + " contains whitespace");
-      return std::nullopt;
+      return false;
     }
     if (static_cast<unsigned char>(c) < 0x20) {
       SetError(error, "action " + quoted() + " contains a control character");
-      return std::nullopt;
+      return false;
     }
   }
+  if (text == "*" || text == "*:*") return true;
+  const std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos) {
+    SetError(error, "action " + quoted() + " has no ':' between service prefix and action name");
+    return false;
+  }
+  if (text.find(':', colon + 1) != std::string_view::npos) {
+    SetError(error, "action " + quoted() + " has more than one ':'");
+    return false;
+  }
+  if (colon == 0) {
+    SetError(error, "action " + quoted() + " has an empty service prefix");
+    return false;
+  }
+  if (colon + 1 == text.size()) {
+    SetError(error, "action " + quoted() + " has an empty action name");
+    return false;
+  }
+  return true;
+}
+
+std::optional<ActionPattern> ActionPattern::Parse(std::string_view text, std::string* error) {
+  if (!IsValid(text, error)) return std::nullopt;
   ActionPattern p;
   p.text_ = std::string(text);
   if (text == "*" || text == "*:*") {
@@ -39,22 +62,6 @@ std::optional<ActionPattern> ActionPattern::Parse(std::string_view text, std::st
     return p;
   }
   const std::size_t colon = text.find(':');
-  if (colon == std::string_view::npos) {
-    SetError(error, "action " + quoted() + " has no ':' between service prefix and action name");
-    return std::nullopt;
-  }
-  if (text.find(':', colon + 1) != std::string_view::npos) {
-    SetError(error, "action " + quoted() + " has more than one ':'");
-    return std::nullopt;
-  }
-  if (colon == 0) {
-    SetError(error, "action " + quoted() + " has an empty service prefix");
-    return std::nullopt;
-  }
-  if (colon + 1 == text.size()) {
-    SetError(error, "action " + quoted() + " has an empty action name");
-    return std::nullopt;
-  }
   p.service_ = Glob::Compile(text.substr(0, colon), Glob::Case::kInsensitive);
   p.name_ = Glob::Compile(text.substr(colon + 1), Glob::Case::kInsensitive);
   p.all_ = p.service_.MatchesEverything() && p.name_.MatchesEverything();

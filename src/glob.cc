@@ -28,11 +28,11 @@ std::vector<XToken> ToXTokens(const Glob& g) {
 Glob Glob::FromTokens(std::vector<Token> tokens, Case c) {
   Glob g;
   g.case_ = c;
-  // Normalise: fold case of literals, and collapse runs of `*` (they mean the same).
-  g.tokens_.reserve(tokens.size());
+  // Normalise in place: fold case of literals, and collapse runs of `*`
+  // (they mean the same).
+  std::size_t n = 0;
   for (Token t : tokens) {
-    if (t.kind == TokenKind::kAnyRun && !g.tokens_.empty() &&
-        g.tokens_.back().kind == TokenKind::kAnyRun) {
+    if (t.kind == TokenKind::kAnyRun && n > 0 && tokens[n - 1].kind == TokenKind::kAnyRun) {
       continue;
     }
     if (t.kind == TokenKind::kLiteral) {
@@ -41,8 +41,10 @@ Glob Glob::FromTokens(std::vector<Token> tokens, Case c) {
       t.literal = 0;
       g.has_wildcards_ = true;
     }
-    g.tokens_.push_back(t);
+    tokens[n++] = t;
   }
+  tokens.resize(n);
+  g.tokens_ = std::move(tokens);
   return g;
 }
 

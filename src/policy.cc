@@ -396,7 +396,7 @@ void PolicyReader::ReadActions(const json::Member& m, bool not_action, Statement
   StringList(m.value, not_action ? kNotActionList : kActionList, s.actions);
   std::string error;
   for (std::size_t i = first; i < s.actions.size(); ++i) {
-    if (!ActionPattern::Parse(s.actions[i].value, &error)) Error(s.actions[i].where, error);
+    if (!ActionPattern::IsValid(s.actions[i].value, &error)) Error(s.actions[i].where, error);
   }
 }
 

@@ -23,6 +23,9 @@ class ActionPattern {
   // On error returns nullopt and, when `error` is given, a message saying what
   // is wrong (e.g. "action 's3GetObject' has no ':' between service and action").
   static std::optional<ActionPattern> Parse(std::string_view text, std::string* error = nullptr);
+  // Parse's grammar check alone, without building the pattern (the policy
+  // parser checks every Action entry; the evaluator builds them).
+  static bool IsValid(std::string_view text, std::string* error = nullptr);
 
   // `action` is "service:Name"; case-insensitive.
   bool Matches(std::string_view action) const;
