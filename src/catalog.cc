@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 
 #include "ascii.h"
@@ -94,6 +95,21 @@ bool MatchesKeyTemplate(std::string_view tmpl, std::string_view key) {
 
 InputError BadBlob(const std::string& what) { return InputError("invalid catalog blob: " + what); }
 
+// FNV-1a over the folded bytes of `service` ':' `name`.
+std::uint64_t HashActionName(std::string_view service, std::string_view name) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  const auto add = [&h](std::string_view s) {
+    for (const char c : s) {
+      h ^= static_cast<unsigned char>(ascii::kLowerTable[static_cast<unsigned char>(c)]);
+      h *= 0x100000001b3ULL;
+    }
+  };
+  add(service);
+  add(":");
+  add(name);
+  return h;
+}
+
 }  // namespace
 
 std::string_view AccessLevelName(AccessLevel level) { return NamesOf(level).display; }
@@ -152,6 +168,12 @@ struct Catalog::Impl {
   std::string_view blob;
   std::array<const char*, fmt::kSectionCount> base{};
   std::array<std::uint32_t, fmt::kSectionCount> count{};  // records (bytes for kStrings)
+  // FindAction's hash table of lower-case "service:name" (open addressing,
+  // id + 1, 0 empty), built on the first lookup: lint looks up every Action
+  // entry of every statement, and a binary search over the blob's strings
+  // cost ~1,500 instructions a lookup.
+  std::once_flag action_index_built;
+  std::vector<std::uint32_t> action_index;
 
   // Field `f` of record `i` of section `s`.
   std::uint32_t U(fmt::Section s, std::size_t i, std::uint32_t f) const {
@@ -172,6 +194,8 @@ struct Catalog::Impl {
   std::string_view ServicePrefix(std::size_t s) const {
     return Str(fmt::kServices, s, fmt::service::kPrefix);
   }
+
+  void BuildActionIndex();
 
   // Checks the header and section table (kHeader), or every record too.
   enum class Verify : unsigned char { kHeader, kEveryRecord };
@@ -216,6 +240,21 @@ struct Catalog::Impl {
     return std::nullopt;
   }
 };
+
+void Catalog::Impl::BuildActionIndex() {
+  const std::size_t n = count[fmt::kActions];
+  std::size_t slots = 16;
+  while (slots < 2 * n) slots *= 2;
+  action_index.assign(slots, 0);
+  for (std::uint32_t id = 0; id < n; ++id) {
+    const std::string_view service = Str(
+        fmt::kServices, U(fmt::kActions, id, fmt::action::kService), fmt::service::kLowerPrefix);
+    std::size_t slot = HashActionName(service, Str(fmt::kActions, id, fmt::action::kLowerName));
+    for (slot &= slots - 1; action_index[slot] != 0; slot = (slot + 1) & (slots - 1)) {
+    }
+    action_index[slot] = id + 1;
+  }
+}
 
 void Catalog::Impl::Load(Verify check) {
   const std::string_view b = blob;
@@ -502,6 +541,21 @@ ActionInfo Catalog::action(ActionId id) const {
   return info;
 }
 
+std::size_t Catalog::action_resource_count(ActionId id) const {
+  return impl_->U(fmt::kActions, id, fmt::action::kResources + 1);
+}
+
+ActionResource Catalog::action_resource(ActionId id, std::size_t i) const {
+  namespace ar = fmt::action_resource;
+  const Impl& m = *impl_;
+  const std::size_t r = m.U(fmt::kActions, id, fmt::action::kResources) + i;
+  const std::uint32_t type = m.U(fmt::kActionResources, r, ar::kResourceType);
+  return ActionResource{m.Str(fmt::kResourceTypes, type, fmt::resource_type::kName),
+                        m.Str(fmt::kResourceTypes, type, fmt::resource_type::kArn),
+                        m.U(fmt::kActionResources, r, ar::kRequired) != 0,
+                        {}};
+}
+
 std::string_view Catalog::action_name(ActionId id) const {
   return impl_->Str(fmt::kActions, id, fmt::action::kName);
 }
@@ -558,13 +612,18 @@ std::pair<ActionId, ActionId> Catalog::ServiceActions(std::string_view service) 
 }
 
 std::optional<ActionId> Catalog::FindAction(std::string_view service, std::string_view name) const {
-  const std::optional<std::size_t> s = FindServiceIndex(service);
-  if (!s) return std::nullopt;
-  const auto [first, last] = ServiceActionsAt(*s);
-  const std::optional<std::size_t> a =
-      impl_->Find(fmt::kActions, fmt::action::kLowerName, first, last, name);
-  if (!a) return std::nullopt;
-  return static_cast<ActionId>(*a);
+  Impl& m = *impl_;
+  std::call_once(m.action_index_built, [&m] { m.BuildActionIndex(); });
+  const std::size_t mask = m.action_index.size() - 1;
+  for (std::size_t slot = HashActionName(service, name) & mask; m.action_index[slot] != 0;
+       slot = (slot + 1) & mask) {
+    const ActionId id = m.action_index[slot] - 1;
+    if (ascii::EqualsIgnoreCase(name, action_lower_name(id)) &&
+        ascii::EqualsIgnoreCase(service, service_lower_prefix(action_service_index(id)))) {
+      return id;
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<ActionId> Catalog::FindAction(std::string_view full_name) const {

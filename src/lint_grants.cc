@@ -50,6 +50,27 @@ bool EveryResource(const CompiledStatement& s) {
   return s.not_resource() ? !star : star;
 }
 
+// first[a]: the first of the entries [0, n) equal to entry a without case
+// (a itself for the first), without copying them: sorted without case, an
+// entry equal to the one before it repeats the first of its run.
+std::vector<std::size_t> FirstOfEqual(const std::vector<LocatedString>& entries, std::size_t n) {
+  std::vector<std::size_t> order(n);
+  for (std::size_t a = 0; a < n; ++a) order[a] = a;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const std::string_view x = entries[a].value, y = entries[b].value;
+    return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end(), [](char c, char d) {
+      return ascii::Lower(c) < ascii::Lower(d);
+    });
+  });
+  std::vector<std::size_t> first(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const bool repeat =
+        k > 0 && ascii::EqualsIgnoreCase(entries[order[k]].value, entries[order[k - 1]].value);
+    first[order[k]] = repeat ? first[order[k - 1]] : order[k];
+  }
+  return first;
+}
+
 }  // namespace
 
 bool AllowsEveryActionOnEveryResource(const LintStatement& s) {
@@ -165,30 +186,6 @@ void RedundantActions(LintContext& ctx, const LintStatement& s) {
   const std::vector<ActionPattern>& patterns = s.compiled.actions();
   const std::size_t n = std::min(patterns.size(), s.source.actions.size());
   if (n < 2) return;
-  // Only an entry with the same name, or a wildcard entry of the same (or a
-  // wildcard) service, can cover an entry: index those, compare no others.
-  std::unordered_map<std::string, std::size_t> first_by_name;
-  std::unordered_map<std::string, std::vector<std::size_t>> wildcards_by_service;
-  std::vector<std::size_t> any_service;  // "*", "s3*:Get*"...
-  std::vector<std::string> lower(n);
-  for (std::size_t a = 0; a < n; ++a) {
-    lower[a] = ascii::Lower(s.source.actions[a].value);
-    first_by_name.emplace(lower[a], a);
-    if (lower[a].find_first_of("*?") == std::string::npos) continue;
-    const std::string service = lower[a].substr(0, lower[a].find(':'));
-    if (service.find_first_of("*?") != std::string::npos || service == lower[a]) {
-      any_service.push_back(a);
-    } else {
-      wildcards_by_service[service].push_back(a);
-    }
-  }
-  if (first_by_name.size() == n && wildcards_by_service.empty() && any_service.empty()) return;
-  const Catalog& catalog = ctx.catalog();
-  std::vector<std::optional<ActionSet>> sets(n);
-  const auto set = [&](std::size_t i) -> const ActionSet& {
-    if (!sets[i]) sets[i] = ExpandActions(catalog, patterns[i]);
-    return *sets[i];
-  };
   const auto report = [&](std::size_t a, std::size_t b) {
     const LocatedString& entry = s.source.actions[a];
     Finding& f = ctx.Add(FindingId::kRedundantAction, s, entry.where);
@@ -197,10 +194,41 @@ void RedundantActions(LintContext& ctx, const LintStatement& s) {
                 " is already matched by " + Quoted(s.source.actions[b].value) +
                 "; remove it (or narrow the wildcard)";
   };
+  const auto wildcard = [](const LocatedString& a) {
+    return a.value.find_first_of("*?") != std::string::npos;
+  };
+  const std::vector<std::size_t> first = FirstOfEqual(s.source.actions, n);
+  if (std::none_of(s.source.actions.begin(), s.source.actions.begin() + n, wildcard)) {
+    // Only repeated names can be redundant (most statements).
+    for (std::size_t a = 0; a < n; ++a) {
+      if (first[a] != a) report(a, first[a]);
+    }
+    return;
+  }
+  // Only an entry with the same name, or a wildcard entry of the same (or a
+  // wildcard) service, can cover an entry: index those, compare no others.
+  std::unordered_map<std::string, std::vector<std::size_t>> wildcards_by_service;
+  std::vector<std::size_t> any_service;  // "*", "s3*:Get*"...
+  std::vector<std::string> lower(n);
   for (std::size_t a = 0; a < n; ++a) {
-    const std::size_t first = first_by_name.at(lower[a]);
-    if (first != a) {  // the same entry again
-      report(a, first);
+    lower[a] = ascii::Lower(s.source.actions[a].value);
+    if (lower[a].find_first_of("*?") == std::string::npos) continue;
+    const std::string service = lower[a].substr(0, lower[a].find(':'));
+    if (service.find_first_of("*?") != std::string::npos || service == lower[a]) {
+      any_service.push_back(a);
+    } else {
+      wildcards_by_service[service].push_back(a);
+    }
+  }
+  const Catalog& catalog = ctx.catalog();
+  std::vector<std::optional<ActionSet>> sets(n);
+  const auto set = [&](std::size_t i) -> const ActionSet& {
+    if (!sets[i]) sets[i] = ExpandActions(catalog, patterns[i]);
+    return *sets[i];
+  };
+  for (std::size_t a = 0; a < n; ++a) {
+    if (first[a] != a) {  // the same entry again
+      report(a, first[a]);
       continue;
     }
     std::vector<std::size_t> candidates = any_service;

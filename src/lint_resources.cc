@@ -237,10 +237,9 @@ void WildcardTypeMismatch(LintContext& ctx, const LintStatement& s, const Locate
   if (matched.empty()) return;  // unknown-action says it
   bool typed = false;
   for (const ActionId id : matched) {
-    const ActionInfo info = ctx.catalog().action(id);
-    const std::optional<bool> fit = fits(info, nullptr);
+    const std::optional<bool> fit = fits(id);
     if (!fit || *fit) return;
-    typed = typed || !info.resource_types.empty();
+    typed = typed || ctx.catalog().action_resource_count(id) > 0;
   }
   Finding& f = ctx.Add(FindingId::kResourceTypeMismatch, s, a.where);
   if (!typed) f.severity = Severity::kNote;
@@ -272,28 +271,31 @@ void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
   // Does the action act on some entry? nullopt: no verdict (an entry of its
   // service names a resource type the catalog does not know, a type newer
   // than the catalog; decided once per service).
-  const auto fits = [&](const ActionInfo& info, std::string* needs) -> std::optional<bool> {
-    auto known = known_by_service.find(info.service);
+  const auto fits = [&](ActionId id) -> std::optional<bool> {
+    const std::string_view service_name = catalog.action_service(id);
+    auto known = known_by_service.find(service_name);
     if (known == known_by_service.end()) {
-      const std::size_t service = catalog.FindServiceIndex(info.service).value_or(~std::size_t{0});
+      const std::size_t service = catalog.action_service_index(id);
       const std::span<const ResourceTypeShapes::Shape> of_service = shapes.OfService(service);
       bool all = true;
       for (std::size_t e = 0; e < types.size() && all; ++e) {
-        if (!ascii::EqualsIgnoreCase(types.word(e).service, info.service)) continue;
+        if (!ascii::EqualsIgnoreCase(types.word(e).service, service_name)) continue;
         all = std::any_of(of_service.begin(), of_service.end(),
                           [&](const ResourceTypeShapes::Shape& t) { return types.Fits(e, t); });
       }
-      known = known_by_service.emplace(info.service, std::make_pair(all, service)).first;
+      known = known_by_service.emplace(service_name, std::make_pair(all, service)).first;
     }
     if (!known->second.first) return std::nullopt;
-    bool fit = false;
-    for (const ActionResource& t : info.resource_types) {
-      if (needs) *needs += (needs->empty() ? "" : ", ") + std::string(t.arn_template);
+    const std::size_t n = catalog.action_resource_count(id);
+    for (std::size_t r = 0; r < n; ++r) {
+      const ActionResource t = catalog.action_resource(id, r);
       const ResourceTypeShapes::Shape* shape = shapes.Find(known->second.second, t.arn_template);
-      if (!shape) fit = true;  // not a catalog template (never): no verdict
-      for (std::size_t e = 0; e < types.size() && !fit && shape; ++e) fit = types.Fits(e, *shape);
+      if (!shape) return true;  // not a catalog template (never): no verdict
+      for (std::size_t e = 0; e < types.size(); ++e) {
+        if (types.Fits(e, *shape)) return true;
+      }
     }
-    return fit;
+    return false;
   };
   const std::vector<ActionPattern>& patterns = s.compiled.actions();
   for (std::size_t i = 0; i < st.actions.size(); ++i) {
@@ -304,10 +306,13 @@ void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
     }
     const std::optional<ActionId> id = catalog.FindAction(a.value);
     if (!id) continue;  // unknown-action says it
+    const std::optional<bool> fit = fits(*id);
+    if (!fit || *fit) continue;
     const ActionInfo info = catalog.action(*id);
     std::string needs;
-    const std::optional<bool> fit = fits(info, &needs);
-    if (!fit || *fit) continue;
+    for (const ActionResource& t : info.resource_types) {
+      needs += (needs.empty() ? "" : ", ") + std::string(t.arn_template);
+    }
     Finding& f = ctx.Add(FindingId::kResourceTypeMismatch, s, a.where);
     // An action of no resource type: AWS says to use "*"; a note, as the
     // reference's resource lists are not always complete.
@@ -376,7 +381,7 @@ void ResourceEffectivelyStar(LintContext& ctx, const LintStatement& s) {
   // the pattern reaches: the pattern is then not the whole story.
   if (!s.IsIdentityAllow() || st.not_resource || st.not_action || !st.conditions.empty()) return;
   std::optional<ActionSet> actions;
-  std::unordered_map<std::string, ArnPattern> every;  // template + partition -> pattern
+  std::map<std::pair<const char*, std::string_view>, ArnPattern> every;  // template, partition
   for (std::size_t e = 0; e < st.resources.size() && e < s.compiled.resources().size(); ++e) {
     const ArnPattern* entry = s.compiled.resources()[e].static_pattern();
     if (!entry || entry->MatchesEverything()) continue;
@@ -392,7 +397,7 @@ void ResourceEffectivelyStar(LintContext& ctx, const LintStatement& s) {
       const std::optional<ActionId> pass = ctx.catalog().FindAction("iam:PassRole");
       if (pass && actions->contains(*pass)) return;
     }
-    const std::string partition = Literal(arn->partition) ? std::string(arn->partition) : "*";
+    const std::string_view partition = Literal(arn->partition) ? arn->partition : "*";
     // Each action that acts on resources must reach every resource of each
     // of its types (its required types when it has some). A type with one
     // resource per account or region (the Glue catalog) is named in full by
@@ -400,22 +405,24 @@ void ResourceEffectivelyStar(LintContext& ctx, const LintStatement& s) {
     // buckets and objects, so arn:aws:s3:::* is effectively "*" without them.
     bool judged = false, all = true;
     for (const ActionId id : *actions) {
-      const ActionInfo info = ctx.catalog().action(id);
-      const std::vector<ActionResource>& types = info.resource_types;
-      const bool some_required = std::any_of(types.begin(), types.end(),
-                                             [](const ActionResource& r) { return r.required; });
-      for (const ActionResource& r : types) {
+      const std::size_t n = ctx.catalog().action_resource_count(id);
+      bool some_required = false;
+      for (std::size_t r = 0; r < n && !some_required; ++r) {
+        some_required = ctx.catalog().action_resource(id, r).required;
+      }
+      for (std::size_t k = 0; k < n && all; ++k) {
+        const ActionResource r = ctx.catalog().action_resource(id, k);
         if ((some_required && !r.required) || IsSingletonType(r.arn_template) ||
             IsS3AccessPointType(r.arn_template)) {
           continue;
         }
-        const std::string key = std::string(r.arn_template) + '\x1f' + partition;
+        // Templates are views into the catalog: one address per resource type.
+        const std::pair<const char*, std::string_view> key{r.arn_template.data(), partition};
         auto it = every.find(key);
         if (it == every.end())
           it = every.emplace(key, EveryResourceOf(r.arn_template, partition)).first;
         judged = true;
         all = entry->Covers(it->second);
-        if (!all) break;
       }
       if (!all) break;
     }

@@ -131,6 +131,23 @@ TEST(CatalogTest, ActionDetails) {
   EXPECT_FALSE(c.action(*c.FindAction("toy-admin:DescribeAccount")).resource_types[0].required);
 }
 
+TEST(CatalogTest, ActionResourceAccessorsAgreeWithActionInfo) {
+  const Catalog c = Toy();
+  for (ActionId id = 0; id < c.action_count(); ++id) {
+    const ActionInfo info = c.action(id);
+    ASSERT_EQ(c.action_resource_count(id), info.resource_types.size()) << info.FullName();
+    for (std::size_t i = 0; i < info.resource_types.size(); ++i) {
+      const ActionResource r = c.action_resource(id, i);
+      EXPECT_EQ(r.name, info.resource_types[i].name);
+      EXPECT_EQ(r.arn_template, info.resource_types[i].arn_template);
+      EXPECT_EQ(r.required, info.resource_types[i].required);
+      EXPECT_TRUE(r.condition_keys.empty());
+    }
+  }
+  EXPECT_EQ(c.action_resource_count(*c.FindAction("toy:PutWidget")), 2u);
+  EXPECT_EQ(c.action_resource_count(*c.FindAction("toy:ListWidgets")), 0u);
+}
+
 TEST(CatalogTest, ResourceTypes) {
   const Catalog c = Toy();
   const std::optional<ResourceTypeInfo> w = c.FindResourceType("TOY", "Widget");

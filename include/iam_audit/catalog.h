@@ -156,6 +156,10 @@ class Catalog {
   std::size_t action_service_index(ActionId id) const;
   AccessLevels action_access(ActionId id) const;
   std::string_view service_lower_prefix(std::size_t index) const;  // "s3"
+  // action(id).resource_types without their condition keys (left empty):
+  // lint and the risk model ask for them for every action of every statement.
+  std::size_t action_resource_count(ActionId id) const;
+  ActionResource action_resource(ActionId id, std::size_t i) const;  // i < the count
 
   std::optional<ActionId> FindAction(std::string_view service, std::string_view name) const;
   std::optional<ActionId> FindAction(std::string_view full_name) const;  // "s3:GetObject"
