@@ -214,6 +214,10 @@ void ExpandActionsInto(const Catalog& catalog, const ActionPattern& pattern, Act
     out.InsertRange(0, static_cast<ActionId>(catalog.action_count()));
     return;
   }
+  if (!pattern.HasWildcards()) {  // one action or none: the catalog's name index
+    if (const std::optional<ActionId> id = catalog.FindAction(pattern.text())) out.insert(*id);
+    return;
+  }
   const LiteralPrefix prefix(pattern.name());
   if (!pattern.service().HasWildcards()) {
     const std::optional<std::size_t> s =
@@ -230,6 +234,7 @@ void ExpandActionsInto(const Catalog& catalog, const ActionPattern& pattern, Act
 
 bool MatchesAnyAction(const Catalog& catalog, const ActionPattern& pattern) {
   if (pattern.MatchesAllActions()) return catalog.action_count() > 0;
+  if (!pattern.HasWildcards()) return catalog.FindAction(pattern.text()).has_value();
   const LiteralPrefix prefix(pattern.name());
   const auto none = [](ActionId) { return false; };  // stop at the first match
   if (!pattern.service().HasWildcards()) {

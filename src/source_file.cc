@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <istream>
 #include <system_error>
@@ -14,7 +15,7 @@
 namespace iam_audit {
 namespace {
 
-constexpr std::size_t kChunk = 64 * 1024;
+constexpr std::size_t kChunk = 64 * 1024;  // reads of standard input
 
 std::string LimitText(std::size_t max_bytes) {
   constexpr std::size_t kMiB = std::size_t{1} << 20;
@@ -53,32 +54,36 @@ std::string ReadDescriptor(int fd, const std::string& name, std::size_t max_byte
   if (::fstat(fd, &st) != 0) FailErrno(name, "cannot read", errno);
   if (S_ISDIR(st.st_mode)) Fail(name, "cannot read: is a directory");
   std::string text;
-  // The first read asks for the whole of a regular file plus one byte (so
-  // that end of file comes on the second read); later reads, and every read
-  // of a pipe, come in kChunk pieces. (Growing by kChunk for small files
-  // spent a third of a directory scan zeroing buffers.)
-  std::size_t chunk = kChunk;
+  // A regular file is read whole by the first read (its size, plus one byte so
+  // that end of file comes on the next read); the rest, and every read of a
+  // pipe, goes through a small buffer. (Growing the string by 64 KiB for the
+  // read that only finds the end zeroed 64 KiB per file: 4% of a lint of the
+  // managed policies.)
+  std::size_t used = 0;
+  const auto read_into = [&](char* buffer, std::size_t want) {
+    for (;;) {
+      const ssize_t got = ::read(fd, buffer, want);
+      if (got >= 0) return static_cast<std::size_t>(got);
+      if (errno != EINTR) FailErrno(name, "cannot read", errno);
+    }
+  };
   if (S_ISREG(st.st_mode)) {
     const auto size = static_cast<std::size_t>(st.st_size);
     if (size > max_bytes) FailTooBig(name, size, max_bytes);
-    chunk = size + 1;
-  }
-  // Read until end of file (a regular file may still grow), never keeping
-  // more than max_bytes + 1 bytes.
-  std::size_t used = 0;
-  for (;;) {
-    const std::size_t want = std::min(chunk, max_bytes + 1 - used);
-    chunk = kChunk;
-    text.resize(used + want);
-    const ssize_t got = ::read(fd, text.data() + used, want);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      FailErrno(name, "cannot read", errno);
-    }
-    used += static_cast<std::size_t>(got);
+    text.resize(size + 1);
+    used = read_into(text.data(), size + 1);
     text.resize(used);
-    if (got == 0) break;
+    if (used == 0) return text;
+  }
+  // Until end of file (a regular file may still grow), never keeping more
+  // than max_bytes + 1 bytes.
+  std::array<char, 16 * 1024> buffer;
+  for (;;) {
     if (used > max_bytes) FailTooBig(name, 0, max_bytes);
+    const std::size_t got = read_into(buffer.data(), std::min(buffer.size(), max_bytes + 1 - used));
+    if (got == 0) break;
+    text.append(buffer.data(), got);
+    used += got;
   }
   return text;
 }
