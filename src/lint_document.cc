@@ -3,11 +3,14 @@
 // policy elements: Version", "Policy variables", "IAM and AWS STS quotas";
 // docs/lint.md).
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "ascii.h"
 #include "iam_audit/action_set.h"
 #include "iam_audit/arn_pattern.h"
 #include "lint_internal.h"
@@ -147,6 +150,37 @@ std::string PrincipalKey(const Statement& st) {
 
 bool Unconditional(const Statement& st) { return st.conditions.empty() && !st.principal; }
 
+// What StatementContentKey (finding.h) compares, reduced to a few words
+// without allocating: the effect and the Not* flags, and for the actions
+// (without case), the resources and the condition clauses a 64-bit set of
+// hash bits, the same for the same set of items whatever their order and
+// repeats. Equal keys have equal filters.
+using ContentFilter = std::array<std::uint64_t, 4>;
+
+std::uint64_t Fnv(std::string_view text, bool fold, std::uint64_t h = 0xcbf29ce484222325ULL) {
+  for (const char c : text) {
+    h ^= static_cast<unsigned char>(fold ? ascii::Lower(c) : c);
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+std::uint64_t Bit(std::uint64_t hash) { return std::uint64_t{1} << (hash >> 58); }
+
+ContentFilter FilterOf(const Statement& s) {
+  ContentFilter f{};
+  f[0] = (s.effect == Effect::kAllow ? 1u : 0u) | (s.not_action ? 2u : 0u) |
+         (s.not_resource ? 4u : 0u);
+  for (const LocatedString& a : s.actions) f[1] |= Bit(Fnv(a.value, true));
+  for (const LocatedString& r : s.resources) f[2] |= Bit(Fnv(r.value, false));
+  for (const ConditionClause& c : s.conditions) {
+    std::uint64_t values = 0;
+    for (const LocatedString& v : c.values) values |= Bit(Fnv(v.value, false));
+    f[3] |= Bit(Fnv(c.key.value, true, Fnv(c.op.value, true)) ^ values * 0x9e3779b97f4a7c15ULL);
+  }
+  return f;
+}
+
 }  // namespace
 
 std::size_t PolicySizeWithoutWhitespace(const Policy& policy) {
@@ -215,8 +249,20 @@ void PolicySizeQuota(LintContext& ctx, const LintDocument& d) {
 
 void DuplicateStatements(LintContext& ctx, const LintDocument& d) {
   if (d.statements.size() < 2) return;
+  // Only statements whose filter another one shares can repeat one: the full
+  // key (a string built from every element) is built for those alone.
+  const std::size_t n = d.statements.size();
+  std::vector<std::pair<ContentFilter, std::size_t>> filters(n);
+  for (std::size_t i = 0; i < n; ++i) filters[i] = {FilterOf(d.statements[i].source), i};
+  std::sort(filters.begin(), filters.end());
+  std::vector<bool> candidate(n, false);
+  for (std::size_t k = 1; k < n; ++k) {
+    if (filters[k].first != filters[k - 1].first) continue;
+    candidate[filters[k].second] = candidate[filters[k - 1].second] = true;
+  }
   std::unordered_map<std::string, std::size_t> seen;  // content -> first statement
-  for (std::size_t i = 0; i < d.statements.size(); ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!candidate[i]) continue;
     const LintStatement& s = d.statements[i];
     const auto [it, fresh] =
         seen.emplace(StatementContentKey(s.source) + PrincipalKey(s.source), i);
