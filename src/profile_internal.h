@@ -21,8 +21,16 @@
 #include "iam_audit/catalog.h"
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/profile.h"
+#include "yaml_tree.h"
 
 namespace iam_audit::profile_internal {
+
+// --- Loading (profile_loader.cc) -------------------------------------------
+
+// Profile::Load of a parsed document: what the built-in profiles, embedded
+// as trees (builtin_profiles.h), load through.
+ProfileLoadResult LoadTree(const yaml_tree::Node& root, const std::string& file,
+                           const Catalog& catalog);
 
 // --- Text helpers (profile.cc) ---------------------------------------------
 
