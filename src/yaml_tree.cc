@@ -124,6 +124,7 @@ Node Node::Item(std::size_t i) const {
 }
 
 Entry Node::EntryAt(std::size_t i) const {
+  if (!IsMap() || i >= record().count) return {};
   const std::uint32_t k = record().first + 2 * static_cast<std::uint32_t>(i);
   return {Child(k), Child(k + 1)};
 }

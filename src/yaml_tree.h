@@ -89,7 +89,7 @@ class Node {
   Node operator[](std::string_view key) const;
   // The i-th item of a sequence (or undefined).
   Node Item(std::size_t i) const;
-  // The i-th entry of a mapping. REQUIRES: IsMap(), i < size().
+  // The i-th entry of a mapping (two undefined nodes when there is none).
   Entry EntryAt(std::size_t i) const;
 
   // Range-for helpers: `for (const Node& item : node.items())`,
@@ -140,12 +140,13 @@ class NodeRange {
     const Node* n_;
     std::size_t i_;
   };
-  explicit NodeRange(Node n) : n_(std::move(n)) {}
+  NodeRange(Node n, std::size_t size) : n_(std::move(n)), size_(size) {}
   iterator begin() const { return {&n_, 0}; }
-  iterator end() const { return {&n_, n_.size()}; }
+  iterator end() const { return {&n_, size_}; }
 
  private:
   Node n_;
+  std::size_t size_;
 };
 class ItemRange : public NodeRange<Node, &Node::Item> {
  public:
@@ -155,8 +156,8 @@ class EntryRange : public NodeRange<Entry, &Node::EntryAt> {
  public:
   using NodeRange::NodeRange;
 };
-inline ItemRange Node::items() const { return ItemRange(*this); }
-inline EntryRange Node::entries() const { return EntryRange(*this); }
+inline ItemRange Node::items() const { return ItemRange(*this, IsSequence() ? size() : 0); }
+inline EntryRange Node::entries() const { return EntryRange(*this, IsMap() ? size() : 0); }
 
 // Builds a tree from a parser's events, in document order: each node added
 // (or reused, for an alias) becomes the next child of the innermost open
