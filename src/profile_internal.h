@@ -106,6 +106,10 @@ class ResourceTypeMatcher {
   const Catalog& catalog_;
   ErrorSink error_;
   std::map<std::string, std::vector<CompiledType>> types_;  // by lower-case service
+  // The types matched to a template's sample, by "sample\nservice,service...":
+  // a profile repeats its templates across groups (dbt-athena's Glue catalog
+  // ARN is in seven), and the match depends on nothing else.
+  std::map<std::string, std::vector<ResourceTypeRef>, std::less<>> matched_;
 };
 
 }  // namespace iam_audit::profile_internal
