@@ -131,17 +131,19 @@ Entry Node::EntryAt(std::size_t i) const {
 
 // --- Builder ------------------------------------------------------------------------------
 
-Builder::Builder() : tree_(std::make_shared<Tree>()) { tree_->tags = {"", "?", "!"}; }
+Builder::Builder() : tree_(std::make_shared<Tree>()) {
+  tree_->tags = {"", "?", "!"};
+  for (std::uint32_t i = 0; i < tree_->tags.size(); ++i) tag_index_.emplace(tree_->tags[i], i);
+}
 
 std::uint32_t Builder::Add(Kind kind, SourceLocation where, std::string_view tag) {
   Tree& t = *tree_;
-  std::uint32_t tag_index = 0;
-  const auto known = std::find(t.tags.begin(), t.tags.end(), tag);
-  if (known != t.tags.end()) {
-    tag_index = static_cast<std::uint32_t>(known - t.tags.begin());
-  } else {
-    tag_index = static_cast<std::uint32_t>(t.tags.size());
-    t.tags.emplace_back(tag);
+  std::uint32_t tag_index = tag.empty() ? 0 : tag == "?" ? 1 : tag == "!" ? 2 : 0;
+  if (tag_index == 0 && !tag.empty()) {
+    const auto [it, added] =
+        tag_index_.emplace(std::string(tag), static_cast<std::uint32_t>(t.tags.size()));
+    if (added) t.tags.emplace_back(tag);
+    tag_index = it->second;
   }
   const auto index = static_cast<std::uint32_t>(t.nodes.size());
   t.nodes.push_back({kind, tag_index, where, 0, 0});

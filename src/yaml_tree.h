@@ -32,6 +32,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -182,6 +183,7 @@ class Builder {
     std::size_t start;  // its children in pending_
   };
   std::shared_ptr<Tree> tree_;
+  std::unordered_map<std::string, std::uint32_t> tag_index_;  // a hostile text has many tags
   std::vector<std::uint32_t> pending_;
   std::vector<Frame> open_;
 };

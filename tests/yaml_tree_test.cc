@@ -79,6 +79,16 @@ TEST(YamlTreeTest, NodesKeepKindTextTagAndLocation) {
   EXPECT_EQ(doc["nested"].Item(1).Item(0).Scalar(), "deep");
 }
 
+TEST(YamlTreeTest, EachDistinctTagIsKeptOnce) {
+  const Node doc = MustParse("[!a x, !b y, !a z, 'q', p]\n");
+  EXPECT_EQ(doc.Item(0).Tag(), "!a");
+  EXPECT_EQ(doc.Item(1).Tag(), "!b");
+  EXPECT_EQ(doc.Item(2).Tag(), "!a");
+  EXPECT_EQ(doc.Item(3).Tag(), "!");
+  EXPECT_EQ(doc.Item(4).Tag(), "?");
+  EXPECT_EQ(doc.tree()->tags, (std::vector<std::string>{"", "?", "!", "!a", "!b"}));
+}
+
 TEST(YamlTreeTest, MissingKeysAndWrongKindsGiveEmptyAnswers) {
   const Node doc = MustParse(kSample);
   const Node missing = doc["nope"];
