@@ -94,6 +94,39 @@ bool WellFormed(const Tree& t) {
                      [&](std::uint32_t c) { return c < t.nodes.size(); });
 }
 
+// No container reaches itself through its children: Serialize never writes
+// one, and a walk over such a table would not end. Iterative depth-first
+// search, linear in the table.
+bool Acyclic(const Tree& t) {
+  enum State : unsigned char { kNew, kOpen, kDone };
+  std::vector<State> state(t.nodes.size(), kNew);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;  // node, next child
+  for (std::uint32_t start = 0; start < t.nodes.size(); ++start) {
+    if (state[start] != kNew) continue;
+    state[start] = kOpen;
+    stack.emplace_back(start, 0);
+    while (!stack.empty()) {
+      const std::uint32_t node = stack.back().first;
+      const Tree::Record& r = t.nodes[node];
+      const std::uint32_t n = r.kind == Kind::kMap        ? 2 * r.count
+                              : r.kind == Kind::kSequence ? r.count
+                                                          : 0;
+      if (stack.back().second == n) {
+        state[node] = kDone;
+        stack.pop_back();
+        continue;
+      }
+      const std::uint32_t child = t.children[r.first + stack.back().second++];
+      if (state[child] == kOpen) return false;
+      if (state[child] == kNew) {
+        state[child] = kOpen;
+        stack.emplace_back(child, 0);
+      }
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 // --- Node ---------------------------------------------------------------------------------
@@ -231,7 +264,7 @@ std::optional<Node> Deserialize(std::string_view bytes) {
   tree->children.resize(children);
   for (std::uint32_t& c : tree->children) c = in.U32();
   if (!ReadStrings(in, &tree->strings) || !ReadStrings(in, &tree->tags) || !in.AtEnd() ||
-      !WellFormed(*tree)) {
+      !WellFormed(*tree) || !Acyclic(*tree)) {
     return std::nullopt;
   }
   return Node::Root(std::move(tree));

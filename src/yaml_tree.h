@@ -192,8 +192,8 @@ class Builder {
 // (little-endian 32-bit fields after a magic and version), linear in the tree.
 std::string Serialize(const Tree& tree);
 // nullopt when `bytes` is not a well-formed serialized tree (bad magic,
-// truncated, an index out of range). REQUIRES for a tree it accepts: bytes
-// from Serialize (an alias cycle made by hand is not detected).
+// truncated, an index out of range, a container that contains itself): any
+// tree it returns can be walked, whatever the bytes.
 std::optional<Node> Deserialize(std::string_view bytes);
 
 }  // namespace iam_audit::yaml_tree

@@ -171,6 +171,14 @@ TEST(YamlTreeTest, MalformedBytesAreRefused) {
   t = *MustParse(kSample).tree();
   t.nodes[0].count = 1000;
   EXPECT_FALSE(yaml_tree::Deserialize(yaml_tree::Serialize(t)).has_value());
+  // A container inside itself (the root's first value made the root).
+  t = *MustParse(kSample).tree();
+  t.children[t.nodes[0].first + 1] = 0;
+  EXPECT_FALSE(yaml_tree::Deserialize(yaml_tree::Serialize(t)).has_value());
+  // The same node twice (what an alias is) is fine.
+  t = *MustParse(kSample).tree();
+  t.children[t.nodes[0].first + 3] = t.children[t.nodes[0].first + 1];
+  EXPECT_TRUE(yaml_tree::Deserialize(yaml_tree::Serialize(t)).has_value());
 }
 
 // --- the built-in texts: embedded tree == parsed text -----------------------------------------
