@@ -618,8 +618,9 @@ std::optional<ActionId> Catalog::FindAction(std::string_view service, std::strin
   for (std::size_t slot = HashActionName(service, name) & mask; m.action_index[slot] != 0;
        slot = (slot + 1) & mask) {
     const ActionId id = m.action_index[slot] - 1;
-    if (ascii::EqualsIgnoreCase(name, action_lower_name(id)) &&
-        ascii::EqualsIgnoreCase(service, service_lower_prefix(action_service_index(id)))) {
+    const std::string_view lower_name = action_lower_name(id);
+    if (lower_name.size() == name.size() && CompareFolded(lower_name, name) == 0 &&
+        CompareFolded(service_lower_prefix(action_service_index(id)), service) == 0) {
       return id;
     }
   }
