@@ -194,7 +194,7 @@ std::vector<std::string> SameNameServiceKeys(const Catalog& catalog, const LintS
   const std::string_view name = key.substr(Prefix(key).size() + 1);
   for (const LocatedString& a : s.source.actions) {
     const std::string_view service = Prefix(a.value);
-    if (service.empty() || service.find_first_of("*?") != std::string_view::npos) continue;
+    if (service.empty() || HasWildcard(service)) continue;
     const std::string candidate = std::string(service) + ":" + std::string(name);
     const std::optional<ConditionKeyInfo> info = FindCatalogKey(catalog, candidate);
     if (!info || std::find(found.begin(), found.end(), info->key) != found.end()) continue;
@@ -325,7 +325,7 @@ void WildcardWithoutLike(LintContext& ctx, const LintStatement& s) {
         if (close == std::string::npos) break;
         text.erase(open, close - open + 1);
       }
-      if (text.find_first_of("*?") == std::string::npos) continue;
+      if (!HasWildcard(text)) continue;
       Finding& f = AddClause(ctx, FindingId::kWildcardWithoutLike, s, c, v.where);
       f.message = std::string(op.name()) + " value " + Quoted(v.value) + " has a wildcard, but " +
                   std::string(op.name()) + " compares it literally ('*' matches only '*'); use " +
@@ -457,7 +457,7 @@ void InvalidVpcIds(LintContext& ctx, const LintStatement& s) {
       if (!EqualsIgnoreCase(c.key.value, k.key)) continue;
       for (const LocatedString& v : c.values) {
         if (v.value.find("${") != std::string::npos) continue;
-        if (op.wildcards() && v.value.find_first_of("*?") != std::string::npos) continue;
+        if (op.wildcards() && HasWildcard(v.value)) continue;
         if (IsVpcId(v.value, k.prefix)) continue;
         Finding& f = AddClause(ctx, FindingId::kInvalidVpcId, s, c, v.where);
         f.message = std::string(k.key) + " value " + Quoted(v.value) + " is not a " +

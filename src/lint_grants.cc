@@ -164,7 +164,7 @@ void UnknownActions(LintContext& ctx, const LintStatement& s) {
   const std::vector<ActionPattern>& patterns = s.compiled.actions();
   for (std::size_t a = 0; a < patterns.size() && a < s.source.actions.size(); ++a) {
     const std::string& text = s.source.actions[a].value;
-    if (text.find_first_of("*?") == std::string::npos && catalog.FindAction(text)) continue;
+    if (!HasWildcard(text) && catalog.FindAction(text)) continue;
     if (MatchesAnyAction(catalog, patterns[a])) continue;
     const LocatedString& written = s.source.actions[a];
     Finding& f = ctx.Add(FindingId::kUnknownAction, s, written.where);
@@ -194,9 +194,7 @@ void RedundantActions(LintContext& ctx, const LintStatement& s) {
                 " is already matched by " + Quoted(s.source.actions[b].value) +
                 "; remove it (or narrow the wildcard)";
   };
-  const auto wildcard = [](const LocatedString& a) {
-    return a.value.find_first_of("*?") != std::string::npos;
-  };
+  const auto wildcard = [](const LocatedString& a) { return HasWildcard(a.value); };
   const std::vector<std::size_t> first = FirstOfEqual(s.source.actions, n);
   if (std::none_of(s.source.actions.begin(), s.source.actions.begin() + n, wildcard)) {
     // Only repeated names can be redundant (most statements).
@@ -212,9 +210,9 @@ void RedundantActions(LintContext& ctx, const LintStatement& s) {
   std::vector<std::string> lower(n);
   for (std::size_t a = 0; a < n; ++a) {
     lower[a] = ascii::Lower(s.source.actions[a].value);
-    if (lower[a].find_first_of("*?") == std::string::npos) continue;
+    if (!HasWildcard(lower[a])) continue;
     const std::string service = lower[a].substr(0, lower[a].find(':'));
-    if (service.find_first_of("*?") != std::string::npos || service == lower[a]) {
+    if (HasWildcard(service) || service == lower[a]) {
       any_service.push_back(a);
     } else {
       wildcards_by_service[service].push_back(a);
@@ -239,7 +237,7 @@ void RedundantActions(LintContext& ctx, const LintStatement& s) {
     // An exact entry's set is its one action (or nothing): "is it in b's
     // set" is b's match of that action, without expanding either.
     std::optional<ActionId> single;
-    if (lower[a].find_first_of("*?") == std::string::npos) {
+    if (!HasWildcard(lower[a])) {
       single = catalog.FindAction(lower[a]);
       if (!single) continue;  // matches nothing: covered by nothing
     }

@@ -50,7 +50,7 @@ bool AllDigits(std::string_view s) {
 // Why an AWS principal value is malformed, or "".
 std::string AwsPrincipalProblem(std::string_view v) {
   if (v == "*" || ContainsUnresolved(v)) return "";  // a value the template leaves open
-  if (v.find_first_of("*?") != std::string_view::npos) {
+  if (HasWildcard(v)) {
     return "has a wildcard: IAM rejects wildcards in principal ARNs and account IDs (match "
            "callers with a Condition on aws:PrincipalArn and ArnLike instead)";
   }
@@ -74,7 +74,7 @@ std::string AwsPrincipalProblem(std::string_view v) {
 }
 
 std::string ServicePrincipalProblem(std::string_view v) {
-  if (v.find_first_of("*?") != std::string_view::npos) {
+  if (HasWildcard(v)) {
     return "has a wildcard: IAM accepts only exact service principals";
   }
   if (v.find('.') == std::string_view::npos || v.find(' ') != std::string_view::npos ||
@@ -125,8 +125,8 @@ std::string TrustActionProblem(std::string_view action, const PrincipalSpec& p) 
   const std::string_view service = std::string_view(lower).substr(0, colon);
   if (!IsTrustAction(action)) {
     // A wildcard in the service part may match sts: say nothing then.
-    if (colon == std::string::npos || service.find_first_of("*?") != std::string::npos) return "";
-    if (service == "sts" && lower.find_first_of("*?") != std::string::npos) return "";
+    if (colon == std::string::npos || HasWildcard(service)) return "";
+    if (service == "sts" && HasWildcard(lower)) return "";
     return "which a role trust policy cannot grant (only sts:AssumeRole, "
            "sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity, sts:TagSession, "
            "sts:SetSourceIdentity and sts:SetContext): IAM rejects the policy";
@@ -313,7 +313,7 @@ void RedundantPrincipals(LintContext& ctx, const LintStatement& s) {
     } else {
       name = name.substr(name.rfind('/') + 1);  // the role's path aside
     }
-    if (name.empty() || name.find_first_of("*?") != std::string_view::npos) return "";
+    if (name.empty() || HasWildcard(name)) return "";
     return std::string(a->partition) + ":" + std::string(a->account) + ":" + std::string(name);
   };
   std::unordered_map<std::string, const LocatedString*> roles;

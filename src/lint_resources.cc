@@ -20,7 +20,7 @@ namespace iam_audit::lint {
 namespace {
 
 bool HasPattern(std::string_view s) {
-  return s.find_first_of("*?") != std::string_view::npos || s.find("${") != std::string_view::npos;
+  return HasWildcard(s) || s.find("${") != std::string_view::npos;
 }
 
 bool AllDigits(std::string_view s) {
@@ -229,8 +229,7 @@ template <typename Fits>
 void WildcardTypeMismatch(LintContext& ctx, const LintStatement& s, const LocatedString& a,
                           const ActionPattern& pattern, const Fits& fits) {
   const std::size_t colon = a.value.find(':');
-  if (colon == std::string::npos ||
-      a.value.substr(0, colon).find_first_of("*?") != std::string::npos) {
+  if (colon == std::string::npos || HasWildcard(std::string_view(a.value).substr(0, colon))) {
     return;
   }
   const ActionSet matched = ExpandActions(ctx.catalog(), pattern);
@@ -300,7 +299,7 @@ void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
   const std::vector<ActionPattern>& patterns = s.compiled.actions();
   for (std::size_t i = 0; i < st.actions.size(); ++i) {
     const LocatedString& a = st.actions[i];
-    if (a.value.find_first_of("*?") != std::string::npos) {
+    if (HasWildcard(a.value)) {
       if (i < patterns.size()) WildcardTypeMismatch(ctx, s, a, patterns[i], fits);
       continue;
     }
