@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -33,6 +34,16 @@ inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     if (Lower(a[i]) != Lower(b[i])) return false;
   }
   return true;
+}
+
+// A hash (FNV-1a) equal for strings EqualsIgnoreCase finds equal.
+inline std::uint64_t HashIgnoreCase(std::string_view s) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : s) {
+    h ^= static_cast<unsigned char>(kLowerTable[static_cast<unsigned char>(c)]);
+    h *= 0x100000001b3ULL;
+  }
+  return h;
 }
 
 inline bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {

@@ -2,6 +2,7 @@
 // and NotResource in Allow statements, iam:PassRole on every role, actions
 // the catalog does not know, and actions listed twice.
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -51,22 +52,23 @@ bool EveryResource(const CompiledStatement& s) {
 }
 
 // first[a]: the first of the entries [0, n) equal to entry a without case
-// (a itself for the first), without copying them: sorted without case, an
-// entry equal to the one before it repeats the first of its run.
+// (a itself for the first), without copying them: entries sorted by a hash
+// that ignores case, each compared with the earlier ones of its hash only.
 std::vector<std::size_t> FirstOfEqual(const std::vector<LocatedString>& entries, std::size_t n) {
-  std::vector<std::size_t> order(n);
-  for (std::size_t a = 0; a < n; ++a) order[a] = a;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const std::string_view x = entries[a].value, y = entries[b].value;
-    return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end(), [](char c, char d) {
-      return ascii::Lower(c) < ascii::Lower(d);
-    });
-  });
+  std::vector<std::pair<std::uint64_t, std::size_t>> keyed(n);
+  for (std::size_t a = 0; a < n; ++a) keyed[a] = {ascii::HashIgnoreCase(entries[a].value), a};
+  std::sort(keyed.begin(), keyed.end());
   std::vector<std::size_t> first(n);
-  for (std::size_t k = 0; k < n; ++k) {
-    const bool repeat =
-        k > 0 && ascii::EqualsIgnoreCase(entries[order[k]].value, entries[order[k - 1]].value);
-    first[order[k]] = repeat ? first[order[k - 1]] : order[k];
+  for (std::size_t k = 0, run = 0; k < n; ++k) {
+    if (keyed[k].first != keyed[run].first) run = k;  // the run of equal hashes, by index
+    const std::size_t a = keyed[k].second;
+    first[a] = a;
+    for (std::size_t j = run; j < k; ++j) {
+      if (ascii::EqualsIgnoreCase(entries[keyed[j].second].value, entries[a].value)) {
+        first[a] = first[keyed[j].second];
+        break;
+      }
+    }
   }
   return first;
 }

@@ -32,6 +32,13 @@ TEST(AsciiTest, ComparesIgnoringCase) {
   EXPECT_FALSE(EndsWithIgnoreCase("IfExistsString", "ifexists"));
 }
 
+TEST(AsciiTest, HashIgnoresCaseOnly) {
+  EXPECT_EQ(ascii::HashIgnoreCase("S3:GetObject"), ascii::HashIgnoreCase("s3:getobject"));
+  EXPECT_NE(ascii::HashIgnoreCase("s3:GetObject"), ascii::HashIgnoreCase("s3:PutObject"));
+  EXPECT_NE(ascii::HashIgnoreCase("ab"), ascii::HashIgnoreCase("ba"));
+  EXPECT_NE(ascii::HashIgnoreCase("\xc3\x89"), ascii::HashIgnoreCase("\xc3\xa9"));  // not UTF-8 folding
+}
+
 TEST(AsciiTest, Joins) {
   const std::vector<std::string> three = {"a", "b", "c"};
   EXPECT_EQ(Join(three, "; "), "a; b; c");
