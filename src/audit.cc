@@ -684,6 +684,16 @@ AuditResult Audit(const Catalog& catalog, const PolicySet& policies,
   return auditor.Run();
 }
 
+std::vector<std::string> RequestedResources(std::span<const Requirement> requirements) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const Requirement& req : requirements) {
+    std::string r = ResourceSideAudit::RequestResource(req);
+    if (seen.insert(r).second) out.push_back(std::move(r));
+  }
+  return out;
+}
+
 std::string SidFromGroupId(std::string_view group_id) {
   std::string sid;
   bool upper = true;

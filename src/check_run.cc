@@ -169,7 +169,8 @@ struct AuditGroup {
   Report report;
   AuditOptions audit_options;
   LintOptions lint_options;
-  std::optional<Profile> profile;  // settings.profile, loaded once (LoadGroupProfile)
+  std::optional<Profile> profile;                // settings.profile, loaded once (LoadGroupProfile)
+  std::vector<std::string> requested_resources;  // RequestedResources(report.requirements)
 };
 
 // The group's profile, loaded on first use; nullptr without a profile or
@@ -209,6 +210,7 @@ void PrepareGroup(AuditGroup& group, const Catalog& catalog,
   const Bindings bindings = ResolveVariables(profile, vars, s.config_vars);
   group.report.profile = profile.name();
   group.report.requirements = profile.Requirements(bindings);
+  group.requested_resources = RequestedResources(group.report.requirements);
   group.audit_options.profile_name = profile.name();
   group.audit_options.context = ParseContext(s.context);
   group.audit_options.accepted_extras = profile.accepted_extras();
@@ -440,7 +442,8 @@ void ExecuteRun(PendingRun& run, const AuditGroup& group, const Catalog& catalog
     const SubjectPolicies& shared = run.shared->policies;
     for (const auto& p : shared.identity) run.set.identity.push_back(*p);
     if (!run.set.boundary && shared.boundary) run.set.boundary = *shared.boundary;
-    AddSubjectResourceSide(*run.shared, run.set);  // resource policies and the caller's ARN
+    // The resource policies its requests reach, and the caller's ARN.
+    AddSubjectResourceSide(*run.shared, group.requested_resources, run.set);
   }
   run.result = Audit(catalog, run.set, group.report.requirements, group.audit_options);
   if (run.shared) run.set = {};

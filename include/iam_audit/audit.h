@@ -109,6 +109,11 @@ struct AuditResult {
 AuditResult Audit(const Catalog& catalog, const PolicySet& policies,
                   std::span<const Requirement> requirements, const AuditOptions& options);
 
+// The resources of the requests Audit() evaluates for `requirements` (each
+// once, in order): only the resource policies that govern one of them
+// (ResourcePolicyCovers) can change its answer.
+std::vector<std::string> RequestedResources(std::span<const Requirement> requirements);
+
 // A policy document (pretty-printed JSON) with the statements that grant every
 // missing or partial requirement of `result` whose gap is in the identity
 // policies: per profile group, actions that need the same resources share one
