@@ -110,9 +110,9 @@ void ResourceSideAudit::Check(const Requirement& req, const RequestContext& cont
   switch (d.kind) {
     case Decision::kNeedsResourcePolicy:
       f = MakeFinding(FindingId::kResourcePolicyNotGiven, "", {});
-      if (!set_.identity.empty()) {
-        f.file = set_.identity.front().file;
-        f.where = set_.identity.front().where;
+      if (const Policy* first = set_.FirstIdentityPolicy()) {
+        f.file = first->file;
+        f.where = first->where;
       }
       f.message = what + " is granted by the identity policies, but " + "the " +
                   std::string(d.needed_policy_name) + " of " + d.needed_policy +

@@ -439,9 +439,11 @@ void ExecuteRun(PendingRun& run, const AuditGroup& group, const Catalog& catalog
     return;
   }
   if (run.shared) {
+    // Its documents are shared, not copied, and compiled once for the run
+    // (group.audit_options.compile_cache); a --boundary comes first.
     const SubjectPolicies& shared = run.shared->policies;
-    for (const auto& p : shared.identity) run.set.identity.push_back(*p);
-    if (!run.set.boundary && shared.boundary) run.set.boundary = *shared.boundary;
+    run.set.shared_identity = shared.identity;
+    run.set.shared_boundary = shared.boundary;
     // The resource policies its requests reach, and the caller's ARN.
     AddSubjectResourceSide(*run.shared, group.requested_resources, run.set);
   }
@@ -516,8 +518,13 @@ CheckOutcome RunLoaded(const CheckRequest& request, const Config& config, const 
     if (!caps_valid && !groups[g].report.lint()) continue;
     PlanGroupRuns(g, groups[g], files, loaded, caps, runs);
   }
+  // A principal's shared documents (an account's managed policies) are
+  // compiled once for every principal that uses them.
+  PolicyCompileCache compiled;
+  for (AuditGroup& group : groups) group.audit_options.compile_cache = &compiled;
   ParallelFor(runs.size(), request.jobs,
               [&](std::size_t i) { ExecuteRun(runs[i], groups[runs[i].group], catalog); });
+  for (AuditGroup& group : groups) group.audit_options.compile_cache = nullptr;
   for (PendingRun& run : runs) {
     if (!run.result.errors.empty()) {
       // A policy that parses but does not compile (a policy variable in a

@@ -117,8 +117,10 @@ struct Document {
 std::vector<Document> Documents(const PolicySet& set, const Evaluator& ev,
                                 const LintOptions& options) {
   std::vector<std::pair<const Policy*, LintPolicyType>> order;
-  for (const Policy& p : set.identity) order.emplace_back(&p, DetectType(p));
-  if (set.boundary) order.emplace_back(&*set.boundary, LintPolicyType::kBoundary);
+  for (const Policy* p : set.IdentityPolicies()) order.emplace_back(p, DetectType(*p));
+  if (const Policy* boundary = set.Boundary()) {
+    order.emplace_back(boundary, LintPolicyType::kBoundary);
+  }
   for (const std::vector<Policy>& level : set.scps) {
     for (const Policy& p : level) order.emplace_back(&p, LintPolicyType::kScp);
   }

@@ -71,6 +71,9 @@ struct AuditOptions {
   // Actions the profile accepts beyond its requirements (Profile::accepted_extras()).
   std::vector<std::string> accepted_extras;
   bool lint = true;  // the lint rules (lint.h): unknown-action, allow-all-actions...
+  // Shared policies (PolicySet::shared_identity...) compiled once for all the
+  // audits of a run (evaluator.h); nullptr compiles them for this audit.
+  PolicyCompileCache* compile_cache = nullptr;
 };
 
 // Ordered from best to worst.
