@@ -334,8 +334,9 @@ class Evaluator {
   // Reuses `decision`'s storage (no allocation once warmed up).
   void Evaluate(const Request& request, Decision* decision) const;
 
-  // Every compiled statement, in input order (identity policies, boundary,
-  // SCP levels, session policy, resource policy).
+  // Every compiled statement, in input order (identity policies, then the
+  // shared ones, boundary, SCP levels, session policy, resource policy). An
+  // Evaluator keeps the compiled statements it shares alive (not the cache).
   std::span<const CompiledStatement> statements() const;
   std::size_t scp_levels() const;
   std::size_t rcp_levels() const;

@@ -136,7 +136,8 @@ struct SubjectPolicies {
   // way, null when none.
   std::shared_ptr<const std::vector<EndpointPolicy>> vpc_endpoints;
 
-  // The same as Evaluator::Compile takes them (copies): build it when the
+  // The same as Evaluator::Compile takes them, copied (`check` shares them
+  // instead: PolicySet::shared_identity, shared_boundary); build it when the
   // subject is audited, not for every subject of a file at once.
   PolicySet ToPolicySet() const;
 };
