@@ -5,6 +5,8 @@
 
 #include "embedded.h"
 #include "iam_audit/diagnostic.h"
+#include "profile_internal.h"
+#include "yaml_tree.h"
 
 namespace iam_audit {
 namespace {
@@ -20,17 +22,25 @@ bool LooksLikePath(std::string_view s) {
 
 std::vector<BuiltinProfile> BuiltinProfiles() {
   std::vector<BuiltinProfile> out;
-  for (const auto& [name, yaml] : embedded::Profiles()) {
-    out.push_back({name, yaml, "rules/" + std::string(name) + ".yaml"});
+  for (const embedded::EmbeddedProfile& p : embedded::Profiles()) {
+    out.push_back({p.name, p.yaml, p.tree, "rules/" + std::string(p.name) + ".yaml"});
   }
   return out;
+}
+
+Profile LoadBuiltinProfile(const BuiltinProfile& p, const Catalog& catalog) {
+  const std::optional<yaml_tree::Node> root = yaml_tree::Deserialize(p.tree);
+  if (!root) throw InputError(p.file + ": the embedded tree is corrupt (rebuild iam-audit)");
+  ProfileLoadResult r = profile_internal::LoadTree(*root, p.file, catalog);
+  if (!r.profile) throw InputError(std::move(r.errors));
+  return std::move(*r.profile);
 }
 
 Profile LoadProfile(const std::string& name_or_path, const Catalog& catalog) {
   if (!LooksLikePath(name_or_path)) {
     std::string names;
     for (const BuiltinProfile& p : BuiltinProfiles()) {
-      if (p.name == name_or_path) return Profile::LoadOrThrow(p.yaml, p.file, catalog);
+      if (p.name == name_or_path) return LoadBuiltinProfile(p, catalog);
       names += names.empty() ? "" : ", ";
       names += p.name;
     }

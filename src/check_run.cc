@@ -379,7 +379,26 @@ struct PendingRun {
   // per worker, not every principal's.
   const AuditSubject* shared = nullptr;
   bool input = false;  // only the findings of reading a file (AuditRun::input); not executed
+  // A resource policy the file holds (a bucket, key or trust policy), linted
+  // as this type in any report: no principal's audit owns it.
+  std::optional<LintPolicyType> lint_as = std::nullopt;
 };
+
+// One lint run per resource policy `source` holds, each linted as what holds
+// it (a role's trust policy as a trust policy), on its own: two roles' trust
+// policies are two documents, not one.
+void PlanResourcePolicyLint(std::size_t g, const std::string& file,
+                            const PolicySourceResult& source, std::vector<PendingRun>& runs) {
+  for (const auto* list : {&source.resource_policies, &source.unattached_resource_policies}) {
+    for (const NamedResourcePolicy& r : *list) {
+      PendingRun run{g, {file}, "", {}, {}, {}, nullptr, false};
+      run.set.identity.push_back(r.policy.policy);
+      run.lint_as =
+          r.kind == PolicyResourceKind::kRole ? LintPolicyType::kTrust : LintPolicyType::kResource;
+      runs.push_back(std::move(run));
+    }
+  }
+}
 
 // The runs of group `g` (see check_run.h), appended to `runs`.
 void PlanGroupRuns(std::size_t g, const AuditGroup& group, const std::vector<std::string>& files,
@@ -399,6 +418,7 @@ void PlanGroupRuns(std::size_t g, const AuditGroup& group, const std::vector<std
     }
     if (!loaded[i].valid) continue;
     PolicySourceResult& source = loaded[i].source;
+    PlanResourcePolicyLint(g, files[i], source, runs);
     if (group.report.lint()) {
       PolicySet set;
       for (SourcePolicy& p : source.policies) {
@@ -432,8 +452,10 @@ void PlanGroupRuns(std::size_t g, const AuditGroup& group, const std::vector<std
 // Lints or audits one run.
 void ExecuteRun(PendingRun& run, const AuditGroup& group, const Catalog& catalog) {
   if (run.input) return;
-  if (group.report.lint()) {
-    LintResult lint = Lint(catalog, run.set, group.lint_options);
+  if (group.report.lint() || run.lint_as) {
+    LintOptions options = group.lint_options;
+    if (!options.policy_type) options.policy_type = run.lint_as;  // --policy-type decides
+    LintResult lint = Lint(catalog, run.set, options);
     run.result.errors = std::move(lint.errors);
     run.result.findings = std::move(lint.findings);
     return;
@@ -537,8 +559,11 @@ CheckOutcome RunLoaded(const CheckRequest& request, const Config& config, const 
       run.result.errors.clear();
       outcome.input_error = true;
     }
+    // In an audit report, a resource policy's lint is listed before the
+    // audits, with the findings of reading the files.
+    const bool input = run.input || (run.lint_as && !groups[run.group].report.lint());
     groups[run.group].report.runs.push_back(
-        {std::move(run.files), std::move(run.result), std::move(run.subject), run.input});
+        {std::move(run.files), std::move(run.result), std::move(run.subject), input});
   }
   for (AuditGroup& group : groups) {
     if (!group.report.runs.empty()) outcome.reports.push_back(std::move(group.report));

@@ -33,7 +33,7 @@ int ListProfiles(Context& ctx) {
   std::size_t width = 0;
   for (const BuiltinProfile& p : profiles) width = std::max(width, p.name.size());
   for (const BuiltinProfile& p : profiles) {
-    const Profile profile = Profile::LoadOrThrow(p.yaml, p.file, ctx.catalog());
+    const Profile profile = LoadBuiltinProfile(p, ctx.catalog());
     ctx.out << Pad(std::string(p.name), width + 2) << profile.description() << '\n';
   }
   return kExitClean;

@@ -20,6 +20,7 @@ namespace {
 using ascii::EqualsIgnoreCase;
 
 namespace fs = std::filesystem;
+using yaml_util::Node;
 using yaml_util::Where;
 
 // The keys each mapping accepts (data: the messages and the checks read these).
@@ -65,7 +66,7 @@ class Loader : yaml_util::Reader {
     config.file = file_;
     config.root = root_;
     Diagnostic syntax;
-    const std::optional<YAML::Node> doc = yaml_util::Parse(text, file_, &syntax);
+    const std::optional<Node> doc = yaml_util::Parse(text, file_, &syntax);
     if (!doc) throw InputError(Diagnostics{syntax});
     if (doc->IsNull()) return config;  // an empty file: every default
     if (!doc->IsMap()) {
@@ -73,31 +74,30 @@ class Loader : yaml_util::Reader {
                       std::string(yaml_util::KindName(*doc)));
       throw InputError(std::move(errors_));
     }
-    ForEachKey(*doc, "the configuration", kTopKeys,
-               [&](const std::string& key, const YAML::Node& v) {
-                 if (LoadSetting(key, v, config.defaults)) return;
-                 if (key == "fail-on") {
-                   std::string s;
-                   if (GetChoice(v, "fail-on", kFailOnValues, &s)) config.fail_on = s;
-                 } else if (key == "baseline") {
-                   std::string s;
-                   if (GetString(v, "baseline", &s)) config.baseline = Absolute(s);
-                 } else if (key == "exclude") {
-                   GetPatterns(v, "exclude", &config.exclude);
-                 } else if (key == "overrides") {
-                   LoadOverrides(v, &config.overrides);
-                 } else if (key == "suppressions") {
-                   LoadSuppressions(v, &config.suppressions);
-                 } else if (key == "checks") {
-                   LoadChecks(v, &config.checks);
-                 }
-               });
+    ForEachKey(*doc, "the configuration", kTopKeys, [&](const std::string& key, const Node& v) {
+      if (LoadSetting(key, v, config.defaults)) return;
+      if (key == "fail-on") {
+        std::string s;
+        if (GetChoice(v, "fail-on", kFailOnValues, &s)) config.fail_on = s;
+      } else if (key == "baseline") {
+        std::string s;
+        if (GetString(v, "baseline", &s)) config.baseline = Absolute(s);
+      } else if (key == "exclude") {
+        GetPatterns(v, "exclude", &config.exclude);
+      } else if (key == "overrides") {
+        LoadOverrides(v, &config.overrides);
+      } else if (key == "suppressions") {
+        LoadSuppressions(v, &config.suppressions);
+      } else if (key == "checks") {
+        LoadChecks(v, &config.checks);
+      }
+    });
     if (!errors_.empty()) throw InputError(std::move(errors_));
     return config;
   }
 
  private:
-  std::string Origin(const YAML::Node& node) const {
+  std::string Origin(const Node& node) const {
     const SourceLocation w = Where(node);
     return file_ + ":" + std::to_string(w.line) + ":" + std::to_string(w.column);
   }
@@ -106,7 +106,7 @@ class Loader : yaml_util::Reader {
     return (fs::path(root_) / path).lexically_normal().string();
   }
 
-  bool GetString(const YAML::Node& node, std::string_view what, std::string* out) {
+  bool GetString(const Node& node, std::string_view what, std::string* out) {
     if (!node.IsScalar() || node.Scalar().empty()) {
       Error(node, std::string(what) + " must be a non-empty string, not " +
                       std::string(node.IsScalar() ? "an empty one" : yaml_util::KindName(node)));
@@ -117,7 +117,7 @@ class Loader : yaml_util::Reader {
   }
 
   template <std::size_t N>
-  bool GetChoice(const YAML::Node& node, std::string_view what,
+  bool GetChoice(const Node& node, std::string_view what,
                  const std::array<std::string_view, N>& choices, std::string* out) {
     if (!GetString(node, what, out)) return false;
     if (std::find(choices.begin(), choices.end(), *out) != choices.end()) return true;
@@ -127,8 +127,8 @@ class Loader : yaml_util::Reader {
   }
 
   // A string or a list of strings (each non-empty), with each item's node.
-  bool GetStrings(const YAML::Node& node, std::string_view what, std::vector<std::string>* out,
-                  std::vector<YAML::Node>* nodes = nullptr) {
+  bool GetStrings(const Node& node, std::string_view what, std::vector<std::string>* out,
+                  std::vector<Node>* nodes = nullptr) {
     if (node.IsScalar()) {
       std::string s;
       if (!GetString(node, what, &s)) return false;
@@ -142,7 +142,7 @@ class Loader : yaml_util::Reader {
       return false;
     }
     bool ok = true;
-    for (const YAML::Node& item : node) {
+    for (const Node& item : node.items()) {
       std::string s;
       if (!GetString(item, "each entry of " + std::string(what), &s)) {
         ok = false;
@@ -155,13 +155,13 @@ class Loader : yaml_util::Reader {
   }
 
   // .gitignore-style patterns (a string or a list).
-  void GetPatterns(const YAML::Node& node, std::string_view what, std::vector<std::string>* out) {
+  void GetPatterns(const Node& node, std::string_view what, std::vector<std::string>* out) {
     GetStrings(node, what, out);
   }
 
   // The settings both the top level and an override may hold; false when
   // `key` is not one of them.
-  bool LoadSetting(const std::string& key, const YAML::Node& v, AuditSettings& s) {
+  bool LoadSetting(const std::string& key, const Node& v, AuditSettings& s) {
     if (key == "profile") {
       std::string name;
       if (GetString(v, "profile", &name)) s.profile = ProfileReference(name);
@@ -189,16 +189,15 @@ class Loader : yaml_util::Reader {
     return Absolute(name);
   }
 
-  void LoadVars(const YAML::Node& node, std::vector<VariableInput>* out) {
+  void LoadVars(const Node& node, std::vector<VariableInput>* out) {
     if (!node.IsMap()) {
       Error(node, "vars must be a mapping of variable names to values, not " +
                       std::string(yaml_util::KindName(node)));
       return;
     }
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      // Copies: `it->` returns a proxy that dies at the end of the statement.
-      const YAML::Node key = it->first;
-      const YAML::Node value = it->second;
+    for (const yaml_util::Entry& it : node.entries()) {
+      const Node& key = it.key;
+      const Node& value = it.value;
       if (!key.IsScalar() || key.Scalar().empty()) {
         Error(key, "variable names must be non-empty strings");
         continue;
@@ -211,7 +210,7 @@ class Loader : yaml_util::Reader {
       } else if (value.IsSequence()) {
         in.sequence = true;
         bool ok = true;
-        for (const YAML::Node& item : value) {
+        for (const Node& item : value.items()) {
           if (!item.IsScalar()) {
             Error(item, "each entry of variable " + Quoted(in.name) + " must be a string, not " +
                             std::string(yaml_util::KindName(item)));
@@ -231,12 +230,12 @@ class Loader : yaml_util::Reader {
     }
   }
 
-  void LoadDbt(const YAML::Node& node, std::optional<DbtProfilesOptions>* out) {
+  void LoadDbt(const Node& node, std::optional<DbtProfilesOptions>* out) {
     DbtProfilesOptions dbt;
     if (node.IsScalar()) {
       if (!GetString(node, "dbt-profiles", &dbt.path)) return;
     } else if (node.IsMap()) {
-      ForEachKey(node, "dbt-profiles", kDbtKeys, [&](const std::string& key, const YAML::Node& v) {
+      ForEachKey(node, "dbt-profiles", kDbtKeys, [&](const std::string& key, const Node& v) {
         std::string* field = key == "path"      ? &dbt.path
                              : key == "profile" ? &dbt.profile
                                                 : &dbt.target;
@@ -256,24 +255,24 @@ class Loader : yaml_util::Reader {
     *out = std::move(dbt);
   }
 
-  void LoadContext(const YAML::Node& node, std::vector<std::string>* out) {
+  void LoadContext(const Node& node, std::vector<std::string>* out) {
     if (!node.IsMap()) {
       Error(node, "context must be a mapping of condition keys to values, not " +
                       std::string(yaml_util::KindName(node)));
       return;
     }
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      if (!it->first.IsScalar() || it->first.Scalar().empty()) {
-        Error(it->first, "condition keys must be non-empty strings");
+    for (const yaml_util::Entry& it : node.entries()) {
+      if (!it.key.IsScalar() || it.key.Scalar().empty()) {
+        Error(it.key, "condition keys must be non-empty strings");
         continue;
       }
-      const std::string key = it->first.Scalar();
+      const std::string& key = it.key.Scalar();
       std::vector<std::string> values;
-      if (it->second.IsNull()) {
-        Error(it->first, "context key " + Quoted(key) + " needs a value or a list of values");
+      if (it.value.IsNull()) {
+        Error(it.key, "context key " + Quoted(key) + " needs a value or a list of values");
         continue;
       }
-      if (!GetStrings(it->second, "context key " + Quoted(key), &values)) continue;
+      if (!GetStrings(it.value, "context key " + Quoted(key), &values)) continue;
       for (const std::string& v : values) {
         std::string assignment = key + "=" + v;
         if (std::find(out->begin(), out->end(), assignment) == out->end()) {
@@ -283,12 +282,12 @@ class Loader : yaml_util::Reader {
     }
   }
 
-  void LoadOverrides(const YAML::Node& node, std::vector<PathOverride>* out) {
-    ForEachMapping(node, kOverridesList, [&](const YAML::Node& entry) {
+  void LoadOverrides(const Node& node, std::vector<PathOverride>* out) {
+    ForEachMapping(node, kOverridesList, [&](const Node& entry) {
       PathOverride o;
       o.where = Where(entry);
       ForEachKey(entry, "an overrides entry", kOverrideKeys,
-                 [&](const std::string& key, const YAML::Node& v) {
+                 [&](const std::string& key, const Node& v) {
                    if (key == "paths") {
                      GetPatterns(v, "paths", &o.paths);
                    } else {
@@ -301,14 +300,14 @@ class Loader : yaml_util::Reader {
     });
   }
 
-  void LoadSuppressions(const YAML::Node& node, std::vector<Suppression>* out) {
-    ForEachMapping(node, kSuppressionsList, [&](const YAML::Node& entry) {
+  void LoadSuppressions(const Node& node, std::vector<Suppression>* out) {
+    ForEachMapping(node, kSuppressionsList, [&](const Node& entry) {
       Suppression s;
       s.file = file_;
       s.where = Where(entry);
       bool ok = true;
       ForEachKey(entry, "a suppression", kSuppressionKeys,
-                 [&](const std::string& key, const YAML::Node& v) {
+                 [&](const std::string& key, const Node& v) {
                    if (key == "id") {
                      ok = LoadIds(v, &s.ids) && ok;
                    } else if (key == "paths") {
@@ -353,12 +352,12 @@ class Loader : yaml_util::Reader {
   }
 
   // checks: {enable: [ID...], disable: [ID...], severity: {ID: LEVEL}}
-  void LoadChecks(const YAML::Node& node, RuleSettings* out) {
+  void LoadChecks(const Node& node, RuleSettings* out) {
     if (!node.IsMap()) {
       Error(node, "checks must be a mapping with enable, disable and severity");
       return;
     }
-    ForEachKey(node, "checks", kChecksKeys, [&](const std::string& key, const YAML::Node& v) {
+    ForEachKey(node, "checks", kChecksKeys, [&](const std::string& key, const Node& v) {
       if (key == "enable") {
         LoadIds(v, &out->enable);
       } else if (key == "disable") {
@@ -366,11 +365,10 @@ class Loader : yaml_util::Reader {
       } else if (!v.IsMap()) {
         Error(v, "checks.severity must be a mapping of finding id to error, warning or note");
       } else {
-        for (auto it = v.begin(); it != v.end(); ++it) {
+        for (const yaml_util::Entry& it : v.entries()) {
           std::vector<FindingId> id;
           std::string level;
-          if (LoadIds(it->first, &id) &&
-              GetChoice(it->second, "severity", kSeverityValues, &level)) {
+          if (LoadIds(it.key, &id) && GetChoice(it.value, "severity", kSeverityValues, &level)) {
             out->severity.emplace_back(id.front(), *ParseSeverity(level));
           }
         }
@@ -378,9 +376,9 @@ class Loader : yaml_util::Reader {
     });
   }
 
-  bool LoadIds(const YAML::Node& node, std::vector<FindingId>* out) {
+  bool LoadIds(const Node& node, std::vector<FindingId>* out) {
     std::vector<std::string> names;
-    std::vector<YAML::Node> nodes;
+    std::vector<Node> nodes;
     if (!GetStrings(node, "id", &names, &nodes)) return false;
     bool ok = true;
     for (std::size_t i = 0; i < names.size(); ++i) {

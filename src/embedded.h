@@ -1,10 +1,11 @@
 // Blobs compiled into the binary by CMake's embed_file() (an .incbin in an
-// assembly source): the compiled action catalog and the built-in profiles.
+// assembly source): the compiled action catalog, the built-in profiles and
+// the risk table (each as its YAML text and as the located tree of that text,
+// serialized at build time by iam-audit-yaml-compiler: yaml_tree.h).
 // The bytes live in .rodata for the life of the process.
 #pragma once
 
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace iam_audit::embedded {
@@ -12,10 +13,16 @@ namespace iam_audit::embedded {
 // The catalog blob produced at build time by iam-audit-catalog-compiler.
 std::string_view CatalogBlob();
 
-// The risk table, rules/risk/risks.yaml (risk.h).
+// The risk table, rules/risk/risks.yaml (risk.h): its text and its tree.
 std::string_view RiskTableYaml();
+std::string_view RiskTableTree();
 
-// Built-in profiles: (name, YAML text), sorted by name.
-const std::vector<std::pair<std::string_view, std::string_view>>& Profiles();
+struct EmbeddedProfile {
+  std::string_view name;  // "dbt-athena"
+  std::string_view yaml;  // the text of rules/<name>.yaml
+  std::string_view tree;  // its serialized tree
+};
+// Built-in profiles, sorted by name.
+const std::vector<EmbeddedProfile>& Profiles();
 
 }  // namespace iam_audit::embedded

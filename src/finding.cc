@@ -15,7 +15,7 @@ namespace {
 using ascii::Lower;
 
 // The finding table. Append new kinds at the end; never rename an id.
-constexpr std::array<FindingRule, 54> kRules = {{
+constexpr std::array<FindingRule, 55> kRules = {{
     {FindingId::kMissingPermission, "missing-permission", "MissingPermission",
      FindingCategory::kAudit, Severity::kError, "Required permission not granted",
      "No Allow statement grants this action on the resource the profile requires (or a "
@@ -363,6 +363,15 @@ constexpr std::array<FindingRule, 54> kRules = {{
      "statement acts on, in every account and region (arn:aws:s3:::* for S3 actions, "
      "arn:*:cloudtrail:*:*:trail/*): it only looks narrower than \"*\". Name the resources "
      "meant, or write \"*\" if every one is."},
+    {FindingId::kTrustPolicyAction, "trust-policy-action", "TrustPolicyAction",
+     FindingCategory::kLint, Severity::kError, "Trust policy action its principals cannot use",
+     "A role trust policy grants only sts:AssumeRole, sts:AssumeRoleWithSAML, "
+     "sts:AssumeRoleWithWebIdentity, sts:TagSession, sts:SetSourceIdentity and sts:SetContext: "
+     "IAM rejects any other action there. Each assume action is for one kind of principal: "
+     "sts:AssumeRole for AWS and service principals, sts:AssumeRoleWithSAML for a SAML "
+     "provider, sts:AssumeRoleWithWebIdentity for an OIDC or web identity provider; a statement "
+     "whose principals cannot call its action grants nothing. Use the action of the principal "
+     "(Access Analyzer: Unsupported action in policy, Mismatched action for principal)."},
 }};
 
 constexpr bool TableInIdOrder() {

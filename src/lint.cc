@@ -71,6 +71,7 @@ constexpr Rule kRules[] = {
     {FindingId::kMissingPairedConditionKey, MissingPairedConditionKey},
     {FindingId::kInvalidVpcId, InvalidVpcIds},
     {FindingId::kResourceEffectivelyStar, ResourceEffectivelyStar},
+    {FindingId::kTrustPolicyAction, TrustPolicyActions},
 };
 
 // Each row gives a statement check or a document check (the other nullptr).
@@ -84,14 +85,6 @@ std::array<LintRuleInfo, std::size(kRules)> MakeInfo() {
   return out;
 }
 const std::array<LintRuleInfo, std::size(kRules)> kRuleInfo = MakeInfo();
-
-// sts actions a role trust policy allows (AWS "Role trust policies").
-bool IsTrustAction(std::string_view action) {
-  using ascii::EqualsIgnoreCase;
-  const std::string lower = ascii::Lower(action);
-  return lower.starts_with("sts:assumerole") || lower == "sts:tagsession" ||
-         lower == "sts:setsourceidentity" || lower == "sts:setcontext";
-}
 
 // The type of one document (lint.h).
 LintPolicyType DetectType(const Policy& policy) {
@@ -148,6 +141,13 @@ std::vector<Document> Documents(const PolicySet& set, const Evaluator& ev,
 }
 
 }  // namespace
+
+bool IsTrustAction(std::string_view action) {
+  const std::string lower = ascii::Lower(action);
+  return lower == "sts:assumerole" || lower == "sts:assumerolewithsaml" ||
+         lower == "sts:assumerolewithwebidentity" || lower == "sts:tagsession" ||
+         lower == "sts:setsourceidentity" || lower == "sts:setcontext";
+}
 
 std::string LintStatement::Describe() const {
   return source.sid && !source.sid->value.empty()

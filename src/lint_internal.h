@@ -90,6 +90,10 @@ std::string_view PolicyTypeNoun(LintPolicyType type);
 std::string Listed(const std::vector<LocatedString>& items);
 // " (when its Condition holds: ...)" for a statement with a Condition, else "".
 std::string UnderCondition(const Statement& stmt);
+// Is `action` one a role trust policy grants: sts:AssumeRole,
+// sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity, sts:TagSession,
+// sts:SetSourceIdentity, sts:SetContext (AWS "Role trust policies")?
+bool IsTrustAction(std::string_view action);
 // Does the statement's Action list match every action ("*", "*:*")?
 bool AllowsEveryActionOnEveryResource(const LintStatement& s);
 
@@ -129,6 +133,7 @@ void FederatedPrincipalWithoutCondition(LintContext&, const LintStatement&);
 void ServicePrincipalWithoutSource(LintContext&, const LintStatement&);
 void ElementNotAllowedForType(LintContext&, const LintStatement&);
 void RedundantPrincipals(LintContext&, const LintStatement&);
+void TrustPolicyActions(LintContext&, const LintStatement&);
 
 // --- rules: documents (lint_document.cc) -----------------------------------
 void MissingVersion(LintContext&, const LintDocument&);

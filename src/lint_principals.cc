@@ -100,7 +100,69 @@ std::string OidcProvider(std::string_view v) {
   return "";
 }
 
+// Which assume action each kind of principal calls (AWS "Role trust
+// policies", "Create a role for OpenID Connect federation", "SAML 2.0
+// federation"): a statement none of whose principals can call its action
+// grants nothing through it.
+enum class Caller : unsigned char { kAws, kSaml, kWebIdentity };
+
+bool StatementHasCaller(const PrincipalSpec& p, Caller caller) {
+  if (p.wildcard) return true;
+  if (caller == Caller::kAws) return Values(p, "AWS") || Values(p, "Service");
+  const std::vector<LocatedString>* federated = Values(p, "Federated");
+  if (!federated) return false;
+  return std::any_of(federated->begin(), federated->end(), [&](const LocatedString& v) {
+    if (ContainsUnresolved(v.value)) return true;  // the template leaves it open
+    const bool saml = v.value.find(":saml-provider/") != std::string::npos;
+    return caller == Caller::kSaml ? saml : !saml;  // an OIDC provider ARN, or a domain
+  });
+}
+
+// The problem with trust-policy action `action` for principal `p`, or "".
+std::string TrustActionProblem(std::string_view action, const PrincipalSpec& p) {
+  const std::string lower = ascii::Lower(action);
+  const std::size_t colon = lower.find(':');
+  const std::string_view service = std::string_view(lower).substr(0, colon);
+  if (!IsTrustAction(action)) {
+    // A wildcard in the service part may match sts: say nothing then.
+    if (colon == std::string::npos || service.find_first_of("*?") != std::string::npos) return "";
+    if (service == "sts" && lower.find_first_of("*?") != std::string::npos) return "";
+    return "which a role trust policy cannot grant (only sts:AssumeRole, "
+           "sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity, sts:TagSession, "
+           "sts:SetSourceIdentity and sts:SetContext): IAM rejects the policy";
+  }
+  if (lower == "sts:assumerole" && !StatementHasCaller(p, Caller::kAws)) {
+    return "but its principals are all federated providers, which call "
+           "sts:AssumeRoleWithSAML or sts:AssumeRoleWithWebIdentity: it grants nothing; use "
+           "the action of the provider";
+  }
+  if (lower == "sts:assumerolewithsaml" && !StatementHasCaller(p, Caller::kSaml)) {
+    return "but none of its principals is a SAML provider "
+           "(Federated: arn:aws:iam::ACCOUNT:saml-provider/NAME): it grants nothing";
+  }
+  if (lower == "sts:assumerolewithwebidentity" && !StatementHasCaller(p, Caller::kWebIdentity)) {
+    return "but none of its principals is an OIDC or web identity provider (Federated: "
+           "arn:aws:iam::ACCOUNT:oidc-provider/HOST, cognito-identity.amazonaws.com, "
+           "accounts.google.com...): it grants nothing";
+  }
+  return "";
+}
+
 }  // namespace
+
+// Actions of a trust policy statement: only the sts actions a role trust
+// policy grants, each with a principal that can call it (Access Analyzer
+// "Unsupported action in policy", "Mismatched action for principal").
+void TrustPolicyActions(LintContext& ctx, const LintStatement& s) {
+  const Statement& st = s.source;
+  if (s.type != LintPolicyType::kTrust || !st.principal || st.not_principal) return;
+  for (const LocatedString& a : st.actions) {
+    const std::string problem = TrustActionProblem(a.value, *st.principal);
+    if (problem.empty()) continue;
+    Finding& f = ctx.Add(FindingId::kTrustPolicyAction, s, a.where);
+    f.message = s.Describe() + " of a trust policy allows " + a.value + ", " + problem;
+  }
+}
 
 void PublicPrincipal(LintContext& ctx, const LintStatement& s) {
   const Statement& st = s.source;

@@ -357,13 +357,14 @@ int Collector::AddPolicy(std::string name, const json::Value& document, SourceLo
   return static_cast<int>(policies_.size() - 1);
 }
 
-void Collector::AddResourcePolicy(std::string name, std::string arn, const json::Value& document) {
+void Collector::AddResourcePolicy(std::string name, std::string arn, const json::Value& document,
+                                  PolicyResourceKind kind) {
   PolicyParseResult parsed = PolicyFromJson(document, file_.name);
   for (Diagnostic& e : parsed.errors) result_.errors.push_back(std::move(e));
   for (Diagnostic& w : parsed.warnings) result_.warnings.push_back(std::move(w));
   if (!parsed.policy) return;
-  result_.resource_policies.push_back(
-      {std::move(name), {std::move(arn), "", std::move(*parsed.policy)}});
+  auto& list = arn.empty() ? result_.unattached_resource_policies : result_.resource_policies;
+  list.push_back({std::move(name), {std::move(arn), "", std::move(*parsed.policy)}, kind});
 }
 
 void Collector::AddEndpointPolicy(std::string name, std::string_view service_name,

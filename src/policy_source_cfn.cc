@@ -206,15 +206,18 @@ void Template::ReadResources() {
 
 // Bucket, key and trust policies (docs/input-formats.md, "Resource
 // policies"): given to every principal's audit, never audited as identity
-// policies. A resource whose ARN the template does not determine (a key's ARN
-// is known once deployed) cannot be matched to a request and is left out.
+// policies, and linted as what they are. A resource whose ARN the template
+// does not determine (a key's ARN is known once deployed) cannot be matched
+// to a request: its policy is only linted.
 void Template::ReadResourcePolicies() {
   struct Holder {
     std::string_view type, property;
+    PolicyResourceKind kind;
   };
-  static constexpr Holder kHolders[] = {{"AWS::S3::BucketPolicy", "PolicyDocument"},
-                                        {"AWS::KMS::Key", "KeyPolicy"},
-                                        {"AWS::IAM::Role", "AssumeRolePolicyDocument"}};
+  static constexpr Holder kHolders[] = {
+      {"AWS::S3::BucketPolicy", "PolicyDocument", PolicyResourceKind::kBucket},
+      {"AWS::KMS::Key", "KeyPolicy", PolicyResourceKind::kKey},
+      {"AWS::IAM::Role", "AssumeRolePolicyDocument", PolicyResourceKind::kRole}};
   for (const Resource& r : resources_) {
     if (r.type == "AWS::EC2::VPCEndpoint") ReadEndpointPolicy(r);
     const auto holder = std::find_if(std::begin(kHolders), std::end(kHolders),
@@ -233,18 +236,18 @@ void Template::ReadResourcePolicies() {
       arn = ResourceValue(r, "Arn", r.where);
     }
     --quiet_;
-    const std::optional<std::string> text = Text(arn);
+    std::optional<std::string> text = Text(arn);
     if (!text || arn.unknown || ContainsUnresolved(*text)) {
+      text = "";
       if (r.type == "AWS::KMS::Key") {
         c_.Note(r.where, NameOf(r) +
                              ": its KeyPolicy applies to requests once the key's ARN is "
                              "known: pass --var " +
                              std::string(r.id) + ".Arn=ARN (the deployed key)");
       }
-      continue;
     }
     if (std::optional<json::Value> doc = ResolveDocument(*document)) {
-      c_.AddResourcePolicy(NameOf(r), *text, *doc);
+      c_.AddResourcePolicy(NameOf(r), *text, *doc, holder->kind);
     }
   }
 }

@@ -121,9 +121,12 @@ class Collector {
   void AddPrincipal(Principal principal);
 
   // Adds the resource-based policy of resource `arn` (a bucket policy, a key
-  // policy, a role's trust policy...): not audited as an identity policy,
-  // but given to every subject's audit (PolicySet::resource_policies).
-  void AddResourcePolicy(std::string name, std::string arn, const json::Value& document);
+  // policy, a role's trust policy...), held by a resource of `kind`: not
+  // audited as an identity policy, but given to every subject's audit
+  // (PolicySet::resource_policies), and linted as what it is. With an empty
+  // `arn` (known once deployed) it is only linted.
+  void AddResourcePolicy(std::string name, std::string arn, const json::Value& document,
+                         PolicyResourceKind kind);
   // Adds the policy of a VPC endpoint of `service_name`
   // ("com.amazonaws.eu-west-1.s3"): given to every subject's audit, applied
   // to the requests of that service (PolicySet::vpc_endpoints).

@@ -21,14 +21,15 @@ struct TerraformResourcePolicy {
   std::string_view arn_key;     // the attribute with the resource's ARN ("" = see below)
   std::string_view bucket_key;  // the attribute with a bucket name, for S3
   bool note_unknown;            // say so when the ARN is not known (plans)
+  PolicyResourceKind kind;      // what the policy is, for lint
 };
 constexpr TerraformResourcePolicy kTerraformPolicies[] = {
-    {"aws_s3_bucket_policy", "policy", "", "bucket", true},
-    {"aws_kms_key", "policy", "arn", "", true},
+    {"aws_s3_bucket_policy", "policy", "", "bucket", true, PolicyResourceKind::kBucket},
+    {"aws_kms_key", "policy", "arn", "", true, PolicyResourceKind::kKey},
     // A role audited for its own permissions rarely needs its trust policy:
     // no note when a plan does not know its ARN yet.
-    {"aws_iam_role", "assume_role_policy", "arn", "", false},
-    {"aws_glue_resource_policy", "policy", "", "", true},
+    {"aws_iam_role", "assume_role_policy", "arn", "", false, PolicyResourceKind::kRole},
+    {"aws_glue_resource_policy", "policy", "", "", true, PolicyResourceKind::kGlueCatalog},
 };
 
 // A Glue resource policy names its catalog in its statements' Resource
@@ -74,13 +75,11 @@ void ReadTerraformResourcePolicy(std::string_view type, const std::string& addre
       arn = "arn:aws:s3:::" + std::string(StringMember(values, t.bucket_key));
     }
     if (type == "aws_glue_resource_policy") arn = GlueCatalogOf(*doc);
-    if (arn.empty()) {
-      if (!t.note_unknown) return;
+    if (arn.empty() && t.note_unknown) {
       c.Note(where, address + ": the ARN of the resource its " + std::string(t.attribute) +
                         " applies to is known only after apply, so the audit cannot use it");
-      return;
     }
-    c.AddResourcePolicy(address, std::move(arn), *doc);
+    c.AddResourcePolicy(address, std::move(arn), *doc, t.kind);  // "": linted only
     return;
   }
 }
@@ -92,9 +91,13 @@ void ReadRoleTrustPolicy(const json::Value& role, Collector& c) {
   if (trust->is_string()) {
     std::optional<json::Value> doc =
         c.ParseEmbedded(*trust, /*exact=*/true, "the AssumeRolePolicyDocument string");
-    if (doc) c.AddResourcePolicy(std::string(arn) + " trust policy", std::string(arn), *doc);
+    if (doc) {
+      c.AddResourcePolicy(std::string(arn) + " trust policy", std::string(arn), *doc,
+                          PolicyResourceKind::kRole);
+    }
   } else if (trust->is_object()) {
-    c.AddResourcePolicy(std::string(arn) + " trust policy", std::string(arn), *trust);
+    c.AddResourcePolicy(std::string(arn) + " trust policy", std::string(arn), *trust,
+                        PolicyResourceKind::kRole);
   }
 }
 

@@ -21,8 +21,16 @@
 #include "iam_audit/catalog.h"
 #include "iam_audit/diagnostic.h"
 #include "iam_audit/profile.h"
+#include "yaml_tree.h"
 
 namespace iam_audit::profile_internal {
+
+// --- Loading (profile_loader.cc) -------------------------------------------
+
+// Profile::Load of a parsed document: what the built-in profiles, embedded
+// as trees (builtin_profiles.h), load through.
+ProfileLoadResult LoadTree(const yaml_tree::Node& root, const std::string& file,
+                           const Catalog& catalog);
 
 // --- Text helpers (profile.cc) ---------------------------------------------
 
@@ -98,6 +106,10 @@ class ResourceTypeMatcher {
   const Catalog& catalog_;
   ErrorSink error_;
   std::map<std::string, std::vector<CompiledType>> types_;  // by lower-case service
+  // The types matched to a template's sample, by "sample\nservice,service...":
+  // a profile repeats its templates across groups (dbt-athena's Glue catalog
+  // ARN is in seven), and the match depends on nothing else.
+  std::map<std::string, std::vector<ResourceTypeRef>, std::less<>> matched_;
 };
 
 }  // namespace iam_audit::profile_internal

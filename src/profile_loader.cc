@@ -1,6 +1,5 @@
 // Profile loading: YAML -> a validated Profile, every problem reported as a
 // FILE:LINE:COLUMN diagnostic (include/iam_audit/profile.h, docs/profiles.md).
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <array>
@@ -28,6 +27,8 @@ using profile_internal::ParseVariableType;
 using profile_internal::ParseWhen;
 using profile_internal::TemplateError;
 using profile_internal::WhenError;
+using yaml_util::Entry;
+using yaml_util::Node;
 using yaml_util::Where;
 using yaml_util::WhereInScalar;
 
@@ -108,18 +109,14 @@ class ProfileLoader : yaml_util::Reader {
     profile_.file_ = file;
   }
 
-  ProfileLoadResult Load(std::string_view yaml) {
-    Diagnostic syntax;
-    std::optional<YAML::Node> root = yaml_util::Parse(yaml, file_, &syntax);
-    if (!root) return {std::nullopt, {syntax}};
-    const YAML::Node& top = *root;
+  ProfileLoadResult Load(const Node& top) {
     if (!top.IsMap()) {
       Error(Where(top), "a profile must be a mapping with name, description, variables and groups");
       return Finish();
     }
-    std::optional<YAML::Node> groups_node;  // optional: a default yaml-cpp node counts as defined
-    std::optional<YAML::Node> unsupported_node;
-    ForEachKey(top, "the profile", kTopKeys, [&](const std::string& key, const YAML::Node& v) {
+    std::optional<Node> groups_node;
+    std::optional<Node> unsupported_node;
+    ForEachKey(top, "the profile", kTopKeys, [&](const std::string& key, const Node& v) {
       if (key == "name") {
         GetString(v, "name", &profile_.name_);
       } else if (key == "description") {
@@ -155,7 +152,7 @@ class ProfileLoader : yaml_util::Reader {
     return {std::move(profile_), {}};
   }
 
-  bool GetString(const YAML::Node& node, std::string_view what, std::string* out) {
+  bool GetString(const Node& node, std::string_view what, std::string* out) {
     if (!node.IsScalar()) {
       Error(Where(node),
             std::string(what) + " must be a string, not " + std::string(yaml_util::KindName(node)));
@@ -166,8 +163,8 @@ class ProfileLoader : yaml_util::Reader {
   }
 
   // A string, or a list of strings. Locations per item when `where` is given.
-  bool GetStringList(const YAML::Node& node, std::string_view what, std::vector<std::string>* out,
-                     std::vector<YAML::Node>* nodes = nullptr) {
+  bool GetStringList(const Node& node, std::string_view what, std::vector<std::string>* out,
+                     std::vector<Node>* nodes = nullptr) {
     if (node.IsScalar()) {
       out->push_back(node.Scalar());
       if (nodes) nodes->push_back(node);
@@ -178,7 +175,7 @@ class ProfileLoader : yaml_util::Reader {
       return false;
     }
     bool ok = true;
-    for (const YAML::Node& item : node) {
+    for (const Node& item : node.items()) {
       if (!item.IsScalar()) {
         Error(Where(item), "each entry of " + std::string(what) + " must be a string, not " +
                                std::string(yaml_util::KindName(item)));
@@ -193,7 +190,7 @@ class ProfileLoader : yaml_util::Reader {
 
   // Parses a template from a scalar node and checks its variable references.
   // `scalar_only`: references to list variables are errors (scalar defaults).
-  std::optional<ValueTemplate> Template(const YAML::Node& node, bool scalar_only,
+  std::optional<ValueTemplate> Template(const Node& node, bool scalar_only,
                                         std::vector<std::string>* deps = nullptr) {
     std::vector<TemplateError> errs;
     std::optional<ValueTemplate> t = ParseTemplate(node.Scalar(), &errs);
@@ -247,10 +244,10 @@ class ProfileLoader : yaml_util::Reader {
     return it == variable_index_.end() ? nullptr : &profile_.variables_[it->second];
   }
 
-  void LoadSources(const YAML::Node& node) {
-    ForEachMapping(node, kSourcesList, [&](const YAML::Node& item) {
+  void LoadSources(const Node& node) {
+    ForEachMapping(node, kSourcesList, [&](const Node& item) {
       ProfileSource s;
-      ForEachKey(item, "a source", kSourceKeys, [&](const std::string& key, const YAML::Node& v) {
+      ForEachKey(item, "a source", kSourceKeys, [&](const std::string& key, const Node& v) {
         GetString(v, key, key == "id" ? &s.id : key == "title" ? &s.title : &s.url);
       });
       if (s.id.empty()) Error(Where(item), "a source needs an 'id'");
@@ -258,31 +255,31 @@ class ProfileLoader : yaml_util::Reader {
     });
   }
 
-  void LoadVariables(const YAML::Node& node) {
+  void LoadVariables(const Node& node) {
     if (!node.IsMap()) {
       Error(Where(node), "'variables' must be a mapping from variable name to its description");
       return;
     }
     // Names first, so defaults may refer to variables declared later.
     std::set<std::string> seen;
-    std::vector<std::pair<YAML::Node, YAML::Node>> entries;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      const std::string name = it->first.IsScalar() ? it->first.Scalar() : "";
+    std::vector<std::pair<Node, Node>> entries;
+    for (const Entry& it : node.entries()) {
+      const std::string name = it.key.Scalar();
       if (!IsIdentifier(name)) {
-        Error(Where(it->first), "variable name '" + name +
-                                    "' must be a letter or '_' followed by letters, digits or '_'");
+        Error(Where(it.key), "variable name '" + name +
+                                 "' must be a letter or '_' followed by letters, digits or '_'");
         continue;
       }
       if (!seen.insert(name).second) {
-        Error(Where(it->first), "duplicate variable '" + name + "'");
+        Error(Where(it.key), "duplicate variable '" + name + "'");
         continue;
       }
       ProfileVariable v;
       v.name = name;
-      v.where = Where(it->first);
+      v.where = Where(it.key);
       variable_index_.emplace(name, profile_.variables_.size());
       profile_.variables_.push_back(std::move(v));
-      entries.emplace_back(it->first, it->second);
+      entries.emplace_back(it.key, it.value);
     }
     default_nodes_.resize(profile_.variables_.size());
     for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -290,16 +287,15 @@ class ProfileLoader : yaml_util::Reader {
     }
   }
 
-  void LoadVariable(ProfileVariable& v, const YAML::Node& spec,
-                    std::optional<YAML::Node>* default_node) {
+  void LoadVariable(ProfileVariable& v, const Node& spec, std::optional<Node>* default_node) {
     if (!spec.IsMap()) {
       Error(Where(spec), "variable '" + v.name +
                              "' must be a mapping (type, required, default, description...)");
       return;
     }
     const std::string what = "variable '" + v.name + "'";
-    std::optional<YAML::Node> items_node;
-    ForEachKey(spec, what, kVariableKeys, [&](const std::string& key, const YAML::Node& val) {
+    std::optional<Node> items_node;
+    ForEachKey(spec, what, kVariableKeys, [&](const std::string& key, const Node& val) {
       std::string s;
       if (key == "type") {
         if (!GetString(val, "type", &s)) return;
@@ -352,8 +348,8 @@ class ProfileLoader : yaml_util::Reader {
     for (std::size_t i = 0; i < n && i < default_nodes_.size(); ++i) {
       ProfileVariable& v = profile_.variables_[i];
       if (!default_nodes_[i]) continue;
-      const YAML::Node& d = *default_nodes_[i];
-      std::vector<YAML::Node> nodes;
+      const Node& d = *default_nodes_[i];
+      std::vector<Node> nodes;
       std::vector<std::string> values;
       if (v.type == VariableType::kList) {
         if (!d.IsSequence()) {
@@ -380,7 +376,7 @@ class ProfileLoader : yaml_util::Reader {
       }
       bool ok = true;
       std::vector<std::string> names;
-      for (const YAML::Node& item : nodes) {
+      for (const Node& item : nodes) {
         std::optional<ValueTemplate> t = Template(item, v.type != VariableType::kList, &names);
         if (!t) {
           ok = false;
@@ -425,13 +421,13 @@ class ProfileLoader : yaml_util::Reader {
     return true;
   }
 
-  void LoadGroups(const YAML::Node& node) {
+  void LoadGroups(const Node& node) {
     if (!node.IsSequence()) {
       Error(Where(node), "'groups' must be a list of groups");
       return;
     }
     std::set<std::string> ids;
-    for (const YAML::Node& item : node) {
+    for (const Node& item : node.items()) {
       if (!item.IsMap()) {
         Error(Where(item), "each group must be a mapping (id, title, actions, resources...)");
         continue;
@@ -448,11 +444,11 @@ class ProfileLoader : yaml_util::Reader {
     }
   }
 
-  void LoadGroup(const YAML::Node& item, ProfileGroup& g) {
+  void LoadGroup(const Node& item, ProfileGroup& g) {
     std::string what = "a group";
     if (item["id"] && item["id"].IsScalar()) what = "group '" + item["id"].Scalar() + "'";
     bool has_actions = false;
-    ForEachKey(item, what, kGroupKeys, [&](const std::string& key, const YAML::Node& v) {
+    ForEachKey(item, what, kGroupKeys, [&](const std::string& key, const Node& v) {
       std::string s;
       if (key == "id") {
         if (GetString(v, "id", &g.id) && !IsGroupId(g.id)) {
@@ -502,7 +498,7 @@ class ProfileLoader : yaml_util::Reader {
   }
 
   // A `when` expression over the profile's variables; nullopt after an error.
-  std::optional<WhenCondition> ReadWhen(const YAML::Node& v) {
+  std::optional<WhenCondition> ReadWhen(const Node& v) {
     std::string text;
     if (!GetString(v, "when", &text)) return std::nullopt;
     WhenError error;
@@ -512,14 +508,14 @@ class ProfileLoader : yaml_util::Reader {
     return c;
   }
 
-  void LoadWhen(const YAML::Node& v, ProfileGroup& g) {
+  void LoadWhen(const Node& v, ProfileGroup& g) {
     if (std::optional<WhenCondition> c = ReadWhen(v)) g.when = std::move(*c);
   }
 
   // Actions the tool's users commonly grant beyond the requirements, accepted
   // by the risk model (risk.h): each must match a catalog action.
-  void LoadAcceptedExtras(const YAML::Node& v) {
-    std::vector<YAML::Node> nodes;
+  void LoadAcceptedExtras(const Node& v) {
+    std::vector<Node> nodes;
     if (!GetStringList(v, "accepted_extras", &profile_.accepted_extras_, &nodes)) return;
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       const std::optional<ActionPattern> p = ActionPattern::Parse(profile_.accepted_extras_[i]);
@@ -531,13 +527,13 @@ class ProfileLoader : yaml_util::Reader {
   }
 
   // `unsupported`: configurations the profile refuses rather than audit wrongly.
-  void LoadUnsupported(const YAML::Node& node) {
-    ForEachMapping(node, kUnsupportedList, [&](const YAML::Node& item) {
+  void LoadUnsupported(const Node& node) {
+    ForEachMapping(node, kUnsupportedList, [&](const Node& item) {
       ProfileRefusal r;
       r.where = Where(item);
       bool has_when = false;
       ForEachKey(item, "an 'unsupported' entry", kUnsupportedKeys,
-                 [&](const std::string& key, const YAML::Node& v) {
+                 [&](const std::string& key, const Node& v) {
                    if (key == "message") {
                      GetString(v, "message", &r.message);
                      return;
@@ -553,9 +549,9 @@ class ProfileLoader : yaml_util::Reader {
     });
   }
 
-  void LoadActions(const YAML::Node& v, ProfileGroup& g) {
+  void LoadActions(const Node& v, ProfileGroup& g) {
     std::vector<std::string> patterns;
-    std::vector<YAML::Node> nodes;
+    std::vector<Node> nodes;
     if (!GetStringList(v, "actions", &patterns, &nodes)) return;
     if (patterns.empty()) Error(Where(v), "'actions' is empty");
     for (std::size_t i = 0; i < patterns.size(); ++i) {
@@ -591,25 +587,24 @@ class ProfileLoader : yaml_util::Reader {
     }
   }
 
-  void LoadResources(const YAML::Node& v, ProfileGroup& g) {
+  void LoadResources(const Node& v, ProfileGroup& g) {
     if (!v.IsSequence()) {
       Error(Where(v), "'resources' must be a list of ARN templates");
       return;
     }
-    for (const YAML::Node& item : v) {
+    for (const Node& item : v.items()) {
       ProfileResource r;
-      std::optional<YAML::Node> arn;  // assigning a yaml-cpp node would edit the tree
+      std::optional<Node> arn;
       if (!item.IsMap()) {
         arn.emplace(item);
       } else {
-        ForEachKey(item, "a resource", kResourceKeys,
-                   [&](const std::string& key, const YAML::Node& val) {
-                     if (key == "arn") {
-                       arn.emplace(val);
-                     } else {
-                       GetString(val, "type", &r.type_hint);
-                     }
-                   });
+        ForEachKey(item, "a resource", kResourceKeys, [&](const std::string& key, const Node& val) {
+          if (key == "arn") {
+            arn.emplace(val);
+          } else {
+            GetString(val, "type", &r.type_hint);
+          }
+        });
         if (!arn) {
           Error(Where(item), "a resource mapping needs 'arn' (and optionally 'type')");
           continue;
@@ -627,16 +622,16 @@ class ProfileLoader : yaml_util::Reader {
     }
   }
 
-  void LoadContext(const YAML::Node& v, ProfileGroup& g) {
+  void LoadContext(const Node& v, ProfileGroup& g) {
     if (!v.IsMap()) {
       Error(Where(v), "'context' must map condition keys to a value or a list of values");
       return;
     }
     std::set<std::string> seen;
-    for (auto it = v.begin(); it != v.end(); ++it) {
+    for (const Entry& it : v.entries()) {
       ProfileContextEntry e;
-      if (!GetString(it->first, "a context key", &e.key)) continue;
-      e.where = Where(it->first);
+      if (!GetString(it.key, "a context key", &e.key)) continue;
+      e.where = Where(it.key);
       if (e.key.find(':') == std::string::npos) {
         Error(e.where,
               "context key '" + e.key + "' is not a condition key (expected 'service:Key')");
@@ -647,10 +642,10 @@ class ProfileLoader : yaml_util::Reader {
         continue;
       }
       std::vector<std::string> values;
-      std::vector<YAML::Node> nodes;
-      if (!GetStringList(it->second, "context value", &values, &nodes)) continue;
+      std::vector<Node> nodes;
+      if (!GetStringList(it.value, "context value", &values, &nodes)) continue;
       bool ok = true;
-      for (const YAML::Node& n : nodes) {
+      for (const Node& n : nodes) {
         std::optional<ValueTemplate> t = Template(n, /*scalar_only=*/false);
         if (!t) {
           ok = false;
@@ -664,14 +659,22 @@ class ProfileLoader : yaml_util::Reader {
 
   const Catalog& catalog_;
   Profile profile_;
-  std::vector<std::optional<YAML::Node>> default_nodes_;
+  std::vector<std::optional<Node>> default_nodes_;
   profile_internal::ResourceTypeMatcher matcher_;
   std::map<std::string, std::size_t, std::less<>> variable_index_;  // name -> index
 };
 
 ProfileLoadResult Profile::Load(std::string_view yaml, const std::string& file,
                                 const Catalog& catalog) {
-  return ProfileLoader(file, catalog).Load(yaml);
+  Diagnostic syntax;
+  const std::optional<Node> root = yaml_util::Parse(yaml, file, &syntax);
+  if (!root) return {std::nullopt, {syntax}};
+  return profile_internal::LoadTree(*root, file, catalog);
+}
+
+ProfileLoadResult profile_internal::LoadTree(const yaml_tree::Node& root, const std::string& file,
+                                             const Catalog& catalog) {
+  return ProfileLoader(file, catalog).Load(root);
 }
 
 Profile Profile::LoadOrThrow(std::string_view yaml, const std::string& file,

@@ -172,6 +172,11 @@ bool ResourceTypeMatcher::MatchResourceTypes(ProfileResource& r,
     return true;
   }
   const std::string sample = SampleOf(r.arn);
+  const std::string key = sample + "\n" + ascii::JoinComma(services);
+  if (const auto it = matched_.find(key); it != matched_.end()) {
+    r.types = it->second;
+    return true;
+  }
   const std::optional<ArnPattern> sample_pattern = ArnShaped(ArnPattern::Compile(sample));
   if (!sample_pattern) {
     error_(r.arn.where, "resource '" + r.arn.text +
@@ -206,6 +211,7 @@ bool ResourceTypeMatcher::MatchResourceTypes(ProfileResource& r,
                             " in the catalog");
     return false;
   }
+  matched_.emplace(key, r.types);
   return true;
 }
 

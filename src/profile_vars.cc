@@ -2,8 +2,6 @@
 // profile_vars.h for the rules.
 #include "profile_vars.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdlib>
@@ -16,6 +14,7 @@
 namespace iam_audit {
 namespace {
 
+using yaml_util::Node;
 using yaml_util::Where;
 using yaml_util::WhereInScalar;
 
@@ -122,7 +121,7 @@ class DbtReader {
   const Diagnostics& errors() const { return errors_; }
 
   // Renders a scalar node. `hint` says what to do instead on failure.
-  std::optional<std::string> Render(const YAML::Node& node, const std::string& hint) {
+  std::optional<std::string> Render(const Node& node, const std::string& hint) {
     std::string error;
     std::size_t offset = 0;
     std::optional<std::string> v = RenderDbtValue(node.Scalar(), env_, &error, &offset);
@@ -211,9 +210,9 @@ std::vector<VariableInput> ReadDbtProfilesText(std::string_view text, const std:
                                                const Profile& profile, const EnvLookup& env,
                                                const std::set<std::string>& skip) {
   Diagnostic syntax;
-  const std::optional<YAML::Node> parsed = yaml_util::Parse(text, file, &syntax);
+  const std::optional<Node> parsed = yaml_util::Parse(text, file, &syntax);
   if (!parsed) throw InputError(Diagnostics{syntax});
-  const YAML::Node& root = *parsed;
+  const Node& root = *parsed;
   if (!root.IsMap()) {
     throw InputError(
         Diagnostics{{file, Where(root), "a dbt profiles.yml must be a mapping of profiles"}});
@@ -222,12 +221,12 @@ std::vector<VariableInput> ReadDbtProfilesText(std::string_view text, const std:
 
   // The profile.
   std::vector<std::string> names;
-  std::optional<YAML::Node> chosen;
-  for (auto it = root.begin(); it != root.end(); ++it) {
-    const std::string name = it->first.Scalar();
+  std::optional<Node> chosen;
+  for (const yaml_util::Entry& it : root.entries()) {
+    const std::string& name = it.key.Scalar();
     if (name == "config") continue;  // dbt < 1.0 global settings, not a profile
     names.push_back(name);
-    if (name == options.profile) chosen.emplace(it->second);
+    if (name == options.profile) chosen.emplace(it.value);
   }
   if (!options.profile.empty() && !chosen) {
     throw InputError(Diagnostics{
@@ -255,7 +254,7 @@ std::vector<VariableInput> ReadDbtProfilesText(std::string_view text, const std:
   // The target.
   std::string target = options.target;
   if (target.empty()) {
-    const YAML::Node t = (*chosen)["target"];
+    const Node t = (*chosen)["target"];
     if (t && t.IsScalar()) {
       const std::optional<std::string> v =
           reader.Render(t, "choose the target with --dbt-target NAME");
@@ -265,14 +264,14 @@ std::vector<VariableInput> ReadDbtProfilesText(std::string_view text, const std:
       target = "default";
     }
   }
-  const YAML::Node outputs = (*chosen)["outputs"];
+  const Node outputs = (*chosen)["outputs"];
   if (!outputs || !outputs.IsMap()) {
     throw InputError(Diagnostics{
         {file, Where(*chosen), "profile '" + profile_name + "' has no 'outputs' mapping"}});
   }
   std::vector<std::string> targets;
-  for (auto it = outputs.begin(); it != outputs.end(); ++it) targets.push_back(it->first.Scalar());
-  const YAML::Node output = outputs[target];
+  for (const yaml_util::Entry& it : outputs.entries()) targets.push_back(it.key.Scalar());
+  const Node output = outputs[target];
   if (!output) {
     throw InputError(
         Diagnostics{{file, Where(outputs),
@@ -284,7 +283,7 @@ std::vector<VariableInput> ReadDbtProfilesText(std::string_view text, const std:
         Diagnostics{{file, Where(output), "target '" + target + "' must be a mapping"}});
   }
   if (!profile.dbt_adapter().empty()) {
-    const YAML::Node type = output["type"];
+    const Node type = output["type"];
     if (type && type.IsScalar() && type.Scalar() != profile.dbt_adapter()) {
       throw InputError(
           Diagnostics{{file, Where(type),
@@ -298,7 +297,7 @@ std::vector<VariableInput> ReadDbtProfilesText(std::string_view text, const std:
   for (const ProfileVariable& v : profile.variables()) {
     if (skip.count(v.name) || v.dbt_fields.empty()) continue;
     for (const std::string& field : v.dbt_fields) {
-      const YAML::Node node = output[field];
+      const Node node = output[field];
       if (!node || node.IsNull()) continue;
       const std::string hint = "pass --var " + v.name + "=VALUE instead";
       VariableInput in;
@@ -308,7 +307,7 @@ std::vector<VariableInput> ReadDbtProfilesText(std::string_view text, const std:
         if (std::optional<std::string> s = reader.Render(node, hint)) in.values.push_back(*s);
       } else if (node.IsSequence()) {
         in.sequence = true;
-        for (const YAML::Node& item : node) {
+        for (const Node& item : node.items()) {
           if (!item.IsScalar()) {
             reader.Error(Where(item), "'" + field + "' entries must be strings; " + hint);
             continue;

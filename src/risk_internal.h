@@ -17,6 +17,7 @@
 #include "iam_audit/action_set.h"
 #include "iam_audit/arn_pattern.h"
 #include "iam_audit/risk.h"
+#include "yaml_tree.h"
 
 namespace iam_audit {
 
@@ -143,5 +144,14 @@ class RiskAssessor {
   std::vector<Finding> findings_;
   std::vector<std::string> keys_;  // StatementKey per finding
 };
+
+namespace risk_internal {
+
+// LoadRiskTable of a parsed document (src/risk_table.cc): what the built-in
+// table, embedded as a tree, loads through.
+RiskTableLoadResult LoadRiskTableTree(const yaml_tree::Node& root, const std::string& file,
+                                      const Catalog* catalog);
+
+}  // namespace risk_internal
 
 }  // namespace iam_audit

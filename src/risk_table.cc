@@ -7,11 +7,13 @@
 #include "iam_audit/action_set.h"
 #include "iam_audit/catalog.h"
 #include "iam_audit/risk.h"
+#include "risk_internal.h"
 #include "yaml_util.h"
 
 namespace iam_audit {
 namespace {
 
+using yaml_util::Node;
 using yaml_util::Where;
 
 constexpr FindingId kCategories[] = {
@@ -40,24 +42,18 @@ class Loader {
  public:
   Loader(const std::string& file, const Catalog* catalog) : file_(file), catalog_(catalog) {}
 
-  RiskTableLoadResult Load(std::string_view yaml) {
+  RiskTableLoadResult Load(const Node& root) {
     RiskTableLoadResult out;
-    Diagnostic error;
-    const std::optional<YAML::Node> root = yaml_util::Parse(yaml, file_, &error);
-    if (!root) {
-      out.errors.push_back(std::move(error));
-      return out;
-    }
-    if (!root->IsMap()) {
-      Error(*root, "the risk table must be a mapping");
+    if (!root.IsMap()) {
+      Error(root, "the risk table must be a mapping");
       out.errors = std::move(errors_);
       return out;
     }
     RiskTable table;
-    Categories((*root)["categories"], &table);
-    ServiceWildcard((*root)["service_wildcard"], &table);
-    Sources((*root)["sources"], &table);
-    Rows((*root)["risks"], &table);
+    Categories(root["categories"], &table);
+    ServiceWildcard(root["service_wildcard"], &table);
+    Sources(root["sources"], &table);
+    Rows(root["risks"], &table);
     if (errors_.empty()) {
       out.table = std::move(table);
     } else {
@@ -67,10 +63,10 @@ class Loader {
   }
 
  private:
-  void Error(const YAML::Node& node, std::string message) {
+  void Error(const Node& node, std::string message) {
     errors_.push_back({file_, Where(node), std::move(message)});
   }
-  std::optional<std::string> Text(const YAML::Node& node, std::string_view what) {
+  std::optional<std::string> Text(const Node& node, std::string_view what) {
     if (!node || !node.IsScalar() || node.Scalar().empty()) {
       Error(node, std::string(what) + " must be a non-empty string, not " +
                       std::string(yaml_util::KindName(node)));
@@ -78,14 +74,14 @@ class Loader {
     }
     return node.Scalar();
   }
-  std::optional<Severity> SeverityAt(const YAML::Node& node, std::string_view what) {
+  std::optional<Severity> SeverityAt(const Node& node, std::string_view what) {
     const std::optional<std::string> text = Text(node, what);
     if (!text) return std::nullopt;
     const std::optional<Severity> s = ParseSeverity(*text);
     if (!s) Error(node, std::string(what) + ": unknown severity '" + *text + "'");
     return s;
   }
-  std::optional<RiskSeverities> Severities(const YAML::Node& node, std::string_view what) {
+  std::optional<RiskSeverities> Severities(const Node& node, std::string_view what) {
     if (!node.IsMap()) {
       Error(node, std::string(what) + " must be a mapping {audit: S, lint: S}");
       return std::nullopt;
@@ -95,7 +91,7 @@ class Loader {
     if (!audit || !lint) return std::nullopt;
     return RiskSeverities{*audit, *lint};
   }
-  std::vector<std::string> List(const YAML::Node& node, std::string_view what, bool required) {
+  std::vector<std::string> List(const Node& node, std::string_view what, bool required) {
     std::vector<std::string> out;
     if (!node) {
       if (required) Error(node, std::string(what) + " is required");
@@ -105,16 +101,16 @@ class Loader {
       Error(node, std::string(what) + " must be a list");
       return out;
     }
-    for (const YAML::Node& item : node) {
+    for (const Node& item : node.items()) {
       if (const std::optional<std::string> t = Text(item, what)) out.push_back(*t);
     }
     if (required && out.empty()) Error(node, std::string(what) + " must not be empty");
     return out;
   }
-  void Actions(const YAML::Node& node, const std::vector<std::string>& actions) {
+  void Actions(const Node& node, const std::vector<std::string>& actions) {
     if (!catalog_) return;
     std::size_t k = 0;
-    for (const YAML::Node& item : node) {
+    for (const Node& item : node.items()) {
       const std::string& a = actions[std::min(k++, actions.size() - 1)];
       const std::optional<ActionPattern> p = ActionPattern::Parse(a);
       if (!p || ExpandActions(*catalog_, *p).empty()) {
@@ -124,10 +120,10 @@ class Loader {
   }
 
   // Each resource type must be one of some action of the row.
-  void ResourceTypes(const YAML::Node& node, const RiskRow& row) {
+  void ResourceTypes(const Node& node, const RiskRow& row) {
     if (!catalog_) return;
     std::size_t k = 0;
-    for (const YAML::Node& item : node) {
+    for (const Node& item : node.items()) {
       const std::string& type = row.resource_types[std::min(k++, row.resource_types.size() - 1)];
       bool found = false;
       for (const std::string& a : row.actions) {
@@ -142,21 +138,21 @@ class Loader {
     }
   }
 
-  void Categories(const YAML::Node& node, RiskTable* table) {
+  void Categories(const Node& node, RiskTable* table) {
     if (!node || !node.IsMap()) return Error(node, "categories must be a mapping");
-    for (const auto& kv : node) {
-      const std::string name = kv.first.Scalar();
+    for (const yaml_util::Entry& kv : node.entries()) {
+      const std::string& name = kv.key.Scalar();
       const std::optional<FindingId> id = ParseCategory(name);
       if (!id) {
-        Error(kv.first, "unknown risk category '" + name + "'");
+        Error(kv.key, "unknown risk category '" + name + "'");
         continue;
       }
-      if (const std::optional<RiskSeverities> s = Severities(kv.second, name)) {
+      if (const std::optional<RiskSeverities> s = Severities(kv.value, name)) {
         table->categories.emplace_back(*id, *s);
       }
     }
   }
-  void ServiceWildcard(const YAML::Node& node, RiskTable* table) {
+  void ServiceWildcard(const Node& node, RiskTable* table) {
     if (!node || !node.IsMap()) return Error(node, "service_wildcard must be a mapping");
     const std::optional<Severity> audit = SeverityAt(node["audit"], "service_wildcard.audit");
     const std::optional<Severity> lint = SeverityAt(node["lint"], "service_wildcard.lint");
@@ -168,17 +164,17 @@ class Loader {
       table->raised_services.push_back(ascii::Lower(s));
     }
   }
-  void Sources(const YAML::Node& node, RiskTable* table) {
+  void Sources(const Node& node, RiskTable* table) {
     if (!node || !node.IsMap()) return Error(node, "sources must be a mapping");
-    for (const auto& kv : node) {
-      if (const std::optional<std::string> title = Text(kv.second, "a source's title")) {
-        table->sources.emplace_back(kv.first.Scalar(), *title);
+    for (const yaml_util::Entry& kv : node.entries()) {
+      if (const std::optional<std::string> title = Text(kv.value, "a source's title")) {
+        table->sources.emplace_back(kv.key.Scalar(), *title);
       }
     }
   }
-  void Rows(const YAML::Node& node, RiskTable* table) {
+  void Rows(const Node& node, RiskTable* table) {
     if (!node || !node.IsSequence()) return Error(node, "risks must be a list");
-    for (const YAML::Node& row : node) {
+    for (const Node& row : node.items()) {
       if (!row.IsMap()) {
         Error(row, "a risk must be a mapping");
         continue;
@@ -239,13 +235,26 @@ Severity RiskTable::SeverityOf(FindingId id, RiskMode mode) const {
 
 RiskTableLoadResult LoadRiskTable(std::string_view yaml, const std::string& file,
                                   const Catalog* catalog) {
-  return Loader(file, catalog).Load(yaml);
+  Diagnostic error;
+  const std::optional<Node> root = yaml_util::Parse(yaml, file, &error);
+  if (!root) return {std::nullopt, {std::move(error)}};
+  return risk_internal::LoadRiskTableTree(*root, file, catalog);
+}
+
+RiskTableLoadResult risk_internal::LoadRiskTableTree(const yaml_tree::Node& root,
+                                                     const std::string& file,
+                                                     const Catalog* catalog) {
+  return Loader(file, catalog).Load(root);
 }
 
 const RiskTable& BuiltinRiskTable() {
-  // Parsed once; immutable afterwards (a function-local static is thread-safe).
+  // Read once from the tree embedded at build time (no YAML parse at run
+  // time); immutable afterwards (a function-local static is thread-safe).
   static const RiskTable table = [] {
-    RiskTableLoadResult r = LoadRiskTable(embedded::RiskTableYaml(), "rules/risk/risks.yaml");
+    const std::string file = "rules/risk/risks.yaml";
+    const std::optional<yaml_tree::Node> root = yaml_tree::Deserialize(embedded::RiskTableTree());
+    if (!root) throw InputError(file + ": the embedded tree is corrupt (rebuild iam-audit)");
+    RiskTableLoadResult r = risk_internal::LoadRiskTableTree(*root, file, nullptr);
     if (!r.table) throw InputError(std::move(r.errors));
     return std::move(*r.table);
   }();

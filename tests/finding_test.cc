@@ -78,6 +78,7 @@ TEST(FindingTest, TableHasStableIdsAndDefaults) {
       {"missing-paired-condition-key", Severity::kWarning},
       {"invalid-vpc-id", Severity::kWarning},
       {"resource-effectively-star", Severity::kNote},
+      {"trust-policy-action", Severity::kError},
   };
   ASSERT_EQ(FindingRules().size(), expected.size());
   std::set<std::string_view> sarif_names;

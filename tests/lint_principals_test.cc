@@ -104,7 +104,37 @@ INSTANTIATE_TEST_SUITE_P(Rules, LintPrincipalsTest, ::testing::Values(
                    "sts:AssumeRole"), false},
     LintCase{"session_in_another_account", "redundant-principal",
              Trust(R"({"AWS": ["arn:aws:iam::111122223333:role/deploy", "arn:aws:sts::444455556666:assumed-role/deploy/ci"]})",
-                   "sts:AssumeRole"), false}
+                   "sts:AssumeRole"), false},
+    // trust-policy-action (Access Analyzer: Unsupported action in policy,
+    // Mismatched action for principal; AWS "Role trust policies")
+    LintCase{"s3_action_in_trust", "trust-policy-action",
+             R"({"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": ["sts:AssumeRole", "s3:GetObject"]})",
+             true, LintPolicyType::kTrust, "allows s3:GetObject, which a role trust policy cannot grant"},
+    LintCase{"service_wildcard_in_trust", "trust-policy-action",
+             Trust(R"({"AWS": "111122223333"})", "s3:*"), true, LintPolicyType::kTrust},
+    LintCase{"sts_wildcard_in_trust_not_judged", "trust-policy-action",
+             Trust(R"({"AWS": "111122223333"})", "sts:Assume*"), false, LintPolicyType::kTrust},
+    LintCase{"web_identity_with_aws_principal", "trust-policy-action",
+             Trust(R"({"AWS": "111122223333"})", "sts:AssumeRoleWithWebIdentity"), true,
+             LintPolicyType::kTrust, "none of its principals is an OIDC or web identity provider"},
+    LintCase{"web_identity_with_oidc_provider", "trust-policy-action",
+             Trust(kGitHub, "sts:AssumeRoleWithWebIdentity",
+                   R"({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/main"}})"), false},
+    LintCase{"web_identity_with_cognito", "trust-policy-action",
+             Trust(R"({"Federated": "cognito-identity.amazonaws.com"})", "sts:AssumeRoleWithWebIdentity"), false},
+    LintCase{"saml_with_oidc_provider", "trust-policy-action",
+             Trust(kGitHub, "sts:AssumeRoleWithSAML"), true, std::nullopt, "SAML provider"},
+    LintCase{"saml_with_saml_provider", "trust-policy-action",
+             Trust(R"({"Federated": "arn:aws:iam::111122223333:saml-provider/idp"})", "sts:AssumeRoleWithSAML"), false},
+    LintCase{"assume_role_with_only_federated", "trust-policy-action",
+             Trust(R"({"Federated": "arn:aws:iam::111122223333:saml-provider/idp"})", "sts:AssumeRole"), true,
+             std::nullopt, "federated providers"},
+    LintCase{"assume_role_with_service", "trust-policy-action",
+             Trust(R"({"Service": "ec2.amazonaws.com"})", "sts:AssumeRole"), false},
+    LintCase{"tag_session_with_federated", "trust-policy-action",
+             Trust(R"({"Federated": "arn:aws:iam::111122223333:saml-provider/idp"})", "sts:TagSession"), false},
+    LintCase{"s3_action_in_bucket_policy", "trust-policy-action",
+             Bucket(R"({"AWS": "111122223333"})"), false}
 ), kLintCaseName);
 // clang-format on
 

@@ -403,5 +403,59 @@ TEST(PolicySourceResourceTest, CheckAppliesTheVpcEndpointPolicy) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
+// The resource policies a template holds are linted as what holds them, on
+// their own, with or without a profile; one whose resource the template does
+// not determine (a role without RoleName) is linted too (AWS "Role trust
+// policies"; Access Analyzer: Unsupported action in policy).
+const std::string kPublicTrustTemplate = R"({"AWSTemplateFormatVersion": "2010-09-09",
+  "Resources": {"Dbt": {"Type": "AWS::IAM::Role", "Properties": {
+    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"},
+      {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": ["sts:AssumeRole", "s3:GetObject"]}]},
+    "Policies": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}}]}}}})";
+
+TEST(PolicySourceResourceTest, ATrustPolicyWhoseRoleArnIsUnknownIsLintedOnly) {
+  const PolicySourceResult r = LoadPolicySource({"t.json", "t.json", kPublicTrustTemplate}, {});
+  ASSERT_TRUE(r.ok()) << r.errors[0].ToString();
+  EXPECT_TRUE(r.resource_policies.empty());
+  ASSERT_EQ(r.unattached_resource_policies.size(), 1u);
+  EXPECT_EQ(r.unattached_resource_policies[0].kind, PolicyResourceKind::kRole);
+  EXPECT_EQ(r.unattached_resource_policies[0].policy.arn, "");
+  ASSERT_EQ(r.subjects.size(), 1u);
+  EXPECT_FALSE(r.subjects[0].policies.resource_policies);  // no request can meet it
+}
+
+TEST(PolicySourceResourceTest, CheckLintsTheTemplatesTrustPolicyAsATrustPolicy) {
+  TempDir dir;
+  WriteFile(dir.File("t.json"), kPublicTrustTemplate);
+  for (const bool audit : {false, true}) {
+    std::vector<std::string> args = {"check", dir.File("t.json"), "--no-config", "--format",
+                                     "json"};
+    if (audit) {
+      for (const char* a : {"--profile", "dbt-athena", "--var", "account_id=111122223333", "--var",
+                            "region_name=eu-west-1", "--var", "schema=analytics", "--var",
+                            "s3_staging_dir=s3://acme-athena-results/dbt/"}) {
+        args.push_back(a);
+      }
+    }
+    const CommandResult r = testing::RunIamAudit(args);
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    const nlohmann::json doc = nlohmann::json::parse(r.out);
+    EXPECT_EQ(Count(doc, "public-principal"), 1) << doc.dump(2);
+    ASSERT_EQ(Count(doc, "trust-policy-action"), 1) << doc.dump(2);
+    for (const auto& f : doc["findings"]) {
+      if (f["id"] == "trust-policy-action") {
+        EXPECT_THAT(f["message"].get<std::string>(), HasSubstr("s3:GetObject"));
+      }
+    }
+  }
+  // --policy-type decides over what holds the policy.
+  const CommandResult r = testing::RunIamAudit({"check", dir.File("t.json"), "--no-config",
+                                                "--format", "json", "--policy-type", "resource"});
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(Count(doc, "trust-policy-action"), 0) << doc.dump(2);
+}
+
 }  // namespace
 }  // namespace iam_audit

@@ -74,5 +74,39 @@ TEST(ProfileResourceTypes, NotArnShapedIsStillAnError) {
   EXPECT_THAT(r.errors.front().ToString(), HasSubstr("is not an ARN template"));
 }
 
+// The matcher remembers a template's types for the next group with the same
+// template and services; with other services the same template is matched
+// again (and here fails, at its own location).
+TEST(ProfileResourceTypes, ARepeatedTemplateIsMatchedPerSetOfServices) {
+  const ProfileLoadResult r = Profile::Load(
+      "name: t\n"
+      "groups:\n"
+      "  - {id: a, title: A, origin: code, actions: [s3:GetObject], resources: "
+      "['arn:aws:s3:::b/*']}\n"
+      "  - {id: b, title: B, origin: code, actions: [s3:PutObject], resources: "
+      "['arn:aws:s3:::b/*']}\n"
+      "  - {id: c, title: C, origin: code, actions: [glue:GetTable], resources: "
+      "['arn:aws:s3:::b/*']}\n",
+      "t.yaml", TestCatalog());
+  ASSERT_FALSE(r.profile);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors.front().where.line, 5);
+  EXPECT_THAT(r.errors.front().message, HasSubstr("matches no resource type of service glue"));
+
+  const ProfileLoadResult ok = Profile::Load(
+      "name: t\n"
+      "groups:\n"
+      "  - {id: a, title: A, origin: code, actions: [s3:GetObject], resources: "
+      "['arn:aws:s3:::b/*']}\n"
+      "  - {id: b, title: B, origin: code, actions: [s3:PutObject], resources: "
+      "['arn:aws:s3:::b/*']}\n",
+      "t.yaml", TestCatalog());
+  ASSERT_TRUE(ok.profile) << ok.errors.front().ToString();
+  for (const ProfileGroup& g : ok.profile->groups()) {
+    ASSERT_EQ(g.resources.front().types.size(), 1u) << g.id;
+    EXPECT_EQ(g.resources.front().types.front().name, "object") << g.id;
+  }
+}
+
 }  // namespace
 }  // namespace iam_audit

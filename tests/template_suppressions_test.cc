@@ -136,11 +136,11 @@ TEST(TemplateSuppressionsTest, CheckAppliesAndJudgesThem) {
   // entry matches nothing; BreakGlassRole's does not reach AdminToo. The
   // entries name allow-all-actions only, so the privilege-escalation findings
   // of the same statements (risks.md) still count.
-  EXPECT_THAT(seen, UnorderedElementsAre("allow-all-actions 25 suppressed by template at 9",
-                                         "privilege-escalation 25", "expired-suppression 32",
-                                         "privilege-escalation 48", "pass-role-wildcard 49",
-                                         "stale-suppression 55", "allow-all-actions 79",
-                                         "privilege-escalation 79"));
+  EXPECT_THAT(seen, UnorderedElementsAre("allow-all-actions 26 suppressed by template at 9",
+                                         "privilege-escalation 26", "expired-suppression 33",
+                                         "privilege-escalation 50", "pass-role-wildcard 51",
+                                         "stale-suppression 57", "allow-all-actions 82",
+                                         "privilege-escalation 82"));
   EXPECT_EQ(report["summary"]["suppressed"], 1);
   EXPECT_EQ(report["summary"]["error"], 4);
 
@@ -174,7 +174,7 @@ TEST(TemplateSuppressionsTest, CheckAppliesAndJudgesThem) {
   const testing::CommandResult bad =
       testing::RunIamAudit({"check", dir.File("t.yaml"), "--no-config"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_THAT(bad.out, HasSubstr("t.yaml:55:13: error: a skip entry needs 'reason'"));
+  EXPECT_THAT(bad.out, HasSubstr("t.yaml:57:13: error: a skip entry needs 'reason'"));
 }
 
 }  // namespace

@@ -20,11 +20,11 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Optional;
 
-YAML::Node MustParse(const std::string& text) {
+yaml_util::Node MustParse(const std::string& text) {
   Diagnostic error;
-  std::optional<YAML::Node> node = Parse(text, "t.yaml", &error);
+  std::optional<yaml_util::Node> node = Parse(text, "t.yaml", &error);
   EXPECT_TRUE(node.has_value()) << error.ToString() << "\n" << text;
-  return node.value_or(YAML::Node());
+  return node.value_or(yaml_util::Node());
 }
 
 TEST(YamlTaggedScalarsTest, ContinuationsOfTaggedSequenceEntriesAreIndentedPastTheTag) {
@@ -56,19 +56,19 @@ TEST(YamlTaggedScalarsTest, LeavesEverythingElseAlone) {
 
 TEST(YamlTaggedScalarsTest, ValidYamlThatYamlCppRejectedIsRead) {
   // Each failed with "end of sequence not found" before the workaround.
-  YAML::Node n = MustParse("A:\n  - !Sub abc ${AWS::Region} def\n    ghi\n  - x\nB: y\n");
+  yaml_util::Node n = MustParse("A:\n  - !Sub abc ${AWS::Region} def\n    ghi\n  - x\nB: y\n");
   ASSERT_TRUE(n["A"].IsSequence());
-  EXPECT_EQ(n["A"][0].Tag(), "!Sub");
-  EXPECT_EQ(n["A"][0].Scalar(), "abc ${AWS::Region} def ghi");
-  EXPECT_EQ(n["A"][1].Scalar(), "x");
+  EXPECT_EQ(n["A"].Item(0).Tag(), "!Sub");
+  EXPECT_EQ(n["A"].Item(0).Scalar(), "abc ${AWS::Region} def ghi");
+  EXPECT_EQ(n["A"].Item(1).Scalar(), "x");
   EXPECT_EQ(n["B"].Scalar(), "y");
   // The node is located at its tag (line 2, column 5), as without the workaround.
-  EXPECT_EQ(Where(n["A"][0]), (SourceLocation{2, 5}));
+  EXPECT_EQ(Where(n["A"].Item(0)), (SourceLocation{2, 5}));
 
   n = MustParse("A:\n- !Ref abc\n ghi\n\n jkl\n- x\n");
-  EXPECT_EQ(n["A"][0].Scalar(), "abc ghi\njkl");  // a blank line folds to a line break
+  EXPECT_EQ(n["A"].Item(0).Scalar(), "abc ghi\njkl");  // a blank line folds to a line break
   n = MustParse("- - !Sub abc\n    ghi\n- x\n");
-  EXPECT_EQ(n[0][0].Scalar(), "abc ghi");
+  EXPECT_EQ(n.Item(0).Item(0).Scalar(), "abc ghi");
 }
 
 TEST(YamlTaggedScalarsTest, InvalidYamlStillReportsItsOwnError) {

@@ -56,7 +56,7 @@ TEST(YamlUtilTest, CountsAliasesAsTheNodesTheyStandFor) {
   for (int i = 0; i < 998; ++i) aliases += ", *l";
   const std::string at_limit = "[" + list + aliases + ", " + Items(999, "b");
   Diagnostic error;
-  const std::optional<YAML::Node> doc = yaml_util::Parse(at_limit + "]", "t.yaml", &error);
+  const std::optional<yaml_util::Node> doc = yaml_util::Parse(at_limit + "]", "t.yaml", &error);
   ASSERT_TRUE(doc.has_value()) << error.message;
   EXPECT_EQ(doc->size(), 1u + 998u + 999u);
   const Diagnostic over = ParseError(at_limit + ", c]");
@@ -89,11 +89,11 @@ TEST(YamlUtilTest, AnAliasInsideItsOwnAnchorIsAnError) {
 
 TEST(YamlUtilTest, ReusedAnchorNamesAndOrdinaryAliasesAreFine) {
   Diagnostic error;
-  const std::optional<YAML::Node> doc =
+  const std::optional<yaml_util::Node> doc =
       yaml_util::Parse("a: &x [1, 2]\nb: *x\nc: &x {k: v}\nd: *x\n", "t.yaml", &error);
   ASSERT_TRUE(doc.has_value()) << error.message;
   EXPECT_EQ((*doc)["b"].size(), 2u);
-  EXPECT_EQ((*doc)["d"]["k"].as<std::string>(), "v");
+  EXPECT_EQ((*doc)["d"]["k"].Scalar(), "v");
 }
 
 TEST(YamlUtilTest, SyntaxErrorsKeepTheirLocation) {
@@ -118,7 +118,7 @@ class TestReader : public yaml_util::Reader {
     for (const Diagnostic& d : errors_) out.push_back(d.ToString());
     return out;
   }
-  YAML::Node doc;
+  yaml_util::Node doc;
 };
 
 constexpr std::array<std::string_view, 3> kKeys = {"profile", "vars", "each"};
@@ -127,7 +127,7 @@ TEST(YamlUtilTest, ForEachKeyVisitsKnownKeysAndReportsTheRest) {
   TestReader r("profile: p\nprofil: q\n[x]: 1\nvars: {}\nprofile: again\neach: true\n");
   std::vector<std::string> visited;
   r.ForEachKey(r.doc, "the configuration", kKeys,
-               [&](const std::string& key, const YAML::Node&) { visited.push_back(key); });
+               [&](const std::string& key, const yaml_util::Node&) { visited.push_back(key); });
   EXPECT_THAT(visited, ::testing::ElementsAre("profile", "vars", "each"));
   EXPECT_THAT(r.Messages(),
               ::testing::ElementsAre("t.yaml:2:1: unknown key 'profil' in the configuration (did "
@@ -141,7 +141,7 @@ TEST(YamlUtilTest, ForEachMappingVisitsMappingsAndReportsTheRest) {
                                                        "each source must be a mapping with id"};
   TestReader list("- {id: a}\n- b\n- {id: c}\n");
   int visited = 0;
-  list.ForEachMapping(list.doc, kList, [&](const YAML::Node& entry) {
+  list.ForEachMapping(list.doc, kList, [&](const yaml_util::Node& entry) {
     EXPECT_TRUE(entry.IsMap());
     ++visited;
   });
@@ -151,7 +151,7 @@ TEST(YamlUtilTest, ForEachMappingVisitsMappingsAndReportsTheRest) {
                                      "scalar"));
 
   TestReader scalar("just text\n");
-  scalar.ForEachMapping(scalar.doc, kList, [&](const YAML::Node&) { ++visited; });
+  scalar.ForEachMapping(scalar.doc, kList, [&](const yaml_util::Node&) { ++visited; });
   EXPECT_EQ(visited, 2);
   EXPECT_THAT(scalar.Messages(),
               ::testing::ElementsAre("t.yaml:1:1: 'sources' must be a list of {id}, not a scalar"));
@@ -160,11 +160,11 @@ TEST(YamlUtilTest, ForEachMappingVisitsMappingsAndReportsTheRest) {
 TEST(YamlUtilTest, GetBoolTakesTrueOrFalseOnly) {
   TestReader r("[true, false, yes]\n");
   bool b = false;
-  EXPECT_TRUE(r.GetBool(r.doc[0], "each", &b));
+  EXPECT_TRUE(r.GetBool(r.doc.Item(0), "each", &b));
   EXPECT_TRUE(b);
-  EXPECT_TRUE(r.GetBool(r.doc[1], "each", &b));
+  EXPECT_TRUE(r.GetBool(r.doc.Item(1), "each", &b));
   EXPECT_FALSE(b);
-  EXPECT_FALSE(r.GetBool(r.doc[2], "each", &b));
+  EXPECT_FALSE(r.GetBool(r.doc.Item(2), "each", &b));
   EXPECT_THAT(r.Messages(), ::testing::ElementsAre("t.yaml:1:15: each must be true or false"));
 }
 

@@ -96,6 +96,7 @@ enum class FindingId : std::uint8_t {
   kMissingPairedConditionKey,
   kInvalidVpcId,
   kResourceEffectivelyStar,
+  kTrustPolicyAction,
 };
 
 // What produces a kind of finding. Lint rules run with or without a profile;

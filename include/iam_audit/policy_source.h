@@ -168,6 +168,9 @@ struct AuditSubject {
 struct NamedResourcePolicy {
   std::string name;  // "aws_s3_bucket_policy.data", "AWS::S3::BucketPolicy DataPolicy"
   ResourcePolicy policy;
+  // What holds it, as the file says (a role's AssumeRolePolicyDocument is a
+  // trust policy whatever its statements say): lint checks it as that type.
+  PolicyResourceKind kind = PolicyResourceKind::kOther;
 };
 
 struct NamedEndpointPolicy {
@@ -198,6 +201,10 @@ struct PolicySourceResult {
   std::vector<AuditSubject> subjects;       // in file order
   // Resource-based policies (also in every subject's policies.resource_policies).
   std::vector<NamedResourcePolicy> resource_policies;
+  // Resource-based policies whose resource the file does not determine (a
+  // role or key whose ARN is known once deployed): linted, but given to no
+  // subject, as no request can be matched to them (policy.arn is "").
+  std::vector<NamedResourcePolicy> unattached_resource_policies;
   // VPC endpoint policies (also in every subject's policies.vpc_endpoints).
   std::vector<NamedEndpointPolicy> vpc_endpoints;
   Diagnostics errors;    // invalid documents (syntax, policy grammar): exit code 2

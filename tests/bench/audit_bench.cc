@@ -2,9 +2,12 @@
 //   - in process: Audit() alone (policies parsed, requirements expanded), and
 //     everything an invocation does (parse, load and bind the profile, audit,
 //     render the JSON report);
+//   - loading the built-in profile and risk table, from the trees embedded at
+//     build time (what a run does) and from their YAML texts (yaml-cpp);
 //   - as a whole process, the way a user or CI runs it: `iam-audit POLICY
-//     --profile dbt-athena ... --format json`, next to the floor of a bare
-//     parse (`iam-audit POLICY`, no profile) and of `iam-audit --version`.
+//     --profile dbt-athena ... --format json`, the README's least-privilege
+//     example (issue 11: under 10 ms), next to the floor of a bare parse
+//     (`iam-audit POLICY`, no profile) and of `iam-audit --version`.
 // Whole-process figures are wall-clock time per run (UseRealTime).
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
@@ -21,12 +24,16 @@
 #include <vector>
 
 #include "builtin_profiles.h"
+#include "embedded.h"
 #include "iam_audit/audit.h"
 #include "iam_audit/catalog.h"
 #include "iam_audit/policy.h"
 #include "iam_audit/profile.h"
 #include "iam_audit/report.h"
+#include "iam_audit/risk.h"
 #include "profile_vars.h"
+#include "risk_internal.h"
+#include "yaml_tree.h"
 
 extern char** environ;
 
@@ -180,6 +187,40 @@ void BM_ParseProfileAuditReport(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseProfileAuditReport)->Unit(benchmark::kMicrosecond);
 
+// The built-in profile as a run loads it: from its embedded tree.
+void BM_LoadBuiltinProfile(benchmark::State& state) {
+  Fixture& f = Get();
+  for (auto _ : state) benchmark::DoNotOptimize(LoadProfile("dbt-athena", f.catalog));
+}
+BENCHMARK(BM_LoadBuiltinProfile)->Unit(benchmark::kMicrosecond);
+
+// The same profile parsed from its YAML text (as a user's profile file is).
+void BM_LoadProfileFromYaml(benchmark::State& state) {
+  Fixture& f = Get();
+  for (const BuiltinProfile& p : BuiltinProfiles()) {
+    if (p.name != "dbt-athena") continue;
+    for (auto _ : state) benchmark::DoNotOptimize(Profile::Load(p.yaml, p.file, f.catalog));
+  }
+}
+BENCHMARK(BM_LoadProfileFromYaml)->Unit(benchmark::kMicrosecond);
+
+// The risk table as BuiltinRiskTable() reads it (once per process).
+void BM_LoadRiskTable(benchmark::State& state) {
+  for (auto _ : state) {
+    const std::optional<yaml_tree::Node> root = yaml_tree::Deserialize(embedded::RiskTableTree());
+    benchmark::DoNotOptimize(
+        risk_internal::LoadRiskTableTree(*root, "rules/risk/risks.yaml", nullptr));
+  }
+}
+BENCHMARK(BM_LoadRiskTable)->Unit(benchmark::kMicrosecond);
+
+void BM_LoadRiskTableFromYaml(benchmark::State& state) {
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(LoadRiskTable(embedded::RiskTableYaml(), "rules/risk/risks.yaml"));
+  }
+}
+BENCHMARK(BM_LoadRiskTableFromYaml)->Unit(benchmark::kMicrosecond);
+
 // Runs the binary with `args`, output to /dev/null; returns its exit status.
 int Spawn(const std::vector<std::string>& args) {
   std::vector<char*> argv;
@@ -222,7 +263,23 @@ void BM_ProcessAudit(benchmark::State& state) {
 }
 BENCHMARK(BM_ProcessAudit)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void BM_ProcessBareParse(benchmark::State& state) { RunProcess(state, {Get().policy_path}, 0); }
+// The README's least-privilege audit, the command of issue 11's speed goal.
+void BM_ProcessLeastPrivilege(benchmark::State& state) {
+  const std::string examples = std::string(IAM_AUDIT_SOURCE_DIR) + "/examples/dbt-athena/";
+  RunProcess(state,
+             {examples + "least-privilege.json", "--profile", "dbt-athena", "--dbt-profiles",
+              examples + "profiles.yml", "--var", "account_id=111122223333", "--var",
+              "read_databases=raw", "--var", "read_locations=s3://acme-data-lake/raw/", "--var",
+              "kms_key_arns=arn:aws:kms:eu-west-1:111122223333:key/"
+              "1234abcd-12ab-34cd-56ef-1234567890ab"},
+             0);
+}
+BENCHMARK(BM_ProcessLeastPrivilege)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Lint of the same file (its findings, since the risk model, do not fail the run).
+void BM_ProcessBareParse(benchmark::State& state) {
+  RunProcess(state, {Get().policy_path, "--fail-on", "never"}, 0);
+}
 BENCHMARK(BM_ProcessBareParse)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_ProcessVersion(benchmark::State& state) { RunProcess(state, {"--version"}, 0); }
