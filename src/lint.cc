@@ -246,10 +246,12 @@ LintResult Lint(const Catalog& catalog, const PolicySet& policies, const LintOpt
   out.findings = Lint(catalog, policies, *compiled.evaluator, options);
   // --- risk hook (risk.h): what the policies allow that is dangerous in any
   // policy (privilege-escalation, credentials-exposure... with lint's severities).
-  RiskOptions risk;
-  risk.mode = RiskMode::kLint;
-  std::vector<Finding> risks = AssessRisk(catalog, policies, *compiled.evaluator, {}, risk);
-  std::move(risks.begin(), risks.end(), std::back_inserter(out.findings));
+  if (options.risk) {
+    RiskOptions risk;
+    risk.mode = RiskMode::kLint;
+    std::vector<Finding> risks = AssessRisk(catalog, policies, *compiled.evaluator, {}, risk);
+    std::move(risks.begin(), risks.end(), std::back_inserter(out.findings));
+  }
   // --- end of the risk hook
   SortFindings(out.findings);
   return out;
