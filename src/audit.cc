@@ -477,7 +477,7 @@ void Auditor::ReportRequirement(std::size_t r, const LayerAnswer* layer, const D
   const auto layer_policy = [&](const LayerAnswer& l) -> const Policy* {
     switch (l.kind) {
       case PolicyKind::kBoundary:
-        return set_.boundary ? &*set_.boundary : nullptr;
+        return set_.Boundary();
       case PolicyKind::kScp:
         return set_.scps[static_cast<std::size_t>(l.scp_level)].empty()
                    ? nullptr
@@ -485,7 +485,7 @@ void Auditor::ReportRequirement(std::size_t r, const LayerAnswer* layer, const D
       case PolicyKind::kSession:
         return set_.session ? &*set_.session : nullptr;
       default:
-        return set_.identity.empty() ? nullptr : &set_.identity.front();
+        return set_.FirstIdentityPolicy();
     }
   };
   const auto keys_text = [&] {
@@ -575,9 +575,9 @@ void Auditor::ReportRequirement(std::size_t r, const LayerAnswer* layer, const D
                              {wildcard_only ? std::string("*") : req.resource});
     }
   }
-  if (f.file.empty() && !set_.identity.empty()) {
-    f.file = set_.identity.front().file;
-    f.where = set_.identity.front().where;
+  if (const Policy* first = set_.FirstIdentityPolicy(); f.file.empty() && first) {
+    f.file = first->file;
+    f.where = first->where;
   }
   // Two groups may require the same action on the same resource (dbt's own
   // call and Athena's, with different request contexts): the same gap is one
@@ -674,7 +674,7 @@ std::string_view CoverageName(Coverage c) {
 
 AuditResult Audit(const Catalog& catalog, const PolicySet& policies,
                   std::span<const Requirement> requirements, const AuditOptions& options) {
-  Evaluator::CompileResult compiled = Evaluator::Compile(policies);
+  Evaluator::CompileResult compiled = Evaluator::Compile(policies, options.compile_cache);
   if (!compiled.errors.empty()) {
     AuditResult out;
     out.errors = std::move(compiled.errors);
@@ -682,6 +682,16 @@ AuditResult Audit(const Catalog& catalog, const PolicySet& policies,
   }
   Auditor auditor(catalog, policies, *compiled.evaluator, requirements, options);
   return auditor.Run();
+}
+
+std::vector<std::string> RequestedResources(std::span<const Requirement> requirements) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const Requirement& req : requirements) {
+    std::string r = ResourceSideAudit::RequestResource(req);
+    if (seen.insert(r).second) out.push_back(std::move(r));
+  }
+  return out;
 }
 
 std::string SidFromGroupId(std::string_view group_id) {

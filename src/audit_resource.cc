@@ -57,12 +57,16 @@ ResourceSideAudit::ResourceSideAudit(const PolicySet& set, const Evaluator& ev)
       active_(set.resource || !set.resource_policies.empty() || !set.rcps.empty() ||
               !set.vpc_endpoints.empty() || !caller_.account.empty()) {}
 
+std::string ResourceSideAudit::RequestResource(const Requirement& req) {
+  return req.resource_type == "*" ? "*" : req.resource;
+}
+
 void ResourceSideAudit::Check(const Requirement& req, const RequestContext& context,
                               RequirementResult* result, std::vector<Finding>* findings) const {
   if (!active_ || result->coverage != Coverage::kGranted) return;  // identity side reports
   Request request;
   request.action = req.action;
-  request.resource = req.resource_type == "*" ? "*" : req.resource;
+  request.resource = RequestResource(req);
   request.context = context;
   request.missing_keys = MissingKeys::kUnknown;
   AddCallerKeys(caller_, &request.context);
@@ -106,9 +110,9 @@ void ResourceSideAudit::Check(const Requirement& req, const RequestContext& cont
   switch (d.kind) {
     case Decision::kNeedsResourcePolicy:
       f = MakeFinding(FindingId::kResourcePolicyNotGiven, "", {});
-      if (!set_.identity.empty()) {
-        f.file = set_.identity.front().file;
-        f.where = set_.identity.front().where;
+      if (const Policy* first = set_.FirstIdentityPolicy()) {
+        f.file = first->file;
+        f.where = first->where;
       }
       f.message = what + " is granted by the identity policies, but " + "the " +
                   std::string(d.needed_policy_name) + " of " + d.needed_policy +

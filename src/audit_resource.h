@@ -8,6 +8,7 @@
 // policies", describes the findings.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "iam_audit/audit.h"
@@ -27,6 +28,8 @@ class ResourceSideAudit {
   // result->finding).
   void Check(const Requirement& req, const RequestContext& context, RequirementResult* result,
              std::vector<Finding>* findings) const;
+  // The resource of the request Check() evaluates for `req`.
+  static std::string RequestResource(const Requirement& req);
 
  private:
   const PolicySet& set_;

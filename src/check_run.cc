@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -169,7 +170,8 @@ struct AuditGroup {
   Report report;
   AuditOptions audit_options;
   LintOptions lint_options;
-  std::optional<Profile> profile;  // settings.profile, loaded once (LoadGroupProfile)
+  std::optional<Profile> profile;                // settings.profile, loaded once (LoadGroupProfile)
+  std::vector<std::string> requested_resources;  // RequestedResources(report.requirements)
 };
 
 // The group's profile, loaded on first use; nullptr without a profile or
@@ -209,6 +211,7 @@ void PrepareGroup(AuditGroup& group, const Catalog& catalog,
   const Bindings bindings = ResolveVariables(profile, vars, s.config_vars);
   group.report.profile = profile.name();
   group.report.requirements = profile.Requirements(bindings);
+  group.requested_resources = RequestedResources(group.report.requirements);
   group.audit_options.profile_name = profile.name();
   group.audit_options.context = ParseContext(s.context);
   group.audit_options.accepted_extras = profile.accepted_extras();
@@ -380,6 +383,9 @@ struct PendingRun {
   // A resource policy the file holds (a bucket, key or trust policy), linted
   // as this type in any report: no principal's audit owns it.
   std::optional<LintPolicyType> lint_as = std::nullopt;
+  // With lint_as: the risk model's findings too (a principal's audit assesses
+  // the risk of its own documents).
+  bool risk = true;
 };
 
 // One lint run per resource policy `source` holds, each linted as what holds
@@ -395,6 +401,32 @@ void PlanResourcePolicyLint(std::size_t g, const std::string& file,
           r.kind == PolicyResourceKind::kRole ? LintPolicyType::kTrust : LintPolicyType::kResource;
       runs.push_back(std::move(run));
     }
+  }
+}
+
+// In an audit of a file that describes several principals: one lint run per
+// distinct identity policy and boundary of its principals, so that a managed
+// policy 2,000 roles attach is linted (and reported) once, not once per role.
+// Lint looks at one document at a time (lint.h), so nothing is lost; the
+// principals' audits then leave lint out (ExecuteRun).
+void PlanDocumentLint(std::size_t g, const std::string& file, const PolicySourceResult& source,
+                      std::vector<PendingRun>& runs) {
+  std::unordered_set<const Policy*> seen;
+  const auto add = [&](const std::shared_ptr<const Policy>& policy, LintPolicyType type) {
+    if (!policy || !seen.insert(policy.get()).second) return;
+    PendingRun run{g, {file}, "", {}, {}, {}, nullptr, false};
+    if (type == LintPolicyType::kBoundary) {
+      run.set.shared_boundary = policy;
+    } else {
+      run.set.shared_identity = {policy};
+    }
+    run.lint_as = type;
+    run.risk = false;
+    runs.push_back(std::move(run));
+  };
+  for (const AuditSubject& subject : source.subjects) {
+    for (const auto& p : subject.policies.identity) add(p, LintPolicyType::kIdentity);
+    add(subject.policies.boundary, LintPolicyType::kBoundary);
   }
 }
 
@@ -429,6 +461,7 @@ void PlanGroupRuns(std::size_t g, const AuditGroup& group, const std::vector<std
       continue;
     }
     const bool single = !InputFormatHasPrincipals(source.format);
+    if (!single) PlanDocumentLint(g, files[i], source, runs);
     for (AuditSubject& subject : source.subjects) {
       if (!single) {
         subject_run(files[i], subject, subject.name);
@@ -453,18 +486,26 @@ void ExecuteRun(PendingRun& run, const AuditGroup& group, const Catalog& catalog
   if (group.report.lint() || run.lint_as) {
     LintOptions options = group.lint_options;
     if (!options.policy_type) options.policy_type = run.lint_as;  // --policy-type decides
+    options.risk = run.risk;
     LintResult lint = Lint(catalog, run.set, options);
     run.result.errors = std::move(lint.errors);
     run.result.findings = std::move(lint.findings);
     return;
   }
   if (run.shared) {
+    // Its documents are shared, not copied, and compiled once for the run
+    // (group.audit_options.compile_cache); a --boundary comes first.
     const SubjectPolicies& shared = run.shared->policies;
-    for (const auto& p : shared.identity) run.set.identity.push_back(*p);
-    if (!run.set.boundary && shared.boundary) run.set.boundary = *shared.boundary;
-    AddSubjectResourceSide(*run.shared, run.set);  // resource policies and the caller's ARN
+    run.set.shared_identity = shared.identity;
+    run.set.shared_boundary = shared.boundary;
+    // The resource policies its requests reach, and the caller's ARN.
+    AddSubjectResourceSide(*run.shared, group.requested_resources, run.set);
   }
-  run.result = Audit(catalog, run.set, group.report.requirements, group.audit_options);
+  AuditOptions options = group.audit_options;
+  // A principal of a file that describes several: its documents are linted
+  // once for the file (PlanDocumentLint), not once per principal.
+  if (run.shared && !run.subject.empty()) options.lint = false;
+  run.result = Audit(catalog, run.set, group.report.requirements, options);
   if (run.shared) run.set = {};
   // Several principals of one file: each finding says whose it is, and the
   // principal is part of its fingerprint (two roles missing the same
@@ -535,8 +576,13 @@ CheckOutcome RunLoaded(const CheckRequest& request, const Config& config, const 
     if (!caps_valid && !groups[g].report.lint()) continue;
     PlanGroupRuns(g, groups[g], files, loaded, caps, runs);
   }
+  // A principal's shared documents (an account's managed policies) are
+  // compiled once for every principal that uses them.
+  PolicyCompileCache compiled;
+  for (AuditGroup& group : groups) group.audit_options.compile_cache = &compiled;
   ParallelFor(runs.size(), request.jobs,
               [&](std::size_t i) { ExecuteRun(runs[i], groups[runs[i].group], catalog); });
+  for (AuditGroup& group : groups) group.audit_options.compile_cache = nullptr;
   for (PendingRun& run : runs) {
     if (!run.result.errors.empty()) {
       // A policy that parses but does not compile (a policy variable in a

@@ -54,50 +54,6 @@ std::uint64_t ServiceKey(std::string_view s) {
   return key | std::min<std::uint64_t>(s.size(), 255);
 }
 
-struct SourcePolicy {
-  const Policy* policy;
-  PolicyKind kind;
-  int scp_level;             // kScp, kRcp: the level; kEndpoint: the endpoint
-  int resource_policy = -1;  // kResource: index in resource_policies, -1 for `resource`
-};
-
-// How statement `s` of a VPC endpoint policy applies to `caller`. [VPCE]
-// "If you specify the principal in the format "AWS": "account_id", access is
-// granted to the AWS account root user only, and not all users and roles for
-// the account": an account names only its root; no delegation.
-PrincipalMatch EndpointPrincipal(const Statement& s, const Caller& caller, const PolicySet& set) {
-  const PrincipalMatch m = MatchPrincipal(s, caller, set.boundary.has_value());
-  if (m != PrincipalMatch::kAccount) return m;
-  return caller.type == Caller::Type::kRoot ? PrincipalMatch::kDirect : PrincipalMatch::kNone;
-}
-
-// The policies of `set` in the order their statements are compiled.
-std::vector<SourcePolicy> CompileOrder(const PolicySet& set) {
-  std::vector<SourcePolicy> sources;
-  for (const Policy& p : set.identity) sources.push_back({&p, PolicyKind::kIdentity, 0});
-  if (set.boundary) sources.push_back({&*set.boundary, PolicyKind::kBoundary, 0});
-  for (std::size_t level = 0; level < set.scps.size(); ++level) {
-    for (const Policy& p : set.scps[level]) {
-      sources.push_back({&p, PolicyKind::kScp, static_cast<int>(level)});
-    }
-  }
-  if (set.session) sources.push_back({&*set.session, PolicyKind::kSession, 0});
-  if (set.resource) sources.push_back({&*set.resource, PolicyKind::kResource, 0});
-  for (std::size_t i = 0; i < set.resource_policies.size(); ++i) {
-    sources.push_back(
-        {&set.resource_policies[i].policy, PolicyKind::kResource, 0, static_cast<int>(i)});
-  }
-  for (std::size_t level = 0; level < set.rcps.size(); ++level) {
-    for (const Policy& p : set.rcps[level]) {
-      sources.push_back({&p, PolicyKind::kRcp, static_cast<int>(level)});
-    }
-  }
-  for (std::size_t i = 0; i < set.vpc_endpoints.size(); ++i) {
-    sources.push_back({&set.vpc_endpoints[i].policy, PolicyKind::kEndpoint, static_cast<int>(i)});
-  }
-  return sources;
-}
-
 }  // namespace
 
 std::string_view PolicyKindName(PolicyKind kind) {
@@ -281,12 +237,12 @@ ActionMatcher ActionMatcher::Make(const ActionPattern& p, std::size_t index) {
     case ActionMatcher::Name::kGlob:
       break;
   }
-  return statement->actions()[m.pattern].name().Matches(name);
+  return body->actions[m.pattern].name().Matches(name);
 }
 
 bool StatementCode::MatchesLowerAction(std::string_view service, std::string_view name) const {
   bool listed = false;
-  for (const ActionMatcher& m : matchers) {
+  for (const ActionMatcher& m : body->matchers) {
     if (m.all) {
       listed = true;
       break;
@@ -294,7 +250,7 @@ bool StatementCode::MatchesLowerAction(std::string_view service, std::string_vie
     const bool service_matches = m.any_service ? true
                                  : m.literal_service
                                      ? Same(service, m.service)
-                                     : statement->actions()[m.pattern].service().Matches(service);
+                                     : body->actions[m.pattern].service().Matches(service);
     if (service_matches && MatchesLowerName(m, name)) {
       listed = true;
       break;
@@ -306,7 +262,8 @@ bool StatementCode::MatchesLowerAction(std::string_view service, std::string_vie
 [[gnu::always_inline]] inline Truth StatementCode::MatchesResource(const RequestResource& resource,
                                                                    const EvalContext& env) const {
   if (!has_resource) return Truth::kTrue;
-  const std::vector<ResourceTemplate>& resources = statement->resources();
+  const std::vector<ResourceTemplate>& resources = body->resources;
+  const std::vector<QuickArn>& quick = body->quick;
   Truth any = Truth::kFalse;
   for (std::size_t i = 0; i < resources.size(); ++i) {
     Truth t;
@@ -326,7 +283,7 @@ bool StatementCode::MatchesLowerAction(std::string_view service, std::string_vie
 [[gnu::always_inline]] inline Truth StatementCode::MatchesAfterAction(
     const RequestResource& resource, const EvalContext& env) const {
   const Truth r = MatchesResource(resource, env);
-  const ConditionBlock& conditions = statement->conditions();
+  const ConditionBlock& conditions = body->conditions;
   if (r == Truth::kFalse || conditions.empty()) return r;
   return TruthAnd(r, conditions.Evaluate(env));
 }
@@ -334,6 +291,12 @@ bool StatementCode::MatchesLowerAction(std::string_view service, std::string_vie
 }  // namespace internal
 
 // --- CompiledStatement -------------------------------------------------------------
+
+const std::vector<ActionPattern>& CompiledStatement::actions() const { return body_->actions; }
+const std::vector<ResourceTemplate>& CompiledStatement::resources() const {
+  return body_->resources;
+}
+const ConditionBlock& CompiledStatement::conditions() const { return body_->conditions; }
 
 const std::string& CompiledStatement::sid() const {
   static const std::string kNone;
@@ -356,56 +319,9 @@ Truth CompiledStatement::Matches(std::string_view action, std::string_view resou
   return code_->MatchesAfterAction(RequestResource(resource), env);
 }
 
-// --- Evaluator::Compile -----------------------------------------------------------------
+// --- Evaluator::Compile (the statements: evaluator_compile.cc) -------------------------
 
 namespace internal {
-
-void EvaluatorImpl::CompileStatements(const PolicySet& set, Diagnostics* errors) {
-  for (const SourcePolicy& src : CompileOrder(set)) {
-    const Policy& policy = *src.policy;
-    const bool variables = policy.SupportsVariables();
-    for (const Statement& s : policy.statements) {
-      CompiledStatement c;
-      c.source_ = &s;
-      c.file_ = &policy.file;
-      c.kind_ = src.kind;
-      c.scp_level_ = src.scp_level;
-      StatementCode code;
-      code.not_action = s.not_action;
-      code.has_resource = s.has_resource;
-      code.not_resource = s.not_resource;
-      for (const LocatedString& a : s.actions) {
-        std::string error;
-        if (auto p = ActionPattern::Parse(a.value, &error)) {
-          code.matchers.push_back(ActionMatcher::Make(*p, c.actions_.size()));
-          c.actions_.push_back(std::move(*p));
-        } else {
-          errors->push_back(Diagnostic{policy.file, a.where, error});
-        }
-      }
-      for (const LocatedString& r : s.resources) {
-        c.resources_.emplace_back(
-            PolicyTemplate::Parse(r.value, variables, Glob::Case::kSensitive));
-        code.quick.push_back(QuickArn::For(c.resources_.back()));
-      }
-      if (auto block = ConditionBlock::Compile(s.conditions, variables, policy.file, errors)) {
-        c.conditions_ = std::move(*block);
-      }
-      c.principal_ = src.kind == PolicyKind::kResource
-                         ? MatchPrincipal(s, caller, set.boundary.has_value())
-                     : src.kind == PolicyKind::kEndpoint ? EndpointPrincipal(s, caller, set)
-                                                         : PrincipalMatch::kDirect;
-      c.resource_policy_ = src.resource_policy;
-      statements.push_back(std::move(c));
-      this->code.push_back(std::move(code));
-    }
-  }
-  // The vectors are final: link each statement and its code.
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    statements[i].code_ = &code[i];
-    code[i].statement = &statements[i];
-  }
-}
 
 // Index the statements by the service prefixes their Action names literally;
 // wildcard services, "*" and NotAction statements are candidates for every
@@ -417,14 +333,14 @@ void EvaluatorImpl::BuildIndex() {
     const StatementCode& c = code[i];
     if (s.principal() == PrincipalMatch::kNone) continue;  // never applies to this caller
     const bool everywhere =
-        c.not_action || std::any_of(c.matchers.begin(), c.matchers.end(),
+        c.not_action || std::any_of(c.body->matchers.begin(), c.body->matchers.end(),
                                     [](const auto& m) { return m.all || !m.literal_service; });
     if (everywhere) {
       other_services.push_back({i, Candidate::kEveryEntry});
       continue;
     }
-    for (std::uint32_t j = 0; j < c.matchers.size(); ++j) {
-      literal.push_back({c.matchers[j].service, {i, j}});
+    for (std::uint32_t j = 0; j < c.body->matchers.size(); ++j) {
+      literal.push_back({c.body->matchers[j].service, {i, j}});
     }
   }
   std::stable_sort(literal.begin(), literal.end(),
@@ -469,12 +385,12 @@ std::size_t Evaluator::vpc_endpoints() const { return impl_->endpoint_services.s
 bool Evaluator::has_boundary() const { return impl_->has_boundary; }
 bool Evaluator::has_session_policy() const { return impl_->has_session; }
 
-Evaluator::CompileResult Evaluator::Compile(const PolicySet& set) {
+Evaluator::CompileResult Evaluator::Compile(const PolicySet& set, PolicyCompileCache* cache) {
   CompileResult result;
   auto impl = std::make_shared<internal::EvaluatorImpl>();
   impl->scp_levels = set.scps.size();
   impl->rcp_levels = set.rcps.size();
-  impl->has_boundary = set.boundary.has_value();
+  impl->has_boundary = set.Boundary() != nullptr;
   impl->has_session = set.session.has_value();
   impl->caller = Caller::Parse(set.principal, set.principal_account);
   impl->has_unscoped_resource_policy = set.resource.has_value();
@@ -491,7 +407,7 @@ Evaluator::CompileResult Evaluator::Compile(const PolicySet& set) {
         "", {}, "at most 64 SCP (and 64 RCP) levels and 64 VPC endpoints are supported"});
     return result;
   }
-  impl->CompileStatements(set, &result.errors);
+  impl->CompileStatements(set, cache, &result.errors);
   if (!result.errors.empty()) return result;
   impl->BuildIndex();
   result.evaluator = Evaluator(std::move(impl));
@@ -744,10 +660,10 @@ void Evaluator::Evaluate(const Request& request, Decision* d) const {
       applies = code.MatchesLowerAction(action.service(), action.name());
     } else {
       // The statement's entries for this service are consecutive.
-      applies = code.MatchesLowerName(code.matchers[c.matcher], action.name());
+      const std::vector<internal::ActionMatcher>& matchers = code.body->matchers;
+      applies = code.MatchesLowerName(matchers[c.matcher], action.name());
       for (; k < candidates.size() && candidates[k].statement == c.statement; ++k) {
-        applies =
-            applies || code.MatchesLowerName(code.matchers[candidates[k].matcher], action.name());
+        applies = applies || code.MatchesLowerName(matchers[candidates[k].matcher], action.name());
       }
     }
     if (!applies) continue;

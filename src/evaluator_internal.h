@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,14 +46,31 @@ struct QuickArn {
   std::uint8_t check_count = 0;
 };
 
+// What compiling one statement gives that depends on the statement alone
+// (not on the principal or on where the policy is used): shared by the
+// Evaluators that use the same policy (PolicyCompileCache).
+struct StatementBody {
+  std::vector<ActionPattern> actions;
+  std::vector<ResourceTemplate> resources;
+  ConditionBlock conditions;
+  std::vector<ActionMatcher> matchers;  // one per action
+  std::vector<QuickArn> quick;          // one per resource
+};
+
+// One policy compiled: a body per statement, and the errors.
+struct CompiledPolicy {
+  std::vector<StatementBody> statements;  // parallel to Policy::statements
+  Diagnostics errors;
+};
+std::shared_ptr<const CompiledPolicy> CompilePolicy(const Policy& policy);
+
 // The matching code of one CompiledStatement.
 struct StatementCode {
   const CompiledStatement* statement = nullptr;
-  bool not_action = false;  // the source's NotAction flag (read on the hot path)
+  const StatementBody* body = nullptr;  // the statement's
+  bool not_action = false;              // the source's NotAction flag (read on the hot path)
   bool has_resource = false;
   bool not_resource = false;
-  std::vector<ActionMatcher> matchers;  // one per statement->actions()
-  std::vector<QuickArn> quick;          // one per statement->resources()
 
   // Action / NotAction with the two parts already lower-cased.
   bool MatchesLowerAction(std::string_view service, std::string_view name) const;
@@ -81,12 +99,15 @@ struct ServiceIndex {
 
 // Everything an Evaluator holds; immutable once built.
 struct EvaluatorImpl {
-  // Builds statements and code for `policies`; appends errors.
-  void CompileStatements(const PolicySet& policies, Diagnostics* errors);  // needs `caller`
+  // Builds statements and code for `policies`, the shared policies from
+  // `cache` (when given); appends errors.
+  void CompileStatements(const PolicySet& policies, PolicyCompileCache* cache,
+                         Diagnostics* errors);  // needs `caller`
   void BuildIndex();
   // `service` is lower-cased.
   const std::vector<Candidate>& Candidates(std::string_view service) const;
 
+  std::vector<std::shared_ptr<const CompiledPolicy>> policies;  // the bodies, kept alive
   std::vector<CompiledStatement> statements;
   std::vector<StatementCode> code;        // parallel to statements
   std::vector<ServiceIndex> by_service;   // sorted by service

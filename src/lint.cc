@@ -110,8 +110,10 @@ struct Document {
 std::vector<Document> Documents(const PolicySet& set, const Evaluator& ev,
                                 const LintOptions& options) {
   std::vector<std::pair<const Policy*, LintPolicyType>> order;
-  for (const Policy& p : set.identity) order.emplace_back(&p, DetectType(p));
-  if (set.boundary) order.emplace_back(&*set.boundary, LintPolicyType::kBoundary);
+  for (const Policy* p : set.IdentityPolicies()) order.emplace_back(p, DetectType(*p));
+  if (const Policy* boundary = set.Boundary()) {
+    order.emplace_back(boundary, LintPolicyType::kBoundary);
+  }
   for (const std::vector<Policy>& level : set.scps) {
     for (const Policy& p : level) order.emplace_back(&p, LintPolicyType::kScp);
   }
@@ -244,10 +246,12 @@ LintResult Lint(const Catalog& catalog, const PolicySet& policies, const LintOpt
   out.findings = Lint(catalog, policies, *compiled.evaluator, options);
   // --- risk hook (risk.h): what the policies allow that is dangerous in any
   // policy (privilege-escalation, credentials-exposure... with lint's severities).
-  RiskOptions risk;
-  risk.mode = RiskMode::kLint;
-  std::vector<Finding> risks = AssessRisk(catalog, policies, *compiled.evaluator, {}, risk);
-  std::move(risks.begin(), risks.end(), std::back_inserter(out.findings));
+  if (options.risk) {
+    RiskOptions risk;
+    risk.mode = RiskMode::kLint;
+    std::vector<Finding> risks = AssessRisk(catalog, policies, *compiled.evaluator, {}, risk);
+    std::move(risks.begin(), risks.end(), std::back_inserter(out.findings));
+  }
   // --- end of the risk hook
   SortFindings(out.findings);
   return out;

@@ -405,11 +405,13 @@ void Collector::Finish(bool standalone) {
     return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
   });
   std::shared_ptr<std::vector<ResourcePolicy>> resource_policies;
+  std::shared_ptr<const ResourcePolicyIndex> resource_index;
   if (!result_.resource_policies.empty()) {
     resource_policies = std::make_shared<std::vector<ResourcePolicy>>();
     for (const NamedResourcePolicy& r : result_.resource_policies) {
       resource_policies->push_back(r.policy);
     }
+    resource_index = std::make_shared<const ResourcePolicyIndex>(*resource_policies);
   }
   std::shared_ptr<std::vector<EndpointPolicy>> vpc_endpoints;
   if (!result_.vpc_endpoints.empty()) {
@@ -442,6 +444,7 @@ void Collector::Finish(bool standalone) {
     }
     s.policies.principal = p.arn;
     s.policies.resource_policies = resource_policies;
+    s.policies.resource_index = resource_index;
     s.policies.vpc_endpoints = vpc_endpoints;
     result_.subjects.push_back(std::move(s));
   }

@@ -3,6 +3,8 @@
 // and aws_glue_resource_policy; the AssumeRolePolicyDocument of a role in
 // account authorization details; and, for `check`, what a subject brings to
 // its audit (docs/input-formats.md, "Resource policies").
+#include <algorithm>
+#include <optional>
 #include <string>
 
 #include "iam_audit/policy_source.h"
@@ -101,11 +103,22 @@ void ReadRoleTrustPolicy(const json::Value& role, Collector& c) {
 
 }  // namespace policy_source
 
-void AddSubjectResourceSide(const AuditSubject& subject, PolicySet& set) {
+void AddSubjectResourceSide(const AuditSubject& subject, std::span<const std::string> resources,
+                            PolicySet& set) {
   const SubjectPolicies& p = subject.policies;
   if (p.resource_policies) {
-    set.resource_policies.insert(set.resource_policies.end(), p.resource_policies->begin(),
-                                 p.resource_policies->end());
+    std::optional<ResourcePolicyIndex> built;  // a SubjectPolicies made without its index
+    const ResourcePolicyIndex* index = p.resource_index.get();
+    if (index == nullptr) index = &built.emplace(*p.resource_policies);
+    std::vector<std::size_t> governing;
+    for (const std::string& r : resources) {
+      const std::vector<std::size_t> found = index->Governing(r);
+      governing.insert(governing.end(), found.begin(), found.end());
+    }
+    std::sort(governing.begin(), governing.end());  // the file's order, each once
+    governing.erase(std::unique(governing.begin(), governing.end()), governing.end());
+    for (const std::size_t i : governing)
+      set.resource_policies.push_back((*p.resource_policies)[i]);
   }
   if (p.vpc_endpoints) {
     set.vpc_endpoints.insert(set.vpc_endpoints.end(), p.vpc_endpoints->begin(),

@@ -88,6 +88,72 @@ bool MustBeAllowedByResourcePolicy(std::string_view action, std::string_view res
   return false;
 }
 
+namespace {
+
+// The lookup keys of ResourcePolicyIndex. Covers(policy, resource) needs equal
+// text, or the same ARN prefix (partition, service and region in any case,
+// the account) and, by the policy's kind, the same resource part (most
+// kinds), the resource part's first segment (a bucket), or nothing more (a
+// Glue catalog): each policy is filed under the one key its kind compares,
+// and a request looks under all of them.
+std::string PrefixKey(char kind, const Arn& arn) {
+  std::string key(1, kind);
+  for (const std::string_view field : {arn.partition, arn.service, arn.region}) {
+    key += ascii::Lower(field);
+    key += ':';
+  }
+  key += arn.account;
+  key += ':';
+  return key;
+}
+
+std::string PolicyKey(std::string_view policy_arn) {
+  const auto arn = Arn::Parse(policy_arn);
+  if (!arn) return "T" + std::string(policy_arn);
+  switch (KindOfPolicyResource(policy_arn)) {
+    case PolicyResourceKind::kBucket:
+      return PrefixKey('B', *arn) + std::string(arn->resource);
+    case PolicyResourceKind::kGlueCatalog:
+      return PrefixKey('G', *arn);
+    default:
+      return PrefixKey('R', *arn) + std::string(arn->resource);
+  }
+}
+
+}  // namespace
+
+ResourcePolicyIndex::ResourcePolicyIndex(std::span<const ResourcePolicy> policies) {
+  for (std::size_t i = 0; i < policies.size(); ++i) {
+    const std::string& arn = policies[i].arn;
+    arns_.push_back(arn);
+    if (arn.empty()) {
+      unscoped_.push_back(i);
+    } else {
+      by_key_[PolicyKey(arn)].push_back(i);
+    }
+  }
+}
+
+std::vector<std::size_t> ResourcePolicyIndex::Governing(std::string_view resource) const {
+  std::vector<std::size_t> out = unscoped_;
+  const auto add = [&](const std::string& key) {
+    const auto it = by_key_.find(key);
+    if (it == by_key_.end()) return;
+    for (const std::size_t i : it->second) {
+      if (ResourcePolicyCovers(arns_[i], resource)) out.push_back(i);
+    }
+  };
+  add("T" + std::string(resource));
+  if (const auto arn = Arn::Parse(resource)) {
+    add(PrefixKey('R', *arn) + std::string(arn->resource));
+    add(PrefixKey('B', *arn) + std::string(arn->resource.substr(0, arn->resource.find('/'))));
+    add(PrefixKey('G', *arn));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::string PolicyResourceOf(std::string_view resource) {
   const auto arn = Arn::Parse(resource);
   if (!arn) return std::string(resource);

@@ -106,6 +106,48 @@ TEST(CmdCheckFormatsTest, EachPrincipalOfAccountAuthorizationDetailsIsAuditedOnI
                                "are:\n  role/service/dbt-runner"));
 }
 
+// A managed policy that every role of an account attaches is linted once for
+// the file, not once per role: a lint finding is about the document (two
+// roles attaching it do not make two problems), while what each role may do
+// (risk, gaps) stays per role.
+TEST(CmdCheckFormatsTest, AManagedPolicySeveralPrincipalsAttachIsLintedOnce) {
+  const std::string shared =
+      R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Action": ["s3:Get*", "s3:GetObject"], "Resource": "arn:aws:s3:::acme-lake/*"}]})";
+  const auto role = [&](const std::string& name) {
+    return R"({"RoleName": ")" + name + R"(", "Arn": "arn:aws:iam::111122223333:role/)" + name +
+           R"(", "RolePolicyList": [{"PolicyName": "own", "PolicyDocument": {"Version": "2012-10-17",
+           "Statement": [{"Effect": "Allow", "Action": ["glue:Get*", "glue:GetTable"], "Resource": "*"}]}}],
+           "AttachedManagedPolicies": [{"PolicyName": "lake", "PolicyArn": "arn:aws:iam::111122223333:policy/lake"}]})";
+  };
+  const std::string details =
+      R"({"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [)" + role("etl") + ", " +
+      role("bi") +
+      R"(], "Policies": [{"PolicyName": "lake", "Arn": "arn:aws:iam::111122223333:policy/lake",
+      "DefaultVersionId": "v1", "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true,
+      "Document": )" +
+      shared + R"(}]}]})";
+  const testing::TempDir dir;
+  testing::WriteFile(dir.File("details.json"), details);
+  const CommandResult r = Check({dir.File("details.json"), "--format", "json"});
+  ASSERT_NE(r.exit_code, 2) << r.out << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  std::size_t shared_redundant = 0, own_redundant = 0;
+  std::set<std::string> gaps;
+  for (const auto& f : doc["findings"]) {
+    if (f["id"] == "redundant-action") {
+      const std::string message = f["message"];
+      EXPECT_EQ(f["principal"], "") << f.dump();  // about the document, not a role
+      if (message.find("s3:GetObject") != std::string::npos) ++shared_redundant;
+      if (message.find("glue:GetTable") != std::string::npos) ++own_redundant;
+    }
+    if (f["id"] == "missing-permission") gaps.insert(f["principal"].get<std::string>());
+  }
+  EXPECT_EQ(shared_redundant, 1u) << doc.dump(2);  // one managed policy, two roles
+  EXPECT_EQ(own_redundant, 2u) << doc.dump(2);     // each role's own inline policy
+  EXPECT_EQ(gaps, (std::set<std::string>{"role/bi", "role/etl"})) << doc.dump(2);
+}
+
 TEST(CmdCheckFormatsTest, CloudFormationParametersComeFromVarWithoutClashingWithTheProfile) {
   const std::string file = Format("cloudformation.yaml");
   CommandResult r = Check({file});

@@ -105,6 +105,42 @@ TEST(PolicySourceResourceTest, ReadsTrustPoliciesOfAuthorizationDetails) {
   EXPECT_EQ(r.resource_policies[0].policy.arn, "arn:aws:iam::111122223333:role/dbt");
 }
 
+// A principal's audit holds only the resource policies its requests reach:
+// the plan's bucket policy for a request on an object, not the role's trust
+// policy or the key's policy.
+TEST(PolicySourceResourceTest, SubjectResourceSideHoldsOnlyThePoliciesItsRequestsReach) {
+  const PolicySourceResult r =
+      LoadPolicySource({"plan.json", "plan.json", Plan(KeyPolicy(true), kTlsOnly)}, {});
+  ASSERT_TRUE(r.ok()) << r.errors[0].ToString();
+  ASSERT_EQ(r.resource_policies.size(), 3u);
+  ASSERT_FALSE(r.subjects.empty());
+  const AuditSubject& role = r.subjects[0];
+  ASSERT_TRUE(role.policies.resource_index);
+
+  PolicySet set;
+  const std::vector<std::string> objects = {"arn:aws:s3:::acme-data-lake/dbt/*", "*"};
+  AddSubjectResourceSide(role, objects, set);
+  ASSERT_EQ(set.resource_policies.size(), 1u);
+  EXPECT_EQ(set.resource_policies[0].arn, "arn:aws:s3:::acme-data-lake");
+  EXPECT_EQ(set.principal, kRoleArn);
+
+  // The key and the bucket, in the file's order whatever the requests' order.
+  set = {};
+  const std::vector<std::string> both = {kKey, "arn:aws:s3:::acme-data-lake",
+                                         "arn:aws:s3:::acme-data-lake/x"};
+  AddSubjectResourceSide(role, both, set);
+  ASSERT_EQ(set.resource_policies.size(), 2u);
+  EXPECT_EQ(set.resource_policies[0].arn, "arn:aws:s3:::acme-data-lake");
+  EXPECT_EQ(set.resource_policies[1].arn, kKey);
+
+  // Requests that reach none: none is copied.
+  set = {};
+  const std::vector<std::string> other = {"arn:aws:s3:::other-bucket/k",
+                                          "arn:aws:iam::111122223333:role/other"};
+  AddSubjectResourceSide(role, other, set);
+  EXPECT_TRUE(set.resource_policies.empty());
+}
+
 TEST(PolicySourceResourceTest, ReadsCloudFormationResourcePolicies) {
   const std::string tmpl = R"({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
     "Lake": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "acme-data-lake"}},

@@ -71,6 +71,9 @@ struct AuditOptions {
   // Actions the profile accepts beyond its requirements (Profile::accepted_extras()).
   std::vector<std::string> accepted_extras;
   bool lint = true;  // the lint rules (lint.h): unknown-action, allow-all-actions...
+  // Shared policies (PolicySet::shared_identity...) compiled once for all the
+  // audits of a run (evaluator.h); nullptr compiles them for this audit.
+  PolicyCompileCache* compile_cache = nullptr;
 };
 
 // Ordered from best to worst.
@@ -108,6 +111,11 @@ struct AuditResult {
 
 AuditResult Audit(const Catalog& catalog, const PolicySet& policies,
                   std::span<const Requirement> requirements, const AuditOptions& options);
+
+// The resources of the requests Audit() evaluates for `requirements` (each
+// once, in order): only the resource policies that govern one of them
+// (ResourcePolicyCovers) can change its answer.
+std::vector<std::string> RequestedResources(std::span<const Requirement> requirements);
 
 // A policy document (pretty-printed JSON) with the statements that grant every
 // missing or partial requirement of `result` whose gap is in the identity

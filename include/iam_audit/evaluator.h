@@ -13,7 +13,9 @@
 // prefix, Resource/NotResource patterns pre-compiled (policy variables kept as
 // templates), conditions compiled (condition.h), resource-policy principals
 // matched against the caller. Evaluate() then only matches; with a reused
-// Decision it does not allocate on the common paths.
+// Decision it does not allocate on the common paths. Many principals sharing
+// policies (an account's roles and their managed policies) share their
+// compiled form through a PolicyCompileCache.
 //
 // The algorithm is AWS's "Policy evaluation logic" (docs/evaluation.md quotes
 // the pages):
@@ -107,8 +109,14 @@ struct ResourcePolicy {
 
 // The policies that apply to one principal's requests.
 struct PolicySet {
-  std::vector<Policy> identity;                   // all of the principal's identity policies
-  std::optional<Policy> boundary;                 // permissions boundary
+  std::vector<Policy> identity;    // all of the principal's identity policies
+  std::optional<Policy> boundary;  // permissions boundary
+  // Policies shared with other sets instead of copied (a file's managed
+  // policy attached to 2,000 roles): more identity policies after
+  // `identity`, and the boundary when `boundary` is empty. With a
+  // PolicyCompileCache, each is compiled once for all the sets.
+  std::vector<std::shared_ptr<const Policy>> shared_identity;
+  std::shared_ptr<const Policy> shared_boundary;
   std::vector<std::vector<Policy>> scps;          // SCP levels, root first; each level must allow
   std::optional<Policy> session;                  // session policy
   std::optional<Policy> resource;                 // the requested resource's policy, whatever it is
@@ -125,6 +133,12 @@ struct PolicySet {
   // account when `principal` does not.
   std::string principal;
   std::string principal_account;
+
+  // `identity`, then `shared_identity`; the first of them, or nullptr.
+  std::vector<const Policy*> IdentityPolicies() const;
+  const Policy* FirstIdentityPolicy() const;
+  // `boundary`, else `shared_boundary`; nullptr when neither.
+  const Policy* Boundary() const;
 };
 
 // A request's resource, parsed once for all the patterns it meets. Immutable
@@ -169,6 +183,7 @@ class ResourceTemplate {
 
 namespace internal {
 struct StatementCode;  // the matching machinery (src/evaluator_internal.h)
+struct StatementBody;
 struct EvaluatorImpl;
 }  // namespace internal
 
@@ -188,20 +203,20 @@ class CompiledStatement {
   int index() const { return source_->index; }  // position in its policy
 
   bool not_action() const { return source_->not_action; }
-  const std::vector<ActionPattern>& actions() const { return actions_; }
+  const std::vector<ActionPattern>& actions() const;
   // Action / NotAction applied to a concrete action "service:Name" (any case).
   bool MatchesAction(std::string_view action) const;
 
   bool has_resource() const { return source_->has_resource; }  // false: implied
   bool not_resource() const { return source_->not_resource; }
-  const std::vector<ResourceTemplate>& resources() const { return resources_; }
+  const std::vector<ResourceTemplate>& resources() const;
   // Resource / NotResource applied to a concrete resource.
   Truth MatchesResource(const RequestResource& resource, const EvalContext& env) const;
   Truth MatchesResource(std::string_view resource, const EvalContext& env) const {
     return MatchesResource(RequestResource(resource), env);
   }
 
-  const ConditionBlock& conditions() const { return conditions_; }
+  const ConditionBlock& conditions() const;
   PrincipalMatch principal() const { return principal_; }  // kResource only
   // kResource: the index in PolicySet::resource_policies of its policy; -1
   // for PolicySet::resource.
@@ -215,13 +230,13 @@ class CompiledStatement {
   const Statement* source_ = nullptr;
   const std::string* file_ = nullptr;  // the file of the source's policy
   const internal::StatementCode* code_ = nullptr;
+  // Actions, resources and conditions compiled: shared by every Evaluator
+  // compiled with the same PolicyCompileCache from the same shared policy.
+  const internal::StatementBody* body_ = nullptr;
   PolicyKind kind_ = PolicyKind::kIdentity;
   int scp_level_ = 0;
   PrincipalMatch principal_ = PrincipalMatch::kDirect;
   int resource_policy_ = -1;
-  std::vector<ActionPattern> actions_;
-  std::vector<ResourceTemplate> resources_;
-  ConditionBlock conditions_;
 };
 
 struct Request {
@@ -281,22 +296,47 @@ std::string_view DecisionName(Decision::Kind kind);
 
 struct EvaluatorCompileResult;
 
+// The compiled form of shared policies (PolicySet::shared_identity,
+// shared_boundary), kept for the Evaluators of one run: a managed policy
+// attached to 2,000 roles is compiled once, and every role's Evaluator refers
+// to the same compiled statements. Only the same Policy object is shared,
+// never an equal copy; what depends on the principal (its ARN, the Principal
+// of resource policies) is matched per Evaluator, and policy variables
+// (${aws:username}) are resolved per request. Holds the policies it compiled
+// (so their addresses are not reused) until it is destroyed. Thread-safe.
+class PolicyCompileCache {
+ public:
+  PolicyCompileCache();
+  ~PolicyCompileCache();
+  PolicyCompileCache(const PolicyCompileCache&) = delete;
+  PolicyCompileCache& operator=(const PolicyCompileCache&) = delete;
+  std::size_t size() const;  // policies compiled
+
+ private:
+  friend struct internal::EvaluatorImpl;
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 class Evaluator {
  public:
   using CompileResult = EvaluatorCompileResult;
   // Compiles every policy; reports every error (unknown condition operators,
-  // malformed condition values, invalid actions), each at its location.
-  // REQUIRES: `policies` outlives the Evaluator and is not modified or moved
-  // while it lives (compiled statements refer to their source statements).
-  static CompileResult Compile(const PolicySet& policies);
-  static CompileResult Compile(PolicySet&&) = delete;  // would dangle
+  // malformed condition values, invalid actions), each at its location. With
+  // `cache`, the shared policies are compiled once per cache.
+  // REQUIRES: `policies` (and the shared policies) outlive the Evaluator and
+  // are not modified or moved while it lives (compiled statements refer to
+  // their source statements).
+  static CompileResult Compile(const PolicySet& policies, PolicyCompileCache* cache = nullptr);
+  static CompileResult Compile(PolicySet&&, PolicyCompileCache* = nullptr) = delete;  // dangles
 
   Decision Evaluate(const Request& request) const;
   // Reuses `decision`'s storage (no allocation once warmed up).
   void Evaluate(const Request& request, Decision* decision) const;
 
-  // Every compiled statement, in input order (identity policies, boundary,
-  // SCP levels, session policy, resource policy).
+  // Every compiled statement, in input order (identity policies, then the
+  // shared ones, boundary, SCP levels, session policy, resource policy). An
+  // Evaluator keeps the compiled statements it shares alive (not the cache).
   std::span<const CompiledStatement> statements() const;
   std::size_t scp_levels() const;
   std::size_t rcp_levels() const;

@@ -57,6 +57,9 @@ std::span<const std::string_view> LintPolicyTypeNames();
 struct LintOptions {
   // --policy-type: the type of every document; nullopt detects it (above).
   std::optional<LintPolicyType> policy_type;
+  // Also the risk model's findings (risk.h), with lint's severities. An
+  // audit assesses risk per principal instead, with the audit's.
+  bool risk = true;
 };
 
 struct LintResult {

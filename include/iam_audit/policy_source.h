@@ -129,12 +129,15 @@ struct SubjectPolicies {
   // (an account's 2,000 role trust policies are in memory once, not once per
   // role); null when the file has none.
   std::shared_ptr<const std::vector<ResourcePolicy>> resource_policies;
+  // The same policies by the resources they govern; null when none.
+  std::shared_ptr<const ResourcePolicyIndex> resource_index;
   // The file's VPC endpoint policies (AWS::EC2::VPCEndpoint, aws_vpc_endpoint,
   // aws_vpc_endpoint_policy), each for its endpoint's service; shared the same
   // way, null when none.
   std::shared_ptr<const std::vector<EndpointPolicy>> vpc_endpoints;
 
-  // The same as Evaluator::Compile takes them (copies): build it when the
+  // The same as Evaluator::Compile takes them, copied (`check` shares them
+  // instead: PolicySet::shared_identity, shared_boundary); build it when the
   // subject is audited, not for every subject of a file at once.
   PolicySet ToPolicySet() const;
 };
@@ -219,10 +222,15 @@ struct PolicySourceResult {
 };
 
 // Adds what `subject` brings to the resource side of its audit to `set`: (a
-// copy of) the file's resource and VPC endpoint policies, and its ARN as the
-// caller unless `set` names one. Call it when the subject is audited, so that
-// only the subjects being audited hold their copies.
-void AddSubjectResourceSide(const AuditSubject& subject, PolicySet& set);
+// copy of) the file's VPC endpoint policies and of its resource policies
+// that govern one of `resources`, and its ARN as the caller unless `set`
+// names one. `resources` are those of the requests the audit evaluates
+// (RequestedResources(), audit.h): no other resource policy can decide them,
+// so a principal of a file with 5,000 role trust policies copies and
+// compiles only the few its requests reach. Call it when the subject is
+// audited, so that only the subjects being audited hold their copies.
+void AddSubjectResourceSide(const AuditSubject& subject, std::span<const std::string> resources,
+                            PolicySet& set);
 
 // Reads `file` (see above). Throws InputError when the format cannot be
 // recognized (the message lists the formats iam-audit reads), when a forced

@@ -14,13 +14,18 @@
 //     sts:AssumeRole* / sts:TagSession / sts:SetSourceIdentity on a role.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "iam_audit/condition.h"
 #include "iam_audit/diagnostic.h"
+#include "iam_audit/evaluator.h"
 #include "iam_audit/policy.h"
 
 namespace iam_audit {
@@ -44,6 +49,26 @@ std::string PolicyResourceOf(std::string_view resource);
 
 // Does the policy of resource `policy_arn` govern a request on `resource`?
 bool ResourcePolicyCovers(std::string_view policy_arn, std::string_view resource);
+
+// The policies among many (an account's thousands of role trust policies)
+// that govern a request on a resource, found without a scan: built once for
+// a file, looked up for each audited principal.
+//
+//   ResourcePolicyIndex index(policies);
+//   index.Governing("arn:aws:s3:::data/k")  // -> {2} when policies[2].arn is the bucket
+class ResourcePolicyIndex {
+ public:
+  explicit ResourcePolicyIndex(std::span<const ResourcePolicy> policies);
+  // The positions, ascending, of the policies p with ResourcePolicyCovers(p.arn,
+  // resource), and of those attached to no resource (arn "": they apply to
+  // whatever is requested).
+  std::vector<std::size_t> Governing(std::string_view resource) const;
+
+ private:
+  std::vector<std::string> arns_;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_key_;  // positions, ascending
+  std::vector<std::size_t> unscoped_;
+};
 
 // Is (action, resource) one of the requests whose resource policy must allow
 // explicitly (KMS keys, role trust)?
