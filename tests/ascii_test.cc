@@ -36,7 +36,8 @@ TEST(AsciiTest, HashIgnoresCaseOnly) {
   EXPECT_EQ(ascii::HashIgnoreCase("S3:GetObject"), ascii::HashIgnoreCase("s3:getobject"));
   EXPECT_NE(ascii::HashIgnoreCase("s3:GetObject"), ascii::HashIgnoreCase("s3:PutObject"));
   EXPECT_NE(ascii::HashIgnoreCase("ab"), ascii::HashIgnoreCase("ba"));
-  EXPECT_NE(ascii::HashIgnoreCase("\xc3\x89"), ascii::HashIgnoreCase("\xc3\xa9"));  // not UTF-8 folding
+  EXPECT_NE(ascii::HashIgnoreCase("\xc3\x89"),
+            ascii::HashIgnoreCase("\xc3\xa9"));  // not UTF-8 folding
 }
 
 TEST(AsciiTest, Joins) {
