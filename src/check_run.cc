@@ -380,8 +380,9 @@ struct PendingRun {
   // per worker, not every principal's.
   const AuditSubject* shared = nullptr;
   bool input = false;  // only the findings of reading a file (AuditRun::input); not executed
-  // A resource policy the file holds (a bucket, key or trust policy), linted
-  // as this type in any report: no principal's audit owns it.
+  // A document linted on its own as this type, in any report: a resource
+  // policy the file holds (PlanResourcePolicyLint), or in an audit a policy of
+  // the file's principals (PlanDocumentLint).
   std::optional<LintPolicyType> lint_as = std::nullopt;
   // With lint_as: the risk model's findings too (a principal's audit assesses
   // the risk of its own documents).
@@ -595,8 +596,8 @@ CheckOutcome RunLoaded(const CheckRequest& request, const Config& config, const 
       run.result.errors.clear();
       outcome.input_error = true;
     }
-    // In an audit report, a resource policy's lint is listed before the
-    // audits, with the findings of reading the files.
+    // In an audit report, a document's own lint is listed before the audits,
+    // with the findings of reading the files.
     const bool input = run.input || (run.lint_as && !groups[run.group].report.lint());
     groups[run.group].report.runs.push_back(
         {std::move(run.files), std::move(run.result), std::move(run.subject), input});
