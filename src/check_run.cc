@@ -6,7 +6,6 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -406,28 +405,24 @@ void PlanResourcePolicyLint(std::size_t g, const std::string& file,
 }
 
 // In an audit of a file that describes several principals: one lint run per
-// distinct identity policy and boundary of its principals, so that a managed
-// policy 2,000 roles attach is linted (and reported) once, not once per role.
-// Lint looks at one document at a time (lint.h), so nothing is lost; the
-// principals' audits then leave lint out (ExecuteRun).
-void PlanDocumentLint(std::size_t g, const std::string& file, const PolicySourceResult& source,
+// policy of the file (SourcePolicy: each document once, however many
+// principals use it), so that a managed policy 2,000 roles attach is linted
+// (and reported) once, not once per role. Lint looks at one document at a
+// time (lint.h), so nothing is lost; the principals' audits then leave lint
+// out (ExecuteRun), and assess the risk of their documents themselves.
+void PlanDocumentLint(std::size_t g, const std::string& file, PolicySourceResult& source,
                       std::vector<PendingRun>& runs) {
-  std::unordered_set<const Policy*> seen;
-  const auto add = [&](const std::shared_ptr<const Policy>& policy, LintPolicyType type) {
-    if (!policy || !seen.insert(policy.get()).second) return;
+  for (SourcePolicy& p : source.policies) {
     PendingRun run{g, {file}, "", {}, {}, {}, nullptr, false};
-    if (type == LintPolicyType::kBoundary) {
-      run.set.shared_boundary = policy;
+    if (p.kind == PolicyKind::kBoundary) {
+      run.set.boundary = std::move(p.policy);
+      run.lint_as = LintPolicyType::kBoundary;
     } else {
-      run.set.shared_identity = {policy};
+      run.set.identity.push_back(std::move(p.policy));
+      run.lint_as = LintPolicyType::kIdentity;
     }
-    run.lint_as = type;
     run.risk = false;
     runs.push_back(std::move(run));
-  };
-  for (const AuditSubject& subject : source.subjects) {
-    for (const auto& p : subject.policies.identity) add(p, LintPolicyType::kIdentity);
-    add(subject.policies.boundary, LintPolicyType::kBoundary);
   }
 }
 
