@@ -1,5 +1,6 @@
 #include "iam_audit/arn_pattern.h"
 
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -91,37 +92,38 @@ ArnPattern ArnPattern::Compile(std::string_view text) {
   return p;
 }
 
+// The fields are runs of `whole`'s tokens, built in place (no token vectors:
+// the evaluator compiles every static Resource entry through here).
 ArnPattern ArnPattern::FromGlob(const Glob& whole) {
   ArnPattern p;
   p.text_ = whole.ToString();
   p.all_ = whole.MatchesEverything();
-  const std::vector<Glob::Token>& t = whole.tokens();
+  const std::span<const Glob::Token> t = whole.tokens();
   bool arn_prefix = t.size() >= kArnPrefix.size();
   for (std::size_t i = 0; arn_prefix && i < kArnPrefix.size(); ++i) {
     arn_prefix = IsLiteral(t[i], kArnPrefix[i]);
   }
   if (!p.all_ && arn_prefix) {
     // Split at the first four literal ':' after "arn:"; the rest is the resource.
-    std::array<std::vector<Glob::Token>, kFields> fields;
+    std::array<std::size_t, kFields + 1> begin{};  // field i is t[begin[i], begin[i + 1] - 1)
     int field = 0;
-    for (std::size_t i = kArnPrefix.size(); i < t.size(); ++i) {
-      if (field < kResourceField && IsLiteral(t[i], ':')) {
-        ++field;
-      } else {
-        fields[field].push_back(t[i]);
-      }
+    begin[0] = kArnPrefix.size();
+    for (std::size_t i = kArnPrefix.size(); i < t.size() && field < kResourceField; ++i) {
+      if (IsLiteral(t[i], ':')) begin[++field] = i + 1;
     }
+    begin[field + 1] = t.size() + 1;
+    const auto run = [&](int i) { return t.subspan(begin[i], begin[i + 1] - 1 - begin[i]); };
     const int present = field + 1;
     const bool complete = present == kFields;
     // The spill rule: a pattern cut short whose last character is a `*`.
-    const bool spill = !complete && !fields[field].empty() &&
-                       fields[field].back().kind == Glob::TokenKind::kAnyRun;
+    const bool spill =
+        !complete && !run(field).empty() && run(field).back().kind == Glob::TokenKind::kAnyRun;
     if (complete || spill) {
+      static constexpr Glob::Token kStar[] = {{Glob::TokenKind::kAnyRun, 0}};
       p.arn_shaped_ = true;
       p.spill_ = spill;
       for (int i = 0; i < kFields; ++i) {
-        if (i >= present) fields[i].push_back({Glob::TokenKind::kAnyRun, 0});
-        p.fields_[i] = Glob::FromTokens(std::move(fields[i]), FieldCase(i));
+        p.fields_[i] = Glob::FromTokens(i < present ? run(i) : kStar, FieldCase(i));
       }
       return p;
     }

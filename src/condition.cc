@@ -381,6 +381,10 @@ std::optional<CompiledCondition> CompiledCondition::Compile(const ConditionClaus
   const RequestContext no_context;
   const EvalContext no_env(no_context, MissingKeys::kAbsent);
 
+  c.values_.reserve(clause.values.size());
+  if (category == Cat::kString || category == Cat::kArn || category == Cat::kBool) {
+    c.texts_.reserve(clause.values.size());
+  }
   for (const LocatedString& v : clause.values) {
     c.values_.push_back(v.value);
     switch (category) {
@@ -388,10 +392,17 @@ std::optional<CompiledCondition> CompiledCondition::Compile(const ConditionClaus
       case Cat::kArn:
       case Cat::kBool: {
         ConditionTextValue t{PolicyTemplate::Parse(v.value, variables, glob_case), {}, {}, {}};
-        t.lower_keys = LowerVariableKeys(t.tmpl);
-        if (!t.tmpl.HasVariables()) {
+        if (t.tmpl.HasVariables()) {
+          t.lower_keys = LowerVariableKeys(t.tmpl);
+        } else if (wildcards) {
+          t.static_glob = t.tmpl.StaticGlob();  // the same instantiation, already made
+        } else if (t.tmpl.IsPlainText()) {
+          t.static_glob = Glob::Literal(v.value, glob_case);  // every byte literal
+        } else {
           t.static_glob =
               InstantiateTemplate(t.tmpl, t.lower_keys, wildcards, glob_case, no_env, nullptr);
+        }
+        if (!t.tmpl.HasVariables()) {
           if (category == Cat::kArn && t.static_glob) {
             t.static_arn = ArnPattern::FromGlob(*t.static_glob);
           }

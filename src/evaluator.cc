@@ -4,6 +4,7 @@
 #include <array>
 #include <bitset>
 #include <cstring>
+#include <span>
 #include <tuple>
 
 #include "ascii.h"
@@ -94,9 +95,18 @@ std::string_view DecisionName(Decision::Kind kind) {
 
 // --- ResourceTemplate -----------------------------------------------------------
 
-ResourceTemplate::ResourceTemplate(PolicyTemplate tmpl)
-    : tmpl_(std::move(tmpl)), lower_keys_(LowerVariableKeys(tmpl_)) {
-  if (tmpl_.HasVariables()) return;
+ResourceTemplate::ResourceTemplate(PolicyTemplate tmpl) : tmpl_(std::move(tmpl)) {
+  if (tmpl_.HasVariables()) {
+    lower_keys_ = LowerVariableKeys(tmpl_);
+    return;
+  }
+  // Without variables a case-sensitive template's glob is fixed: it is the
+  // template's own static glob (no second instantiation).
+  const Glob& fixed = tmpl_.StaticGlob();
+  if (fixed.case_mode() == Glob::Case::kSensitive) {
+    pattern_ = ArnPattern::FromGlob(fixed);
+    return;
+  }
   const RequestContext none;
   const auto glob =
       InstantiateTemplate(tmpl_, lower_keys_, /*text_wildcards=*/true, Glob::Case::kSensitive,
@@ -125,10 +135,12 @@ QuickArn QuickArn::For(const ResourceTemplate& r) {
   q.usable = pattern && pattern->IsArnShaped() && !pattern->MatchesEverything();
   q.conclusive = q.usable;
   for (std::size_t i = 0; q.usable && i < q.prefix.size(); ++i) {
-    const auto& tokens = pattern->fields()[i].tokens();
+    const std::span<const Glob::Token> tokens = pattern->fields()[i].tokens();
     std::size_t k = 0;
-    for (; k < tokens.size() && tokens[k].kind == Glob::TokenKind::kLiteral; ++k) {
-      q.prefix[i] += i == 4 ? tokens[k].literal : Lower(tokens[k].literal);
+    while (k < tokens.size() && tokens[k].kind == Glob::TokenKind::kLiteral) ++k;
+    q.prefix[i].resize(k);
+    for (std::size_t j = 0; j < k; ++j) {
+      q.prefix[i][j] = i == 4 ? tokens[j].literal : Lower(tokens[j].literal);
     }
     q.literal[i] = k == tokens.size();
     const bool prefix_star = k + 1 == tokens.size() && tokens[k].kind == Glob::TokenKind::kAnyRun;
@@ -197,30 +209,48 @@ class LowerAction {
 
 namespace internal {
 
-ActionMatcher ActionMatcher::Make(const ActionPattern& p, std::size_t index) {
+namespace {
+
+// Copies the literal tokens of a case-insensitive glob (already lower-cased)
+// to `*out`, advancing it; returns a view of the copy.
+std::string_view CopyLiterals(std::span<const Glob::Token> tokens, char** out) {
+  char* const begin = *out;
+  for (const Glob::Token& t : tokens) *(*out)++ = t.literal;
+  return {begin, tokens.size()};
+}
+
+}  // namespace
+
+std::size_t ActionMatcher::LiteralRoom(const ActionPattern& p) {
+  return p.service().tokens().size() + p.name().tokens().size();
+}
+
+// The views are made from the globs' tokens, which ActionPattern compiles
+// case-insensitively (folded): no ToString, no second lower-casing.
+ActionMatcher ActionMatcher::Make(const ActionPattern& p, std::size_t index, char** out) {
   ActionMatcher m;
   m.pattern = index;
   m.all = p.MatchesAllActions();
   m.any_service = p.service().MatchesEverything();
   if (!p.service().HasWildcards()) {
     m.literal_service = true;
-    m.service = Lower(p.service().ToString());
+    m.service = CopyLiterals(p.service().tokens(), out);
   }
-  const auto& tokens = p.name().tokens();
+  const std::span<const Glob::Token> tokens = p.name().tokens();
   const auto literal_prefix = std::find_if(tokens.begin(), tokens.end(), [](const Glob::Token& t) {
     return t.kind != Glob::TokenKind::kLiteral;
   });
-  std::string literal;
-  for (auto it = tokens.begin(); it != literal_prefix; ++it) literal += Lower(it->literal);
+  const std::span<const Glob::Token> literal =
+      tokens.first(static_cast<std::size_t>(literal_prefix - tokens.begin()));
   if (p.name().MatchesEverything()) {
     m.name_kind = Name::kAny;
   } else if (literal_prefix == tokens.end()) {
     m.name_kind = Name::kExact;
-    m.name = std::move(literal);
+    m.name = CopyLiterals(literal, out);
   } else if (literal_prefix + 1 == tokens.end() &&
              literal_prefix->kind == Glob::TokenKind::kAnyRun) {
     m.name_kind = Name::kPrefix;
-    m.name = std::move(literal);
+    m.name = CopyLiterals(literal, out);
   }
   return m;
 }
@@ -326,8 +356,11 @@ namespace internal {
 // Index the statements by the service prefixes their Action names literally;
 // wildcard services, "*" and NotAction statements are candidates for every
 // service.
-void EvaluatorImpl::BuildIndex() {
-  std::vector<std::pair<std::string, Candidate>> literal;
+CandidateIndex EvaluatorImpl::BuildIndex() const {
+  CandidateIndex index;
+  std::vector<Candidate>& other_services = index.other_services;
+  // Views of the matchers' services (the bodies are immutable): no copies.
+  std::vector<std::pair<std::string_view, Candidate>> literal;
   for (std::uint32_t i = 0; i < statements.size(); ++i) {
     const CompiledStatement& s = statements[i];
     const StatementCode& c = code[i];
@@ -348,29 +381,35 @@ void EvaluatorImpl::BuildIndex() {
   const auto by_statement = [](const Candidate& a, const Candidate& b) {
     return a.statement < b.statement;
   };
+  std::vector<Candidate> own;
   for (std::size_t i = 0; i < literal.size();) {
-    ServiceIndex entry{ServiceKey(literal[i].first), literal[i].first, {}};
-    std::vector<Candidate> own;
+    ServiceIndex entry{ServiceKey(literal[i].first), std::string(literal[i].first), {}};
+    own.clear();
     for (; i < literal.size() && literal[i].first == entry.service; ++i) {
       own.push_back(literal[i].second);
     }
+    entry.candidates.reserve(own.size() + other_services.size());
     std::merge(own.begin(), own.end(), other_services.begin(), other_services.end(),
                std::back_inserter(entry.candidates), by_statement);
-    by_service.push_back(std::move(entry));
+    index.by_service.push_back(std::move(entry));
   }
-  std::sort(by_service.begin(), by_service.end(), [](const ServiceIndex& a, const ServiceIndex& b) {
-    return std::tie(a.key, a.service) < std::tie(b.key, b.service);
-  });
+  std::sort(index.by_service.begin(), index.by_service.end(),
+            [](const ServiceIndex& a, const ServiceIndex& b) {
+              return std::tie(a.key, a.service) < std::tie(b.key, b.service);
+            });
+  return index;
 }
 
 const std::vector<Candidate>& EvaluatorImpl::Candidates(std::string_view service) const {
+  std::call_once(index_once, [this] { index = BuildIndex(); });
+  const std::vector<ServiceIndex>& by_service = index.by_service;
   const std::uint64_t key = ServiceKey(service);
   auto it = std::lower_bound(by_service.begin(), by_service.end(), key,
                              [](const ServiceIndex& e, std::uint64_t k) { return e.key < k; });
   for (; it != by_service.end() && it->key == key; ++it) {
     if (Same(it->service, service)) return it->candidates;
   }
-  return other_services;
+  return index.other_services;
 }
 
 }  // namespace internal
@@ -409,7 +448,6 @@ Evaluator::CompileResult Evaluator::Compile(const PolicySet& set, PolicyCompileC
   }
   impl->CompileStatements(set, cache, &result.errors);
   if (!result.errors.empty()) return result;
-  impl->BuildIndex();
   result.evaluator = Evaluator(std::move(impl));
   return result;
 }

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,11 +24,17 @@ struct ActionMatcher {
   bool any_service = false;      // the service part is only `*`
   bool literal_service = false;  // `service` is the whole service part
   Name name_kind = Name::kGlob;
-  std::string service;      // lower-cased, when literal_service
-  std::string name;         // lower-cased literal, for kExact / kPrefix
-  std::size_t pattern = 0;  // index into the statement's actions()
+  // Views of the statement body's lower_literals (one array per statement,
+  // not a string per entry: 42,000 fewer allocations on the AWS managed
+  // policies).
+  std::string_view service;  // lower-cased, when literal_service
+  std::string_view name;     // lower-cased literal, for kExact / kPrefix
+  std::size_t pattern = 0;   // index into the statement's actions()
 
-  static ActionMatcher Make(const ActionPattern& p, std::size_t index);
+  // Room Make needs at `*out` for `p` (at most).
+  static std::size_t LiteralRoom(const ActionPattern& p);
+  // Writes the literals the views refer to at `*out` and advances it.
+  static ActionMatcher Make(const ActionPattern& p, std::size_t index, char** out);
 };
 
 // A cheap test of the literal text each ARN field of a static Resource
@@ -53,8 +60,9 @@ struct StatementBody {
   std::vector<ActionPattern> actions;
   std::vector<ResourceTemplate> resources;
   ConditionBlock conditions;
-  std::vector<ActionMatcher> matchers;  // one per action
-  std::vector<QuickArn> quick;          // one per resource
+  std::vector<ActionMatcher> matchers;     // one per action
+  std::unique_ptr<char[]> lower_literals;  // what the matchers' views show
+  std::vector<QuickArn> quick;             // one per resource
 };
 
 // One policy compiled: a body per statement, and the errors.
@@ -97,21 +105,31 @@ struct ServiceIndex {
   std::vector<Candidate> candidates;  // by statement, ascending
 };
 
-// Everything an Evaluator holds; immutable once built.
+// The statements that may match a request, by the request's service.
+struct CandidateIndex {
+  std::vector<ServiceIndex> by_service;   // sorted by (key, service)
+  std::vector<Candidate> other_services;  // candidates for every service
+};
+
+// Everything an Evaluator holds; immutable once built (the candidate index is
+// built once, on first use, under a once_flag).
 struct EvaluatorImpl {
   // Builds statements and code for `policies`, the shared policies from
   // `cache` (when given); appends errors.
   void CompileStatements(const PolicySet& policies, PolicyCompileCache* cache,
                          Diagnostics* errors);  // needs `caller`
-  void BuildIndex();
-  // `service` is lower-cased.
+  // The candidates for `service` (lower-cased). The first call builds the
+  // index, from any thread: lint and the risk model read the compiled
+  // statements and never evaluate, and building it up front was 68 M of the
+  // 2,036 M instructions of a lint of the 1,645 AWS managed policies.
   const std::vector<Candidate>& Candidates(std::string_view service) const;
+  CandidateIndex BuildIndex() const;
 
   std::vector<std::shared_ptr<const CompiledPolicy>> policies;  // the bodies, kept alive
   std::vector<CompiledStatement> statements;
-  std::vector<StatementCode> code;        // parallel to statements
-  std::vector<ServiceIndex> by_service;   // sorted by service
-  std::vector<Candidate> other_services;  // candidates for every service
+  std::vector<StatementCode> code;  // parallel to statements
+  mutable std::once_flag index_once;
+  mutable CandidateIndex index;  // set once, under index_once
   std::size_t scp_levels = 0;
   std::size_t rcp_levels = 0;
   bool has_boundary = false;

@@ -99,7 +99,11 @@ PolicyTemplate PolicyTemplate::Parse(std::string_view text, bool variables, Glob
     t.has_variables_ = true;
     pos = end;
   }
-  if (!t.has_variables_) {
+  if (t.IsPlainText()) {
+    // Plain text (nearly every Resource entry): its glob is the text's, with
+    // its wildcards live.
+    t.static_glob_ = Glob::Compile(text, c);
+  } else if (!t.has_variables_) {
     Instance fixed = t.Instantiate([](std::string_view) { return std::nullopt; });
     t.static_glob_ = std::move(*fixed.glob);
   }

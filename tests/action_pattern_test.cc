@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 namespace iam_audit {
 namespace {
@@ -21,6 +22,39 @@ TEST(ActionPatternTest, IsValidAgreesWithParse) {
   EXPECT_FALSE(ActionPattern::IsValid("s3GetObject", &error));
   EXPECT_EQ(error, "action 's3GetObject' has no ':' between service prefix and action name");
   EXPECT_TRUE(ActionPattern::IsValid("kms:GenerateDataKey*"));
+}
+
+// Every message, and which check wins when several apply: the first
+// whitespace or control character in the text, then the "*" forms, then the
+// colons (count, then position).
+TEST(ActionPatternTest, IsValidMessages) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"", "empty action"},
+      {"s3:Get Object", "action 's3:Get Object' contains whitespace"},
+      {"s3:Get\tObject", "action 's3:Get\tObject' contains whitespace"},
+      {"s3\x7f:x\vy", "action 's3\x7f:x\vy' contains whitespace"},  // DEL is not a control
+      {"s3:Get\x1fObject ", "action 's3:Get\x1fObject ' contains a control character"},
+      {std::string("s3:\0x", 5),
+       "action '" + std::string("s3:\0x", 5) + "' contains a control character"},
+      {"a b:c:d", "action 'a b:c:d' contains whitespace"},
+      {"s3GetObject", "action 's3GetObject' has no ':' between service prefix and action name"},
+      {"**", "action '**' has no ':' between service prefix and action name"},
+      {"s3:Get:Object", "action 's3:Get:Object' has more than one ':'"},
+      {"::", "action '::' has more than one ':'"},
+      {":GetObject", "action ':GetObject' has an empty service prefix"},
+      {":", "action ':' has an empty service prefix"},
+      {"s3:", "action 's3:' has an empty action name"},
+  };
+  for (const auto& [text, message] : cases) {
+    std::string error;
+    EXPECT_FALSE(ActionPattern::IsValid(text, &error)) << text;
+    EXPECT_EQ(error, message);
+  }
+  for (const char* valid : {"*", "*:*", "s3:*", "*:Get*", "\xc3\xa9:\xc3\xa9", "a:b"}) {
+    std::string error;
+    EXPECT_TRUE(ActionPattern::IsValid(valid, &error)) << valid;
+    EXPECT_EQ(error, "");
+  }
 }
 
 TEST(ActionPatternTest, ParseBuildsCaseInsensitiveGlobs) {

@@ -150,6 +150,48 @@ TEST(ArnPatternTest, SpillRuleForPatternsCutShort) {
   EXPECT_FALSE(ArnPattern::Compile("arn:aws:logs:us-east-1:123").IsArnShaped());
 }
 
+// The fields are the runs between the first four ':' after "arn:" (the
+// resource part keeps its own ':'), whatever their length; a spilled
+// pattern's missing fields are `*`.
+TEST(ArnPatternTest, FieldsAreTheRunsBetweenColons) {
+  const std::string long_resource = "table/" + std::string(70, 'r') + ":x/*";
+  struct Case {
+    std::string text;
+    bool arn_shaped;
+    std::vector<std::string> fields;
+  };
+  const std::vector<Case> cases = {
+      {"arn:aws:s3:::b/*", true, {"aws", "s3", "", "", "b/*"}},
+      {"arn:AWS:DynamoDB:us-*:1?3:" + long_resource,
+       true,
+       {"aws", "dynamodb", "us-*", "1?3", long_resource}},
+      {"arn:aws:logs:us-east-1:*", true, {"aws", "logs", "us-east-1", "*", "*"}},
+      {"arn:*", true, {"*", "*", "*", "*", "*"}},
+      {"arn:aws:ec2:r:1:a:b:c", true, {"aws", "ec2", "r", "1", "a:b:c"}},
+      {"arn:::::", true, {"", "", "", "", ""}},
+      {"arn:", false, {}},
+      {"arn:aws:logs:us-east-1:123", false, {}},
+      {"arn:aws:s3::", false, {}},
+  };
+  for (const Case& c : cases) {
+    const ArnPattern p = ArnPattern::Compile(c.text);
+    ASSERT_EQ(p.IsArnShaped(), c.arn_shaped) << c.text;
+    EXPECT_EQ(p.text(), c.text);
+    if (!c.arn_shaped) {
+      EXPECT_EQ(p.whole().ToString(), c.text);
+      continue;
+    }
+    for (std::size_t i = 0; i < c.fields.size(); ++i) {
+      EXPECT_EQ(p.fields()[i].ToString(), c.fields[i]) << c.text << " field " << i;
+      EXPECT_EQ(p.fields()[i].case_mode(),
+                i == 4 ? Glob::Case::kSensitive : Glob::Case::kInsensitive);
+    }
+  }
+  EXPECT_TRUE(
+      ArnPattern::Compile("arn:aws:dynamodb:us-east-1:123:" + long_resource)
+          .Matches("arn:aws:dynamodb:us-east-1:123:table/" + std::string(70, 'r') + ":x/y"));
+}
+
 TEST(ArnPatternTest, NonArnPatterns) {
   ExpectMatches({
       {"*", "arn:aws:s3:::b", true},

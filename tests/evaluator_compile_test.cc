@@ -185,5 +185,90 @@ TEST(EvaluatorCompileTest, ConcurrentCompilesShareOneCompiledPolicy) {
   }
 }
 
+// Every kind of Action entry the compiled matchers specialise (exact name,
+// name prefix, any name, a real glob; literal, wildcard and `*` services;
+// NotAction), compared case-insensitively, before any Evaluate (lint reads the
+// compiled statements only) and through Evaluate (the candidate index).
+TEST(EvaluatorCompileTest, EveryKindOfActionEntryMatchesAsWritten) {
+  const std::string long_name = "GetSomethingWithAVeryLongActionNameBeyondInline";
+  const std::vector<std::string> actions = {
+      R"("Action": "S3:GetObject")",
+      R"("Action": "s3:list*")",
+      R"("Action": "EC2:*")",
+      R"("Action": ["kms:*crypt", "kms:Get?eyPolicy"])",
+      R"("Action": "*:Describe*")",
+      R"("Action": "i?m:GetRole")",
+      R"("Action": "*")",
+      R"("NotAction": ["sqs:*", "sns:Publish"])",
+      R"("Action": "glue:)" + long_name + "\"",
+      R"("Action": "glue:)" + long_name.substr(0, 40) + "*\"",
+  };
+  struct Case {
+    std::size_t statement;
+    std::string action;
+    bool matches;
+  };
+  const std::vector<Case> cases = {
+      {0, "s3:getobject", true},      {0, "S3:GETOBJECT", true},
+      {0, "s3:GetObjectAcl", false},  {0, "s4:GetObject", false},
+      {1, "s3:ListBucket", true},     {1, "S3:LIST", true},
+      {1, "s3:GetList", false},       {1, "s3x:ListBucket", false},
+      {2, "ec2:RunInstances", true},  {2, "ec:RunInstances", false},
+      {3, "kms:Decrypt", true},       {3, "KMS:ENCRYPT", true},
+      {3, "kms:GetKeyPolicy", true},  {3, "kms:GetKeyPolicies", false},
+      {3, "kms:DecryptX", false},     {4, "ec2:DescribeImages", true},
+      {4, "madeup:describeit", true}, {4, "ec2:RunInstances", false},
+      {5, "iam:getrole", true},       {5, "i-m:GetRole", true},
+      {5, "iaam:GetRole", false},     {6, "anything:AtAll", true},
+      {7, "s3:GetObject", true},      {7, "SQS:SendMessage", false},
+      {7, "sns:publish", false},      {7, "sns:Subscribe", true},
+      {8, "glue:" + long_name, true}, {8, "GLUE:" + long_name + "s", false},
+      {9, "glue:" + long_name, true}, {9, "glue:" + long_name.substr(0, 39), false},
+  };
+  for (const Case& c : cases) {
+    const auto policy = Shared(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", )" +
+                                   actions[c.statement] + R"(, "Resource": "*"}]})",
+                               "kinds.json");
+    PolicySet set;
+    set.shared_identity = {policy};
+    const Evaluator ev = Compiled(set, nullptr);
+    EXPECT_EQ(ev.statements()[0].MatchesAction(c.action), c.matches) << c.action;
+    EXPECT_EQ(ev.Evaluate(Request{c.action, "*", {}}).allowed(), c.matches) << c.action;
+  }
+}
+
+// The candidate index is built by the first Evaluate, whichever thread makes
+// it: concurrent first evaluations all see the whole index.
+TEST(EvaluatorCompileTest, ConcurrentFirstEvaluationsAgree) {
+  const auto policy = Shared(R"({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["s3:Get*", "kms:Decrypt"], "Resource": "*"},
+    {"Effect": "Deny", "Action": "s3:GetObjectAcl", "Resource": "*"},
+    {"Effect": "Allow", "Action": "*:List*", "Resource": "*"}]})",
+                             "p.json");
+  PolicySet set;
+  set.shared_identity = {policy};
+  const std::vector<std::pair<std::string, Decision::Kind>> expected = {
+      {"s3:GetObject", Decision::kAllowed},        {"S3:GETOBJECTACL", Decision::kExplicitDeny},
+      {"kms:decrypt", Decision::kAllowed},         {"kms:Encrypt", Decision::kImplicitDeny},
+      {"ec2:ListThings", Decision::kAllowed},      {"s3:PutObject", Decision::kImplicitDeny},
+      {"unknown:Action", Decision::kImplicitDeny},
+  };
+  for (int round = 0; round < 20; ++round) {
+    const Evaluator ev = Compiled(set, nullptr);  // a fresh index each round
+    std::vector<std::thread> threads;
+    std::vector<int> wrong(4, 0);
+    for (std::size_t t = 0; t < wrong.size(); ++t) {
+      threads.emplace_back([&, t] {
+        for (std::size_t k = 0; k < expected.size(); ++k) {
+          const auto& [action, kind] = expected[(k + t) % expected.size()];
+          if (ev.Evaluate(Request{action, "arn:aws:s3:::b/k", {}}).kind != kind) ++wrong[t];
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    for (const int w : wrong) EXPECT_EQ(w, 0) << "round " << round;
+  }
+}
+
 }  // namespace
 }  // namespace iam_audit

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
@@ -451,6 +452,96 @@ TEST(GlobSetOpsPropertyTest, AgreesWithBruteForceCaseInsensitive) {
   const std::vector<Glob> sensitive = RandomPool(rng, "aA*?", 35, 4, Case::kSensitive);
   pool.insert(pool.end(), sensitive.begin(), sensitive.end());
   CheckAgainstBruteForce(pool, "aAbc", 8);
+}
+
+// --- storage: tokens inline up to kInlineTokens, else on the heap ---------------------
+
+// A pattern of `n` tokens: literals cycling through "abc", a `*` every 7th.
+std::string PatternOf(std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += i % 7 == 6 ? '*' : static_cast<char>('a' + i % 3);
+  return out;
+}
+
+TEST(GlobStorageTest, EverySizeAroundTheInlineCapacityKeepsItsTokens) {
+  constexpr std::size_t kInline = Glob::kInlineTokens;
+  for (const std::size_t n : {std::size_t{0}, std::size_t{1}, kInline - 1, kInline, kInline + 1,
+                              2 * kInline, std::size_t{300}}) {
+    const std::string text = PatternOf(n);
+    const Glob g = Glob::Compile(text);
+    ASSERT_EQ(g.tokens().size(), n) << n;
+    EXPECT_EQ(g.ToString(), text) << n;
+    EXPECT_EQ(g, G(text)) << n;
+    EXPECT_TRUE(g.Matches(text)) << n;  // its `*` match themselves
+    // Only a final `*` can absorb one more character.
+    EXPECT_EQ(g.Matches(text + "x"), !text.empty() && text.back() == '*') << n;
+    const Glob literal = Glob::Literal(text);
+    ASSERT_EQ(literal.tokens().size(), n);
+    EXPECT_FALSE(literal.HasWildcards());
+    EXPECT_TRUE(literal.Matches(text));
+    EXPECT_EQ(Glob::FromTokens(g.tokens()), g);
+  }
+}
+
+TEST(GlobStorageTest, NormalisingALongTokenListCanBringItInline) {
+  // 60 tokens in, 3 out: the `*` runs collapse.
+  std::vector<Glob::Token> tokens(29, {Kind::kAnyRun, 0});
+  tokens.push_back({Kind::kLiteral, 'A'});
+  tokens.insert(tokens.end(), 30, {Kind::kAnyRun, 0});
+  const Glob g = Glob::FromTokens(tokens, Case::kInsensitive);
+  ASSERT_EQ(g.tokens().size(), 3u);
+  EXPECT_EQ(g.tokens()[1].literal, 'a');
+  EXPECT_EQ(g.ToString(), "*a*");
+  EXPECT_TRUE(g.Matches("xAx"));
+  EXPECT_EQ(Glob::Compile(std::string(100, '*')).tokens().size(), 1u);
+  EXPECT_TRUE(Glob::Compile(std::string(100, '*')).MatchesEverything());
+}
+
+TEST(GlobStorageTest, EqualityComparesCaseModeAndTokensWhereverTheyAreStored) {
+  const std::string long_text = PatternOf(3 * Glob::kInlineTokens);
+  EXPECT_EQ(Glob::Compile(long_text), Glob::Compile(long_text));
+  EXPECT_NE(Glob::Compile(long_text), Glob::Compile(long_text + "a"));
+  EXPECT_NE(Glob::Compile(long_text), Glob::Compile(long_text, Case::kInsensitive));
+  EXPECT_EQ(Glob::Compile("ABC", Case::kInsensitive), Glob::Compile("abc", Case::kInsensitive));
+  EXPECT_NE(Glob::Compile("ABC"), Glob::Compile("abc"));
+  EXPECT_NE(Glob::Compile("a*"), Glob::Literal("a*"));  // wildcard vs literal `*`
+  EXPECT_EQ(Glob(), Glob::Compile(""));
+  // A long pattern that normalises short equals the short one (stored inline).
+  EXPECT_EQ(Glob::Compile("a" + std::string(50, '*')), Glob::Compile("a*"));
+}
+
+TEST(GlobStorageTest, CopiesAreIndependentAndMovesEmptyTheSource) {
+  for (const std::size_t n : {std::size_t{5}, 4 * Glob::kInlineTokens}) {
+    const std::string text = PatternOf(n);
+    auto original = std::make_unique<Glob>(Glob::Compile(text, Case::kInsensitive));
+    Glob copy(*original);
+    Glob assigned = Glob::Compile("zzz");
+    assigned = *original;
+    original.reset();  // the copies own their tokens
+    EXPECT_EQ(copy.ToString(), text) << n;
+    EXPECT_EQ(assigned, copy) << n;
+    EXPECT_EQ(copy.case_mode(), Case::kInsensitive);
+
+    Glob moved(std::move(copy));
+    EXPECT_EQ(moved.ToString(), text) << n;
+    EXPECT_TRUE(copy.tokens().empty());  // NOLINT(bugprone-use-after-move): specified
+    EXPECT_FALSE(copy.HasWildcards());   // NOLINT(bugprone-use-after-move)
+    EXPECT_TRUE(copy.Matches(""));       // NOLINT(bugprone-use-after-move)
+    Glob target = Glob::Compile(PatternOf(2 * Glob::kInlineTokens));  // replaced, freed
+    target = std::move(moved);
+    EXPECT_EQ(target.ToString(), text) << n;
+    const Glob& same = target;
+    target = same;  // self-assignment keeps it
+    EXPECT_EQ(target.ToString(), text) << n;
+    copy = target;  // a moved-from glob can be assigned again
+    EXPECT_EQ(copy, target) << n;
+  }
+}
+
+TEST(GlobStorageTest, SurvivesContainerGrowth) {
+  std::vector<Glob> globs;
+  for (std::size_t n = 0; n < 100; ++n) globs.push_back(Glob::Compile(PatternOf(n)));
+  for (std::size_t n = 0; n < globs.size(); ++n) EXPECT_EQ(globs[n].ToString(), PatternOf(n));
 }
 
 }  // namespace

@@ -174,6 +174,38 @@ TEST(PolicyTemplateTest, VersionWithoutVariablesTreatsEverythingAsText) {
   EXPECT_FALSE(e.Matches("a*"));
 }
 
+// A template without variables has a fixed glob: StaticGlob() is what any
+// instantiation gives, for plain text (compiled directly) and for text with
+// escapes or malformed variables, in both case modes and both versions.
+TEST(PolicyTemplateTest, StaticGlobIsTheInstantiation) {
+  const std::string long_text = "arn:aws:s3:::" + std::string(80, 'k') + "/*/?";
+  for (const std::string& text :
+       {std::string(), std::string("*"), std::string("arn:aws:s3:::B/*"), long_text,
+        std::string("a/${aws:username/*"), std::string("a${}b*"), std::string("x${*}y${?}${$}"),
+        std::string("${*}") + long_text}) {
+    for (const bool variables : {true, false}) {
+      for (const Glob::Case c : {kSensitive, Glob::Case::kInsensitive}) {
+        const PolicyTemplate t = PolicyTemplate::Parse(text, variables, c);
+        ASSERT_FALSE(t.HasVariables()) << text;
+        const PolicyTemplate::Instance i = t.Instantiate(Context({}));
+        ASSERT_TRUE(i.glob.has_value()) << text;
+        EXPECT_EQ(*i.glob, t.StaticGlob()) << text << " " << variables;
+        EXPECT_EQ(t.StaticGlob().case_mode(), c);
+      }
+    }
+  }
+  EXPECT_TRUE(PolicyTemplate::Parse("", true, kSensitive).IsPlainText());
+  EXPECT_TRUE(PolicyTemplate::Parse("a*${", true, kSensitive).IsPlainText());
+  EXPECT_TRUE(PolicyTemplate::Parse("a${x}", false, kSensitive).IsPlainText());
+  EXPECT_FALSE(PolicyTemplate::Parse("a${x}", true, kSensitive).IsPlainText());
+  EXPECT_FALSE(PolicyTemplate::Parse("a${*}", true, kSensitive).IsPlainText());
+  // Plain text keeps its wildcards live; an escape's character is literal.
+  EXPECT_TRUE(PolicyTemplate::Parse("a*", true, kSensitive).StaticGlob().HasWildcards());
+  EXPECT_FALSE(PolicyTemplate::Parse("a${*}", true, kSensitive).StaticGlob().HasWildcards());
+  EXPECT_TRUE(
+      PolicyTemplate::Parse("AB", true, Glob::Case::kInsensitive).StaticGlob().Matches("ab"));
+}
+
 TEST(PolicyTemplateTest, VariableKeys) {
   const PolicyTemplate t = PolicyTemplate::Parse(
       "${aws:username}/${aws:PrincipalTag/team, 'x'}/${AWS:UserName}/${*}/${s3:prefix}", true,

@@ -209,7 +209,7 @@ std::vector<std::string_view> ConditionOperatorNames();
 // and escapes), and the fixed pattern when it has no variables.
 struct ConditionTextValue {
   PolicyTemplate tmpl;
-  std::vector<std::string> lower_keys;   // per part of tmpl (see LowerVariableKeys)
+  std::vector<std::string> lower_keys;   // with variables: per part of tmpl (LowerVariableKeys)
   std::optional<Glob> static_glob;       // without variables: the pattern
   std::optional<ArnPattern> static_arn;  // Arn operators without variables
 };

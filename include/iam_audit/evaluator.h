@@ -9,13 +9,15 @@
 //   Request r{"s3:GetObject", "arn:aws:s3:::bucket/key", context};
 //   Decision d = compiled.evaluator->Evaluate(r);
 //
-// Compile() does all the policy work once: action patterns grouped by service
-// prefix, Resource/NotResource patterns pre-compiled (policy variables kept as
-// templates), conditions compiled (condition.h), resource-policy principals
-// matched against the caller. Evaluate() then only matches; with a reused
-// Decision it does not allocate on the common paths. Many principals sharing
-// policies (an account's roles and their managed policies) share their
-// compiled form through a PolicyCompileCache.
+// Compile() does the policy work once: action patterns parsed, Resource /
+// NotResource patterns pre-compiled (policy variables kept as templates),
+// conditions compiled (condition.h), resource-policy principals matched
+// against the caller. The statements grouped by service prefix are built by
+// the first Evaluate() (once, thread-safe): analyses that only read
+// statements() (lint, the risk model) never pay for them. Evaluate() then only
+// matches; with a reused Decision it does not allocate on the common paths.
+// Many principals sharing policies (an account's roles and their managed
+// policies) share their compiled form through a PolicyCompileCache.
 //
 // The algorithm is AWS's "Policy evaluation logic" (docs/evaluation.md quotes
 // the pages):

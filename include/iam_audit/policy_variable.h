@@ -47,6 +47,11 @@ class PolicyTemplate {
   static PolicyTemplate Parse(std::string_view text, bool variables, Glob::Case c);
 
   bool HasVariables() const { return has_variables_; }
+  // No variables and no escapes: the template is its text as written (nearly
+  // every Resource entry and condition value).
+  bool IsPlainText() const {
+    return parts_.empty() || (parts_.size() == 1 && parts_[0].kind == Part::Kind::kText);
+  }
   // The keys of the variables used, in order of first use, each once (keys
   // that differ only in case count as one; the first spelling is kept).
   std::vector<std::string> VariableKeys() const;
