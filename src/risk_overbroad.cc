@@ -103,7 +103,7 @@ void RiskAssessor::OverBroadActions(std::uint32_t i, const ActionSet& granted,
                                     const ActionSet& reported, const std::vector<Entry>& entries) {
   ActionSet extra = granted - required_;
   extra -= accepted_;
-  extra -= reported;
+  for (const ActionId pos : reported) extra.erase(risky_.id(pos));
   if (extra.empty()) return;
   // The extra actions per level (each under its riskiest), most telling names first.
   std::vector<std::vector<ActionId>> by_level(std::size(kLevelOrder));
