@@ -353,6 +353,31 @@ TEST(RiskTest, TheFixNeverKeepsEveryResourceForWhatIsNeededOnLess) {
   EXPECT_EQ(fix["Resource"], "arn:aws:s3:::lake/dbt/*");
 }
 
+TEST(RiskTest, TheFixGroupsTheRequiredActionsByTheRequiredResourcesTheStatementReaches) {
+  // lake/dbt/* is required for three actions (asked once: NarrowedFix's
+  // memo), lake/raw/* for one.
+  const auto both = AuditRisk({R"({"Sid": "Lake", "Effect": "Allow", "Action": "s3:*",
+      "Resource": ["arn:aws:s3:::lake/raw/*", "arn:aws:s3:::lake/dbt/*"]})"},
+                              kReqs);
+  const Finding* w = Find(both, FindingId::kServiceWildcard);
+  ASSERT_NE(w, nullptr);
+  const auto fix = nlohmann::json::parse(StatementText(w->fix));
+  EXPECT_EQ(fix["Action"], nlohmann::json({"s3:DeleteObject", "s3:PutObject"}));
+  EXPECT_EQ(fix["Resource"], "arn:aws:s3:::lake/dbt/*");
+  EXPECT_THAT(w->message, HasSubstr("also keep s3:GetObject on arn:aws:s3:::lake/raw/*, "
+                                    "arn:aws:s3:::lake/dbt/* (a statement of their own)"));
+  // Only raw/* reached: the write actions are not kept, nothing else is named.
+  const auto raw = AuditRisk({R"({"Effect": "Allow", "Action": "s3:*",
+      "Resource": "arn:aws:s3:::lake/raw/*"})"},
+                             kReqs);
+  const Finding* r = Find(raw, FindingId::kServiceWildcard);
+  ASSERT_NE(r, nullptr);
+  const auto narrowed = nlohmann::json::parse(StatementText(r->fix));
+  EXPECT_EQ(narrowed["Action"], "s3:GetObject");
+  EXPECT_EQ(narrowed["Resource"], "arn:aws:s3:::lake/raw/*");
+  EXPECT_THAT(r->message, Not(HasSubstr("also keep")));
+}
+
 // --- data-exfiltration ------------------------------------------------------------------
 
 TEST(RiskTest, ReadingBeyondWhatTheToolReadsIsDataExfiltration) {
