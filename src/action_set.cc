@@ -292,23 +292,25 @@ ActionSubset::ActionSubset(const Catalog& catalog, const ActionSet& members)
             [](const ServiceRun& a, const ServiceRun& b) { return a.prefix < b.prefix; });
   std::size_t slots = 16;
   while (slots < 2 * ids_.size()) slots *= 2;
-  exact_.assign(slots, 0);
+  exact_.assign(slots, {});
   std::string full;
   for (std::size_t pos = 0; pos < ids_.size(); ++pos) {
     full = catalog.service_lower_prefix(catalog.action_service_index(ids_[pos]));
     full += ':';
     full += catalog.action_lower_name(ids_[pos]);
-    std::size_t slot = ascii::HashIgnoreCase(full) & (slots - 1);
-    while (exact_[slot] != 0) slot = (slot + 1) & (slots - 1);
-    exact_[slot] = static_cast<std::uint32_t>(pos + 1);
+    const std::uint64_t hash = ascii::HashIgnoreCase(full);
+    std::size_t slot = hash & (slots - 1);
+    while (exact_[slot].position != 0) slot = (slot + 1) & (slots - 1);
+    exact_[slot] = {static_cast<std::uint32_t>(pos + 1), static_cast<std::uint32_t>(hash >> 32)};
   }
 }
 
 std::optional<std::size_t> ActionSubset::FindExact(std::string_view text) const {
   const std::size_t mask = exact_.size() - 1;
-  for (std::size_t slot = ascii::HashIgnoreCase(text) & mask; exact_[slot] != 0;
-       slot = (slot + 1) & mask) {
-    const std::size_t pos = exact_[slot] - 1;
+  const std::uint64_t hash = ascii::HashIgnoreCase(text);
+  for (std::size_t slot = hash & mask; exact_[slot].position != 0; slot = (slot + 1) & mask) {
+    if (exact_[slot].high_hash != static_cast<std::uint32_t>(hash >> 32)) continue;
+    const std::size_t pos = exact_[slot].position - 1;
     const std::string_view service =
         catalog_->service_lower_prefix(catalog_->action_service_index(ids_[pos]));
     const std::string_view name = catalog_->action_lower_name(ids_[pos]);

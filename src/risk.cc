@@ -252,36 +252,35 @@ std::vector<RiskAssessor::Entry> RiskAssessor::Entries(std::uint32_t i) const {
 const RiskAssessor::GenericPatterns& RiskAssessor::Generics(ActionId id, const Entry& e) {
   // The catalog's ARN templates of the action's resource types, with the
   // entry's partition, region and account and every other part "*".
-  std::string partition = "*", region = "*", account = "*";
+  std::string_view partition = "*", region = "*", account = "*";
   if (e.pattern) {
     if (const std::optional<Arn> arn = Arn::Parse(e.pattern->text())) {
-      partition = std::string(arn->partition);
-      region = std::string(arn->region);
-      account = std::string(arn->account);
+      partition = arn->partition;
+      region = arn->region;
+      account = arn->account;
     }
   }
-  const std::string key =
-      std::to_string(id) + '\x1f' + partition + '\x1f' + region + '\x1f' + account;
-  auto [it, inserted] = generics_.try_emplace(key);
+  std::string key = std::to_string(id);
+  for (const std::string_view part : {partition, region, account}) (key += '\x1f') += part;
+  auto [it, inserted] = generics_.try_emplace(std::move(key));
   if (!inserted) return it->second;
   for (const ActionResource& type : catalog_.action(id).resource_types) {
     std::string text;
     bool singleton = true;  // no variable but partition, region and account
     const std::string_view t = type.arn_template;
     for (std::size_t k = 0; k < t.size();) {
-      if (t.compare(k, 2, "${") == 0) {
-        const std::size_t end = t.find('}', k);
-        if (end == std::string_view::npos) break;
-        const std::string_view var = t.substr(k + 2, end - k - 2);
-        singleton = singleton && (var == "Partition" || var == "Region" || var == "Account");
-        text += var == "Partition" ? partition
-                : var == "Region"  ? region
-                : var == "Account" ? account
-                                   : std::string("*");
-        k = end + 1;
-      } else {
-        text += t[k++];
-      }
+      const std::size_t var_at = std::min(t.find("${", k), t.size());
+      text.append(t.substr(k, var_at - k));  // the literal run up to the next variable
+      if ((k = var_at) == t.size()) break;
+      const std::size_t end = t.find('}', k);
+      if (end == std::string_view::npos) break;
+      const std::string_view var = t.substr(k + 2, end - k - 2);
+      singleton = singleton && (var == "Partition" || var == "Region" || var == "Account");
+      text += var == "Partition" ? partition
+              : var == "Region"  ? region
+              : var == "Account" ? account
+                                 : std::string_view("*");
+      k = end + 1;
     }
     const ArnPattern* p = &patterns_[static_cast<std::size_t>(PatternId(text))];
     const std::optional<Arn> arn = Arn::Parse(text);
@@ -512,7 +511,7 @@ Finding& RiskAssessor::Add(FindingId id, std::uint32_t i, SourceLocation where) 
   f.sid = s.sid();
   f.related.push_back({s.file(), s.where(), "the statement"});
   findings_.push_back(std::move(f));
-  keys_.push_back(StatementKey(*sources_[i]));
+  finding_statements_.push_back(i);
   return findings_.back();
 }
 
@@ -564,7 +563,7 @@ void RiskAssessor::ServiceWildcards(std::uint32_t i) {
       if (every_resource) continue;  // allow-all-actions reports it
       service = "*";
     } else {
-      const std::string& text = stmt.actions[a].value;
+      const std::string_view text = stmt.actions[a].value;
       const std::size_t colon = text.find(':');
       if (colon == std::string::npos || text.substr(colon + 1) != "*") continue;
       service = Lower(text.substr(0, colon));
@@ -604,7 +603,15 @@ std::vector<Finding> AssessRisk(const Catalog& catalog, const PolicySet& policie
 
 std::vector<Finding> RiskAssessor::Finish() {
   std::vector<Finding> out = Run();
-  for (std::size_t k = 0; k < out.size(); ++k) out[k].fingerprint = Fingerprint(out[k], keys_[k]);
+  // A statement's key serves all its findings (one per category): computed once.
+  std::uint32_t keyed = 0;
+  std::string key;
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const std::uint32_t i = finding_statements_[k];
+    if (k == 0 || i != keyed) key = StatementKey(*sources_[i]);
+    keyed = i;
+    out[k].fingerprint = Fingerprint(out[k], key);
+  }
   return out;
 }
 

@@ -154,7 +154,7 @@ class RiskAssessor {
   std::deque<ArnPattern> patterns_;  // stable addresses
   std::unordered_map<std::string, GenericPatterns> generics_;
   std::vector<Finding> findings_;
-  std::vector<std::string> keys_;  // StatementKey per finding
+  std::vector<std::uint32_t> finding_statements_;  // the statement of each finding
 };
 
 namespace risk_internal {

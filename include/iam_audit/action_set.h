@@ -151,8 +151,13 @@ class ActionSubset {
   const Catalog* catalog_ = nullptr;
   std::vector<ActionId> ids_;         // increasing
   std::vector<ServiceRun> services_;  // by prefix
-  // Open addressing by ascii::HashIgnoreCase("service:name"): position + 1, 0 empty.
-  std::vector<std::uint32_t> exact_;
+  // Open addressing by ascii::HashIgnoreCase("service:name"); the hash's
+  // high half rejects most other names without reading the catalog.
+  struct Slot {
+    std::uint32_t position = 0;  // position + 1, 0 empty
+    std::uint32_t high_hash = 0;
+  };
+  std::vector<Slot> exact_;
 };
 
 // Up to `n` "did you mean" candidates for `text` (a pattern that matched
