@@ -71,27 +71,31 @@ bool Restricts(const ConditionClause& c) {
 // --- preparation ----------------------------------------------------------------------
 
 RiskAssessor::CompiledRows RiskAssessor::Compile(const RiskTable& table, const Catalog& catalog) {
-  const std::size_t universe = catalog.action_count();
-  const auto expand = [&](const std::vector<std::string>& patterns) {
-    ActionSet out(universe);
-    for (const std::string& a : patterns) {
-      if (const auto p = ActionPattern::Parse(a)) ExpandActionsInto(catalog, *p, out);
+  const auto parse = [](const std::vector<std::string>& texts) {
+    std::vector<ActionPattern> out;
+    for (const std::string& a : texts) {
+      if (std::optional<ActionPattern> p = ActionPattern::Parse(a)) out.push_back(std::move(*p));
     }
     return out;
   };
-  std::vector<ActionSet> actions, with_any;
-  ActionSet risky(universe), combined(universe);
+  // The union of the rows' actions over the catalog, then each row's as
+  // positions among them (MatchInto: the row's expansion, all members).
+  std::vector<std::vector<ActionPattern>> actions, with_any;
+  ActionSet risky(catalog.action_count()), combined(catalog.action_count());
   for (const RiskRow& row : table.rows) {
-    risky |= actions.emplace_back(expand(row.actions));
-    combined |= with_any.emplace_back(expand(row.with_any));
+    for (const ActionPattern& p : actions.emplace_back(parse(row.actions))) {
+      ExpandActionsInto(catalog, p, risky);
+    }
+    for (const ActionPattern& p : with_any.emplace_back(parse(row.with_any))) {
+      ExpandActionsInto(catalog, p, combined);
+    }
   }
   CompiledRows out{{}, ActionSubset(catalog, risky), ActionSubset(catalog, combined), {}};
   out.rows_of.resize(out.risky.size());
   for (std::size_t k = 0; k < table.rows.size(); ++k) {
-    CompiledRow r{&table.rows[k],
-                  out.risky.PositionsOf(actions[k]),
-                  out.combined.PositionsOf(with_any[k]),
-                  {}};
+    CompiledRow r{&table.rows[k], ActionSet(out.risky.size()), ActionSet(out.combined.size()), {}};
+    for (const ActionPattern& p : actions[k]) out.risky.MatchInto(p, r.actions);
+    for (const ActionPattern& p : with_any[k]) out.combined.MatchInto(p, r.with_any);
     for (const std::string& u : table.rows[k].unless) r.unless.push_back(Lower(u));
     for (const ActionId pos : r.actions) out.rows_of[pos].push_back(k);
     out.rows.push_back(std::move(r));

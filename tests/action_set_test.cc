@@ -233,8 +233,6 @@ TEST(ActionSubsetTest, Fixture) {
   // Positions in id order (the catalog's: "toy-admin" sorts before "toy").
   EXPECT_EQ(c.action(subset.id(0)).FullName(), "toy-admin:ResetAccount");
   EXPECT_EQ(c.action(subset.id(1)).FullName(), "toy:GetWidget");
-  EXPECT_EQ(subset.PositionOf(subset.id(3)), 3u);
-  EXPECT_EQ(subset.PositionOf(*c.FindAction("toy:ListWidgets")), std::nullopt);
   // Exact names, in any case; a non-member matches nothing.
   EXPECT_THAT(SubsetMatches(c, subset, "TOY:getwidget"), ElementsAre("toy:GetWidget"));
   EXPECT_THAT(SubsetMatches(c, subset, "toy:ListWidgets"), IsEmpty());
@@ -255,7 +253,6 @@ TEST(ActionSubsetTest, Fixture) {
   subset.MatchInto(P("toy:Put*"), hit);
   subset.MatchInto(P("toy:tag*"), hit);
   EXPECT_THAT(hit.ToVector(), ElementsAre(2, 3));
-  EXPECT_THAT(subset.PositionsOf(ExpandActions(c, P("toy:*"))).ToVector(), ElementsAre(1, 2, 3));
 }
 
 TEST(ActionSubsetTest, AnEmptySubsetMatchesNothing) {

@@ -110,8 +110,9 @@ ActionSet ExpandActions(const Catalog& catalog, std::span<const ActionPattern> p
 
 // A fixed, small subset of a catalog's actions (the risk table's), and which
 // of its members an action pattern matches, found without expanding the
-// pattern over the whole catalog: a literal service prefix looks only at its
-// members' run, any other pattern at each member. Members are numbered by
+// pattern over the whole catalog: an exact name is one hash lookup, a
+// literal service prefix looks only at its members, any other pattern at each
+// service that has members. Members are numbered by
 // position (0..size()-1, in increasing ActionId order); matches are an
 // ActionSet over positions (universe size()).
 //
@@ -131,9 +132,6 @@ class ActionSubset {
 
   std::size_t size() const { return ids_.size(); }
   ActionId id(std::size_t position) const { return ids_[position]; }
-  std::optional<std::size_t> PositionOf(ActionId id) const;
-  // The positions of `members` (ids outside the subset are ignored).
-  ActionSet PositionsOf(const ActionSet& members) const;
   // Adds to `out` (grown to size() when smaller) the positions of the
   // members `pattern` matches.
   void MatchInto(const ActionPattern& pattern, ActionSet& out) const;
