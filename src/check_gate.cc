@@ -60,21 +60,20 @@ InputFiles ExpandInputs(const std::vector<std::string>& args, const Config& conf
       // prune with them only when it starts there; otherwise every file found
       // is checked below.
       const bool at_root = !config.file.empty() && SameDirectory(arg, config.root);
-      const PolicyFileScan scan =
-          FindPolicyFiles(Normal(arg), at_root ? std::span<const std::string>(config.exclude)
-                                               : std::span<const std::string>());
-      out.skipped += scan.skipped;
+      const PolicyFileScan scan = FindPolicyFiles(
+          Normal(arg),
+          at_root ? std::span<const std::string>(config.exclude) : std::span<const std::string>(),
+          Sniff::kLeaveToReader);
       out.excluded += scan.excluded;
-      const std::size_t before = out.files.size();
+      out.directories.push_back(arg);
       for (const std::string& f : scan.files) {
         if (config.Excluded(f)) {
           ++out.excluded;
         } else {
           out.files.push_back(Normal(f));
-          out.scanned.insert(out.files.back());
+          out.scanned.emplace(out.files.back(), out.directories.size() - 1);
         }
       }
-      if (out.files.size() == before) out.empty_directories.push_back(arg);
       continue;
     }
     if (arg != "-" && config.Excluded(arg)) {

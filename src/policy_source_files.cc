@@ -20,7 +20,6 @@ namespace fs = std::filesystem;
 constexpr std::array<std::string_view, 5> kExtensions = {".json", ".yaml", ".yml", ".template",
                                                          ".tfstate"};
 constexpr std::array<std::string_view, 3> kNeverEntered = {".git", ".terraform", "node_modules"};
-constexpr std::size_t kSniffBytes = std::size_t{1} << 20;
 
 // --- .gitignore-style patterns -------------------------------------------------------------
 
@@ -204,6 +203,12 @@ bool SniffFile(const fs::path& path, std::uintmax_t size) {
 
 }  // namespace
 
+bool FileMightHoldPolicies(const std::string& path) {
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(path, ec);
+  return SniffFile(path, ec ? kSniffBytes : size);
+}
+
 bool IsExcluded(std::string_view relative_path, bool is_directory,
                 std::span<const std::string> excludes) {
   const Excludes patterns(excludes);
@@ -214,7 +219,8 @@ bool IsExcluded(std::string_view relative_path, bool is_directory,
   return patterns.Excluded(relative_path, is_directory);
 }
 
-PolicyFileScan FindPolicyFiles(const std::string& dir, std::span<const std::string> excludes) {
+PolicyFileScan FindPolicyFiles(const std::string& dir, std::span<const std::string> excludes,
+                               Sniff sniff) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     throw InputError(dir + ": " + (ec ? ec.message() : std::string("not a directory")));
@@ -246,10 +252,12 @@ PolicyFileScan FindPolicyFiles(const std::string& dir, std::span<const std::stri
       ++scan.excluded;
       continue;
     }
-    const std::uintmax_t size = entry.file_size(type_ec);
-    if (!SniffFile(entry.path(), type_ec ? kSniffBytes : size)) {
-      ++scan.skipped;
-      continue;
+    if (sniff == Sniff::kSkipNonIam) {
+      const std::uintmax_t size = entry.file_size(type_ec);
+      if (!SniffFile(entry.path(), type_ec ? kSniffBytes : size)) {
+        ++scan.skipped;
+        continue;
+      }
     }
     found.emplace_back(relative, entry.path());
   }
