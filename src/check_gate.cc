@@ -126,21 +126,24 @@ GateSummary ApplyGate(std::vector<Report>& reports, const Config& config,
 void ApplyRuleSettings(std::vector<Report>& reports, const RuleSettings& checks) {
   for (Report& report : reports) {
     for (AuditRun& run : report.runs) {
+      // In place: a new vector per run, freed on one thread, cost a lint of
+      // the managed corpus 5 ms of glibc's chunk consolidation.
       std::vector<Finding>& findings = run.result.findings;
       std::vector<int> index(findings.size(), -1);  // old -> new position
-      std::vector<Finding> kept;
+      std::size_t kept = 0;
       for (std::size_t i = 0; i < findings.size(); ++i) {
         if (!checks.Reported(findings[i].id)) continue;
         for (const auto& [id, severity] : checks.severity) {
           if (id == findings[i].id) findings[i].severity = severity;
         }
-        index[i] = static_cast<int>(kept.size());
-        kept.push_back(std::move(findings[i]));
+        index[i] = static_cast<int>(kept);
+        if (kept != i) findings[kept] = std::move(findings[i]);
+        ++kept;
       }
+      findings.erase(findings.begin() + static_cast<std::ptrdiff_t>(kept), findings.end());
       for (RequirementResult& rr : run.result.results) {
         if (rr.finding >= 0) rr.finding = index[static_cast<std::size_t>(rr.finding)];
       }
-      findings = std::move(kept);
     }
   }
 }
