@@ -243,6 +243,27 @@ TEST(CmdCheckTest, DirectoryFilesPlainlyNotIamAreSkippedAsTheyAreRead) {
   EXPECT_EQ(named.exit_code, 2);
 }
 
+// Paths are reported lexically normal however they are typed, for a file
+// named or found in a directory (check_gate.h: findings and baselines do
+// not depend on it).
+TEST(CmdCheckTest, PathsAreReportedLexicallyNormal) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.File("d/e"));
+  WriteFile(dir.File("d/e/p.json"),
+            R"({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})");
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"./d/"},
+                                               {"d//e/"},
+                                               {"./d/e/../e/p.json"},
+                                               {"d/e/p.json"},
+                                               {"d/./e//p.json"}}) {
+    std::vector<std::string> argv = {"check", "--no-config", "--fail-on", "never"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const testing::CommandResult r = RunIamAudit(argv, "", dir.path());
+    EXPECT_EQ(r.exit_code, 0) << args[0] << r.err;
+    EXPECT_THAT(r.out, StartsWith("d/e/p.json:1:")) << args[0];
+  }
+}
+
 TEST(CmdCheckTest, DeepNestingIsReportedNotACrash) {
   TempDir dir;
   WriteFile(dir.File("deep.json"), "{\"Statement\": " + std::string(100000, '['));
