@@ -139,8 +139,9 @@ QuickArn QuickArn::For(const ResourceTemplate& r) {
     std::size_t k = 0;
     while (k < tokens.size() && tokens[k].kind == Glob::TokenKind::kLiteral) ++k;
     q.prefix[i].resize(k);
+    char* const prefix = q.prefix[i].data();
     for (std::size_t j = 0; j < k; ++j) {
-      q.prefix[i][j] = i == 4 ? tokens[j].literal : Lower(tokens[j].literal);
+      prefix[j] = i == 4 ? tokens[j].literal : Lower(tokens[j].literal);
     }
     q.literal[i] = k == tokens.size();
     const bool prefix_star = k + 1 == tokens.size() && tokens[k].kind == Glob::TokenKind::kAnyRun;
@@ -215,7 +216,8 @@ namespace {
 // to `*out`, advancing it; returns a view of the copy.
 std::string_view CopyLiterals(std::span<const Glob::Token> tokens, char** out) {
   char* const begin = *out;
-  for (const Glob::Token& t : tokens) *(*out)++ = t.literal;
+  for (std::size_t i = 0; i < tokens.size(); ++i) begin[i] = tokens[i].literal;
+  *out = begin + tokens.size();
   return {begin, tokens.size()};
 }
 

@@ -30,35 +30,9 @@ Glob::Glob(const Glob& other) : case_(other.case_), has_wildcards_(other.has_wil
   size_ = other.size_;
 }
 
-Glob::Glob(Glob&& other) noexcept { *this = std::move(other); }
-
 Glob& Glob::operator=(const Glob& other) {
   if (this != &other) *this = Glob(other);
   return *this;
-}
-
-Glob& Glob::operator=(Glob&& other) noexcept {
-  if (this == &other) return *this;
-  Release();
-  size_ = other.size_;
-  case_ = other.case_;
-  has_wildcards_ = other.has_wildcards_;
-  on_heap_ = other.on_heap_;
-  if (on_heap_) {
-    heap_ = other.heap_;
-  } else {
-    std::copy_n(other.inline_, kInlineTokens, inline_);  // fixed size: no call, no branch
-  }
-  other.on_heap_ = false;
-  other.size_ = 0;
-  other.has_wildcards_ = false;
-  return *this;
-}
-
-void Glob::Release() {
-  if (on_heap_) delete[] heap_;
-  on_heap_ = false;
-  size_ = 0;
 }
 
 Glob::Token* Glob::Allocate(std::size_t n) {
@@ -229,32 +203,28 @@ bool Glob::MatchesEverything() const {
   return size_ != 0;
 }
 
+// Writes through a local pointer (a store through the string's own buffer
+// would make the compiler reload its data pointer at every byte).
 std::string Glob::ToString() const {
-  std::size_t length = 0;
+  std::size_t escapes = 0;
   for (const Token& t : tokens()) {
-    const bool escaped = t.kind == TokenKind::kLiteral && (t.literal == '*' || t.literal == '?');
-    length += escaped ? 4 : 1;
+    escapes += t.kind == TokenKind::kLiteral && (t.literal == '*' || t.literal == '?');
   }
-  std::string out(length, '\0');
-  std::size_t i = 0;
+  std::string out(size_ + 3 * escapes, '\0');
+  char* p = out.data();
   for (const Token& t : tokens()) {
-    switch (t.kind) {
-      case TokenKind::kAnyRun:
-        out[i++] = '*';
-        break;
-      case TokenKind::kAnyOne:
-        out[i++] = '?';
-        break;
-      case TokenKind::kLiteral:
-        if (t.literal == '*' || t.literal == '?') {  // written as ${*} / ${?}
-          out[i++] = '$';
-          out[i++] = '{';
-          out[i++] = t.literal;
-          out[i++] = '}';
-        } else {
-          out[i++] = t.literal;
-        }
-        break;
+    if (t.kind == TokenKind::kAnyRun) {
+      *p++ = '*';
+    } else if (t.kind == TokenKind::kAnyOne) {
+      *p++ = '?';
+    } else if (t.literal == '*' || t.literal == '?') {  // written as ${*} / ${?}
+      p[0] = '$';
+      p[1] = '{';
+      p[2] = t.literal;
+      p[3] = '}';
+      p += 4;
+    } else {
+      *p++ = t.literal;
     }
   }
   return out;

@@ -53,9 +53,16 @@ class Glob {
 
   Glob() {}  // the empty pattern: matches only ""
   Glob(const Glob& other);
-  Glob(Glob&& other) noexcept;
+  // Moves are inline (a compiled statement moves its globs a few times).
+  Glob(Glob&& other) noexcept { Steal(other); }
   Glob& operator=(const Glob& other);
-  Glob& operator=(Glob&& other) noexcept;
+  Glob& operator=(Glob&& other) noexcept {
+    if (this != &other) {
+      Release();
+      Steal(other);
+    }
+    return *this;
+  }
   ~Glob() { Release(); }
 
   // `*` and `?` in `pattern` are wildcards; every other byte is literal.
@@ -86,7 +93,26 @@ class Glob {
   Token* Allocate(std::size_t n);
   // Sets the size to `n` (at most what Allocate gave), back inline when it fits.
   void Finish(std::size_t n);
-  void Release();
+  void Release() {
+    if (on_heap_) delete[] heap_;
+    on_heap_ = false;
+    size_ = 0;
+  }
+  // Takes `other`'s tokens (and its heap array); leaves it empty.
+  void Steal(Glob& other) {
+    size_ = other.size_;
+    case_ = other.case_;
+    has_wildcards_ = other.has_wildcards_;
+    on_heap_ = other.on_heap_;
+    if (on_heap_) {
+      heap_ = other.heap_;
+    } else {
+      for (std::size_t i = 0; i < kInlineTokens; ++i) inline_[i] = other.inline_[i];
+    }
+    other.on_heap_ = false;
+    other.size_ = 0;
+    other.has_wildcards_ = false;
+  }
   bool MatchesNfa(std::string_view subject) const;
   // The literals concatenated (meaningful when !HasWildcards()).
   std::string ToLiteralString() const;
