@@ -403,7 +403,12 @@ CandidateIndex EvaluatorImpl::BuildIndex() const {
 }
 
 const std::vector<Candidate>& EvaluatorImpl::Candidates(std::string_view service) const {
-  std::call_once(index_once, [this] { index = BuildIndex(); });
+  if (!index_built.load(std::memory_order_acquire)) {
+    std::call_once(index_once, [this] {
+      index = BuildIndex();
+      index_built.store(true, std::memory_order_release);
+    });
+  }
   const std::vector<ServiceIndex>& by_service = index.by_service;
   const std::uint64_t key = ServiceKey(service);
   auto it = std::lower_bound(by_service.begin(), by_service.end(), key,

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -128,6 +129,9 @@ struct EvaluatorImpl {
   std::vector<std::shared_ptr<const CompiledPolicy>> policies;  // the bodies, kept alive
   std::vector<CompiledStatement> statements;
   std::vector<StatementCode> code;  // parallel to statements
+  // call_once alone costs ~25 instructions per Evaluate even once done
+  // (libstdc++ sets its thread-local callable first): the flag is checked first.
+  mutable std::atomic<bool> index_built{false};
   mutable std::once_flag index_once;
   mutable CandidateIndex index;  // set once, under index_once
   std::size_t scp_levels = 0;
