@@ -474,18 +474,17 @@ void InvalidVpcIds(LintContext& ctx, const LintStatement& s) {
 void ConditionKeyNotForAction(LintContext& ctx, const LintStatement& s) {
   if (s.source.not_action || s.source.conditions.empty()) return;
   const Catalog& catalog = ctx.catalog();
-  std::optional<ActionSet> actions;
   ForEachClause(ctx, s, [&](const ConditionClause& c, const ParsedOperator& op, const KeyFacts& k) {
     if (k.source != KeyFacts::Source::kCatalog || IsCrossServiceKey(c.key.value)) return;
     if (EqualsIgnoreCase(Prefix(c.key.value), "aws")) return;  // aws:RequestTag/... apply widely
-    if (!actions) actions = ExpandActions(catalog, s.compiled.actions());
-    if (actions->empty()) return;
+    const ActionSet& actions = s.actions.All();
+    if (actions.empty()) return;
     const std::optional<ConditionKeyInfo> info = FindCatalogKey(catalog, c.key.value);
     const auto same = [&](std::string_view key) { return EqualsIgnoreCase(key, info->key); };
     const auto listed = [&](const std::vector<std::string_view>& keys) {
       return std::any_of(keys.begin(), keys.end(), same);
     };
-    for (const ActionId id : *actions) {
+    for (const ActionId id : actions) {
       const ActionInfo a = catalog.action(id);
       if (listed(a.condition_keys)) return;
       for (const ActionResource& r : a.resource_types) {

@@ -163,11 +163,8 @@ void AllowNotResource(LintContext& ctx, const LintStatement& s) {
 
 void UnknownActions(LintContext& ctx, const LintStatement& s) {
   const Catalog& catalog = ctx.catalog();
-  const std::vector<ActionPattern>& patterns = s.compiled.actions();
-  for (std::size_t a = 0; a < patterns.size() && a < s.source.actions.size(); ++a) {
-    const std::string& text = s.source.actions[a].value;
-    if (!HasWildcard(text) && catalog.FindAction(text)) continue;
-    if (MatchesAnyAction(catalog, patterns[a])) continue;
+  for (std::size_t a = 0; a < s.actions.size() && a < s.source.actions.size(); ++a) {
+    if (s.actions.Known(a)) continue;
     const LocatedString& written = s.source.actions[a];
     Finding& f = ctx.Add(FindingId::kUnknownAction, s, written.where);
     f.action = written.value;
@@ -221,11 +218,7 @@ void RedundantActions(LintContext& ctx, const LintStatement& s) {
     }
   }
   const Catalog& catalog = ctx.catalog();
-  std::vector<std::optional<ActionSet>> sets(n);
-  const auto set = [&](std::size_t i) -> const ActionSet& {
-    if (!sets[i]) sets[i] = ExpandActions(catalog, patterns[i]);
-    return *sets[i];
-  };
+  const auto set = [&](std::size_t i) -> const ActionSet& { return s.actions.Entry(i); };
   for (std::size_t a = 0; a < n; ++a) {
     if (first[a] != a) {  // the same entry again
       report(a, first[a]);
@@ -239,8 +232,8 @@ void RedundantActions(LintContext& ctx, const LintStatement& s) {
     // An exact entry's set is its one action (or nothing): "is it in b's
     // set" is b's match of that action, without expanding either.
     std::optional<ActionId> single;
-    if (!HasWildcard(lower[a])) {
-      single = catalog.FindAction(lower[a]);
+    if (s.actions.literal(a)) {
+      single = s.actions.id(a);
       if (!single) continue;  // matches nothing: covered by nothing
     }
     const auto subset = [&](std::size_t b) {

@@ -22,6 +22,7 @@
 #include "iam_audit/lint.h"
 #include "iam_audit/policy.h"
 #include "resource_type_shapes.h"
+#include "statement_actions.h"
 
 namespace iam_audit::lint {
 
@@ -31,6 +32,9 @@ struct LintStatement {
   const CompiledStatement& compiled;
   const Policy& policy;
   LintPolicyType type;
+  // The catalog actions of its Action/NotAction entries, resolved once for
+  // every rule (statement_actions.h).
+  const StatementActions& actions;
 
   // An Allow statement of an identity policy without Principal: what it
   // grants is what the principal can do.
