@@ -28,6 +28,7 @@ struct KeyFacts {
   Source source = Source::kUnknown;
   ConditionKeyType type = ConditionKeyType::kAny;
   bool multivalued = false;
+  std::string_view catalog_key;  // kCatalog: the catalog's name of the key
 };
 
 std::string_view Prefix(std::string_view key) {
@@ -60,11 +61,13 @@ std::optional<ConditionKeyInfo> FindCatalogKey(const Catalog& catalog, std::stri
 KeyFacts Lookup(const Catalog& catalog, std::string_view key) {
   KeyFacts k;
   if (const GlobalConditionKey* g = FindGlobalConditionKey(key)) {
-    return {KeyFacts::Source::kGlobal, g->type, g->multivalued};
+    return {KeyFacts::Source::kGlobal, g->type, g->multivalued, {}};
   }
-  if (IsFederationKey(key)) return {KeyFacts::Source::kFederation, ConditionKeyType::kAny, false};
+  if (IsFederationKey(key))
+    return {KeyFacts::Source::kFederation, ConditionKeyType::kAny, false, {}};
   if (const std::optional<ConditionKeyInfo> info = FindCatalogKey(catalog, key)) {
     k.source = KeyFacts::Source::kCatalog;
+    k.catalog_key = info->key;
     if (const std::optional<ParsedKeyType> t = ParseConditionKeyType(info->type)) {
       k.type = t->type;
       k.multivalued = t->multivalued;
@@ -75,16 +78,19 @@ KeyFacts Lookup(const Catalog& catalog, std::string_view key) {
 
 // Lookup, once per key and lint run (every condition rule asks).
 KeyFacts MemoLookup(LintContext& ctx, const std::string& key) {
-  const auto [it, inserted] = ctx.condition_key_memo().try_emplace(key, 0);
+  const auto [it, inserted] = ctx.condition_key_memo().try_emplace(key);
+  auto& [packed, catalog_key] = it->second;
   if (inserted) {
     const KeyFacts k = Lookup(ctx.catalog(), key);
-    it->second = static_cast<std::uint32_t>(k.source) | static_cast<std::uint32_t>(k.type) << 8 |
-                 static_cast<std::uint32_t>(k.multivalued) << 16;
+    packed = static_cast<std::uint32_t>(k.source) | static_cast<std::uint32_t>(k.type) << 8 |
+             static_cast<std::uint32_t>(k.multivalued) << 16;
+    catalog_key = k.catalog_key;
   }
   KeyFacts k;
-  k.source = static_cast<KeyFacts::Source>(it->second & 0xff);
-  k.type = static_cast<ConditionKeyType>((it->second >> 8) & 0xff);
-  k.multivalued = ((it->second >> 16) & 1) != 0;
+  k.source = static_cast<KeyFacts::Source>(packed & 0xff);
+  k.type = static_cast<ConditionKeyType>((packed >> 8) & 0xff);
+  k.multivalued = ((packed >> 16) & 1) != 0;
+  k.catalog_key = catalog_key;
   return k;
 }
 
@@ -479,8 +485,7 @@ void ConditionKeyNotForAction(LintContext& ctx, const LintStatement& s) {
     if (EqualsIgnoreCase(Prefix(c.key.value), "aws")) return;  // aws:RequestTag/... apply widely
     const ActionSet& actions = s.actions.All();
     if (actions.empty()) return;
-    const std::optional<ConditionKeyInfo> info = FindCatalogKey(catalog, c.key.value);
-    const auto same = [&](std::string_view key) { return EqualsIgnoreCase(key, info->key); };
+    const auto same = [&](std::string_view key) { return EqualsIgnoreCase(key, k.catalog_key); };
     const auto listed = [&](const std::vector<std::string_view>& keys) {
       return std::any_of(keys.begin(), keys.end(), same);
     };

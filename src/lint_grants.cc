@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -54,9 +55,17 @@ bool EveryResource(const CompiledStatement& s) {
 // first[a]: the first of the entries [0, n) equal to entry a without case
 // (a itself for the first), without copying them: entries sorted by a hash
 // that ignores case, each compared with the earlier ones of its hash only.
-std::vector<std::size_t> FirstOfEqual(const std::vector<LocatedString>& entries, std::size_t n) {
+//
+// A known action's entries are keyed by its id, which two entries share
+// exactly when they are equal without case (Catalog::FindAction); hashing
+// every entry's text was a third of redundant-action's cost.
+std::vector<std::size_t> FirstOfEqual(const std::vector<LocatedString>& entries,
+                                      const StatementActions& actions, std::size_t n) {
   std::vector<std::pair<std::uint64_t, std::size_t>> keyed(n);
-  for (std::size_t a = 0; a < n; ++a) keyed[a] = {ascii::HashIgnoreCase(entries[a].value), a};
+  for (std::size_t a = 0; a < n; ++a) {
+    const std::optional<ActionId> id = actions.id(a);
+    keyed[a] = {id ? *id : ascii::HashIgnoreCase(entries[a].value) | (std::uint64_t{1} << 63), a};
+  }
   std::sort(keyed.begin(), keyed.end());
   std::vector<std::size_t> first(n);
   for (std::size_t k = 0, run = 0; k < n; ++k) {
@@ -194,7 +203,7 @@ void RedundantActions(LintContext& ctx, const LintStatement& s) {
                 "; remove it (or narrow the wildcard)";
   };
   const auto wildcard = [](const LocatedString& a) { return HasWildcard(a.value); };
-  const std::vector<std::size_t> first = FirstOfEqual(s.source.actions, n);
+  const std::vector<std::size_t> first = FirstOfEqual(s.source.actions, s.actions, n);
   if (std::none_of(s.source.actions.begin(), s.source.actions.begin() + n, wildcard)) {
     // Only repeated names can be redundant (most statements).
     for (std::size_t a = 0; a < n; ++a) {
@@ -203,18 +212,22 @@ void RedundantActions(LintContext& ctx, const LintStatement& s) {
     return;
   }
   // Only an entry with the same name, or a wildcard entry of the same (or a
-  // wildcard) service, can cover an entry: index those, compare no others.
-  std::unordered_map<std::string, std::vector<std::size_t>> wildcards_by_service;
-  std::vector<std::size_t> any_service;  // "*", "s3*:Get*"...
-  std::vector<std::string> lower(n);
+  // wildcard) service, can cover an entry: those with a wildcard service
+  // ("*", "s3*:Get*") are tried first, then those of the entry's service.
+  // (Services are short: their lower-case keys need no allocation.)
+  const auto service_of = [&](std::size_t a) {
+    const std::string_view text = s.source.actions[a].value;
+    return text.substr(0, text.find(':'));
+  };
+  std::vector<std::size_t> any_service;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_service;
   for (std::size_t a = 0; a < n; ++a) {
-    lower[a] = ascii::Lower(s.source.actions[a].value);
-    if (!HasWildcard(lower[a])) continue;
-    const std::string service = lower[a].substr(0, lower[a].find(':'));
-    if (HasWildcard(service) || service == lower[a]) {
+    if (!HasWildcard(s.source.actions[a].value)) continue;
+    const std::string_view service = service_of(a);
+    if (HasWildcard(service) || service.size() == s.source.actions[a].value.size()) {
       any_service.push_back(a);
     } else {
-      wildcards_by_service[service].push_back(a);
+      by_service[ascii::Lower(service)].push_back(a);
     }
   }
   const Catalog& catalog = ctx.catalog();
@@ -224,11 +237,6 @@ void RedundantActions(LintContext& ctx, const LintStatement& s) {
       report(a, first[a]);
       continue;
     }
-    std::vector<std::size_t> candidates = any_service;
-    const auto it = wildcards_by_service.find(lower[a].substr(0, lower[a].find(':')));
-    if (it != wildcards_by_service.end()) {
-      candidates.insert(candidates.end(), it->second.begin(), it->second.end());
-    }
     // An exact entry's set is its one action (or nothing): "is it in b's
     // set" is b's match of that action, without expanding either.
     std::optional<ActionId> single;
@@ -236,17 +244,23 @@ void RedundantActions(LintContext& ctx, const LintStatement& s) {
       single = s.actions.id(a);
       if (!single) continue;  // matches nothing: covered by nothing
     }
-    const auto subset = [&](std::size_t b) {
-      return single ? patterns[b].Matches(catalog.action_service(*single),
-                                          catalog.action_name(*single))
-                    : !set(a).empty() && set(a).IsSubsetOf(set(b));
+    const auto covers = [&](std::size_t b) {
+      if (b == a) return false;
+      const bool subset = single ? patterns[b].Matches(catalog.action_service(*single),
+                                                       catalog.action_name(*single))
+                                 : !set(a).empty() && set(a).IsSubsetOf(set(b));
+      // Equal sets: report the later one.
+      return subset && !(b > a && set(b).IsSubsetOf(set(a)));
     };
-    for (const std::size_t b : candidates) {
-      if (b == a || !subset(b)) continue;
-      if (b > a && set(b).IsSubsetOf(set(a))) continue;  // equal sets: report the later one
-      report(a, b);
-      break;
+    const auto by_any = std::find_if(any_service.begin(), any_service.end(), covers);
+    if (by_any != any_service.end()) {
+      report(a, *by_any);
+      continue;
     }
+    const auto same = by_service.find(ascii::Lower(service_of(a)));
+    if (same == by_service.end()) continue;
+    const auto by = std::find_if(same->second.begin(), same->second.end(), covers);
+    if (by != same->second.end()) report(a, *by);
   }
 }
 

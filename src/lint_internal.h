@@ -7,11 +7,13 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "iam_audit/arn_pattern.h"
@@ -72,14 +74,29 @@ class LintContext {
   // lint run on the embedded catalog; resource_type_shapes.h).
   const ResourceTypeShapes& resource_type_shapes() const { return shapes_; }
   // What the condition rules know of each key, looked up once per document
-  // set instead of once per rule (lint_conditions.cc packs its KeyFacts).
-  std::unordered_map<std::string, std::uint32_t>& condition_key_memo() { return key_memo_; }
+  // set instead of once per rule (lint_conditions.cc packs its KeyFacts, and
+  // keeps the catalog's name of the key: a view into the catalog).
+  using KeyMemo = std::unordered_map<std::string, std::pair<std::uint32_t, std::string_view>>;
+  KeyMemo& condition_key_memo() { return key_memo_; }
+  // resource-type-mismatch's "does this Resource entry overlap the coarse
+  // pattern of that type", by the entry's pattern text (a view into the
+  // linted policy's compiled form, which outlives the run) and the type's
+  // Shape::id: policies repeat their resource lists across statements.
+  struct TextIdHash {
+    std::size_t operator()(const std::pair<std::string_view, std::size_t>& k) const {
+      return std::hash<std::string_view>{}(k.first) ^ (k.second * 0x9e3779b97f4a7c15ULL);
+    }
+  };
+  using TypeFitMemo =
+      std::unordered_map<std::pair<std::string_view, std::size_t>, bool, TextIdHash>;
+  TypeFitMemo& type_fit_memo() { return type_fit_memo_; }
 
  private:
   const Catalog& catalog_;
   std::optional<ResourceTypeShapes> own_shapes_;  // another catalog than the embedded one
   const ResourceTypeShapes& shapes_;
-  std::unordered_map<std::string, std::uint32_t> key_memo_;
+  KeyMemo key_memo_;
+  TypeFitMemo type_fit_memo_;
   std::vector<Finding> findings_;
   std::vector<std::string> keys_;  // StatementKey per finding ("" for a document)
 };

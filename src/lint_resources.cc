@@ -108,8 +108,12 @@ bool Literal(std::string_view s) { return s.find_first_of("*?$") == std::string_
 // the type `shape`? First a fast "certainly not": the service or the
 // resource type word differ as plain text (most entries and templates are
 // literal there); then the coarse type pattern.
+//
+// The coarse pattern's answer depends on the entry's text and the type alone:
+// `memo` keeps it for the run, as policies repeat their resource lists
+// across statements (ArnPattern::Overlaps costs ~6,700 instructions a call).
 bool EntryFits(const ArnPattern& entry, const TypeWord& e, const ResourceTypeShapes& shapes,
-               const ResourceTypeShapes::Shape& shape) {
+               const ResourceTypeShapes::Shape& shape, LintContext::TypeFitMemo& memo) {
   const TypeWord& t = shape.word;
   if (e.valid && t.valid) {
     if (e.literal_service && t.literal_service && !ascii::EqualsIgnoreCase(e.service, t.service)) {
@@ -119,7 +123,9 @@ bool EntryFits(const ArnPattern& entry, const TypeWord& e, const ResourceTypeSha
       if (!t.has_sep ? e.has_sep || e.word != t.word : e.word != t.word) return false;
     }
   }
-  if (!entry.Overlaps(shapes.Pattern(shape))) return false;
+  const auto [overlap, fresh] = memo.try_emplace({entry.text(), shape.id}, false);
+  if (fresh) overlap->second = entry.Overlaps(shapes.Pattern(shape));
+  if (!overlap->second) return false;
   if (shape.s3_bucket) {
     const std::string_view text = entry.text();
     const std::size_t pos = text.find(":::");
@@ -132,15 +138,16 @@ bool EntryFits(const ArnPattern& entry, const TypeWord& e, const ResourceTypeSha
 // name, each (entry, type) pair decided once per statement.
 class EntryTypes {
  public:
-  EntryTypes(const ResourceTypeShapes& shapes, std::vector<const ArnPattern*> entries)
-      : shapes_(shapes), entries_(std::move(entries)) {
+  EntryTypes(const ResourceTypeShapes& shapes, LintContext::TypeFitMemo& run_memo,
+             std::vector<const ArnPattern*> entries)
+      : shapes_(shapes), run_memo_(run_memo), entries_(std::move(entries)) {
     for (const ArnPattern* e : entries_) words_.push_back(TypeWord::Of(e->text()));
   }
   std::size_t size() const { return entries_.size(); }
   const TypeWord& word(std::size_t e) const { return words_[e]; }
   bool Fits(std::size_t e, const ResourceTypeShapes::Shape& shape) {
     std::int8_t& verdict = memo_[Block(shape.service) + shape.index * entries_.size() + e];
-    if (verdict < 0) verdict = EntryFits(*entries_[e], words_[e], shapes_, shape) ? 1 : 0;
+    if (verdict < 0) verdict = EntryFits(*entries_[e], words_[e], shapes_, shape, run_memo_);
     return verdict != 0;
   }
 
@@ -159,6 +166,7 @@ class EntryTypes {
   }
 
   const ResourceTypeShapes& shapes_;
+  LintContext::TypeFitMemo& run_memo_;
   std::vector<const ArnPattern*> entries_;
   std::vector<TypeWord> words_;
   std::vector<std::pair<std::size_t, std::size_t>> blocks_;  // service -> start in memo_
@@ -285,7 +293,7 @@ void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
   }
   const Catalog& catalog = ctx.catalog();
   const ResourceTypeShapes& shapes = ctx.resource_type_shapes();
-  EntryTypes types(shapes, std::move(entries));
+  EntryTypes types(shapes, ctx.type_fit_memo(), std::move(entries));
   std::map<std::string_view, std::pair<bool, std::size_t>> known_by_service;  // -> verdict, index
   // Does the action act on some entry? nullopt: no verdict (an entry of its
   // service names a resource type the catalog does not know, a type newer
