@@ -9,6 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 packages=(g++ cmake make nodejs npm
           nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev
           libbenchmark-dev libyaml-cpp-dev
+          libmimalloc-dev  # iam-audit's allocator (CMakeLists.txt, IAM_AUDIT_MIMALLOC)
           git pre-commit   # tests/pre_commit_test.cc runs the hooks with Debian's pre-commit
           clang libclang-rt-dev)  # the fuzz preset: clang with libFuzzer and the sanitizers
 packages+=(clang-format)  # scripts/check-format.sh

@@ -22,11 +22,14 @@ namespace iam_audit::cli {
 Config LoadCheckConfig(const std::string& config_file, bool no_config);
 
 struct InputFiles {
-  std::vector<std::string> files;  // in command-line order, each directory's files sorted
-  std::size_t excluded = 0;        // dropped by the configuration's `exclude`
-  std::size_t skipped = 0;         // found in directories, plainly not IAM
-  std::vector<std::string> empty_directories;  // directories given with no file to check
-  std::set<std::string> scanned;               // the files found in directories (not named)
+  std::vector<std::string> files;        // in command-line order, each directory's files sorted
+  std::size_t excluded = 0;              // dropped by the configuration's `exclude`
+  std::vector<std::string> directories;  // the directories given, in order
+  // The files found in directories (not named), each with its index in
+  // `directories`. They are sniffed as they are read (Sniff::kLeaveToReader):
+  // one plainly not IAM is skipped, and a directory all of whose files are
+  // skipped is an error (CheckNoEmptyDirectory in check_run.cc).
+  std::map<std::string, std::size_t> scanned;
 };
 // Directories among `args` are scanned (FindPolicyFiles); every file, found
 // or named, that the configuration excludes is dropped ("-" is kept). Paths

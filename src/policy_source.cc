@@ -285,7 +285,12 @@ std::string_view StringMember(const json::Value& object, std::string_view key) {
 // --- Collector ------------------------------------------------------------------------
 
 Collector::Collector(const SourceFile& file, PolicySourceResult& result)
-    : file_(file), result_(result), lines_(file.text) {}
+    : file_(file), result_(result) {}
+
+const LineIndex& Collector::lines() const {
+  if (!lines_) lines_.emplace(file_.text);
+  return *lines_;
+}
 
 const json::Document& Collector::Keep(json::Document document) {
   kept_.push_back(std::move(document));
@@ -315,7 +320,7 @@ std::optional<json::Value> Collector::ParseEmbedded(const json::Value& value, bo
   }
   TextOrigin origin;
   origin.fixed = value.where();
-  if (exact) origin = StringOrigin(value, file_.text, lines_);
+  if (exact) origin = StringOrigin(value, file_.text, lines());
   std::string_view text = value.AsString();
   std::string decoded;
   const std::size_t first = text.find_first_not_of(" \t\r\n");
@@ -455,7 +460,7 @@ void Collector::Finish(bool standalone) {
     if (!e.policy) continue;
     const PolicyKind kind =
         e.boundary_use && !e.identity_use ? PolicyKind::kBoundary : PolicyKind::kIdentity;
-    result_.policies.push_back({std::move(e.name), kind, *e.policy});
+    result_.policies.push_back({std::move(e.name), kind, e.policy});
   }
   SortByLocation(result_.errors);
   SortByLocation(result_.warnings);

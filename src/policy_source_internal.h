@@ -77,7 +77,9 @@ class Collector {
 
   const std::string& file_name() const { return file_.name; }
   std::string_view text() const { return file_.text; }
-  const LineIndex& lines() const { return lines_; }
+  // Built on first use (embedded documents only): indexing every line of
+  // 1,645 plain policy files cost 32 M instructions no one used.
+  const LineIndex& lines() const;
   // The result being filled, for what a reader adds besides policies,
   // principals and diagnostics (CloudFormation Metadata suppressions).
   PolicySourceResult& result() { return result_; }
@@ -148,7 +150,7 @@ class Collector {
 
   const SourceFile& file_;
   PolicySourceResult& result_;
-  LineIndex lines_;
+  mutable std::optional<LineIndex> lines_;  // lines()
   json::Document doc_;
   std::deque<json::Document> kept_;  // stable addresses
   std::vector<Entry> policies_;

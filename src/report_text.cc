@@ -104,20 +104,30 @@ std::string FindingLine(const Finding& f, const std::string& message, const Pain
 
 // "1 error, 2 warnings, 0 notes (1 suppressed)": the findings that count, by
 // severity, and those a suppression or the baseline accepts.
-std::string SeverityCounts(const std::vector<Finding>& findings) {
-  std::size_t by_severity[3] = {}, suppressed = 0;
-  for (const Finding& f : findings) {
-    if (f.suppressed) {
-      ++suppressed;  // reported, but not counted (suppression.h, baseline.h)
-    } else {
-      ++by_severity[static_cast<std::size_t>(f.severity)];
+class SeverityCounts {
+ public:
+  SeverityCounts() = default;
+  explicit SeverityCounts(const std::vector<Finding>& findings) { Add(findings); }
+  void Add(const std::vector<Finding>& findings) {
+    for (const Finding& f : findings) {
+      if (f.suppressed) {
+        ++suppressed_;  // reported, but not counted (suppression.h, baseline.h)
+      } else {
+        ++by_severity_[static_cast<std::size_t>(f.severity)];
+      }
     }
   }
-  return Plural(by_severity[2], "error", "errors") + ", " +
-         Plural(by_severity[1], "warning", "warnings") + ", " +
-         Plural(by_severity[0], "note", "notes") +
-         (suppressed > 0 ? " (" + std::to_string(suppressed) + " suppressed)" : "");
-}
+  std::string ToString() const {
+    return Plural(by_severity_[2], "error", "errors") + ", " +
+           Plural(by_severity_[1], "warning", "warnings") + ", " +
+           Plural(by_severity_[0], "note", "notes") +
+           (suppressed_ > 0 ? " (" + std::to_string(suppressed_) + " suppressed)" : "");
+  }
+
+ private:
+  std::size_t by_severity_[3] = {};
+  std::size_t suppressed_ = 0;
+};
 
 // How many files the runs of `report` name.
 std::size_t FileCount(const Report& report) {
@@ -144,17 +154,19 @@ void WriteInputText(const Report& report, const Painter& paint, std::ostream& ou
 
 // A lint report: one line per finding of every run, then the counts.
 void WriteLintText(const Report& report, const Painter& paint, std::ostream& out) {
-  std::vector<Finding> all;
+  SeverityCounts counts;
+  bool any = false;
   for (const AuditRun& run : report.runs) {
-    all.insert(all.end(), run.result.findings.begin(), run.result.findings.end());
+    counts.Add(run.result.findings);
+    for (const Finding& f : run.result.findings) {
+      any = true;
+      if (!paint.quiet() || !f.suppressed) out << FindingLine(f, f.message, paint) << '\n';
+    }
   }
-  if (all.empty()) return;  // a clean lint is silent
-  for (const Finding& f : all) {
-    if (!paint.quiet() || !f.suppressed) out << FindingLine(f, f.message, paint) << '\n';
-  }
+  if (!any) return;  // a clean lint is silent
   out << '\n'
       << paint("1", "Summary:") << " " << Plural(FileCount(report), "file", "files")
-      << " linted: " << SeverityCounts(all) << '\n';
+      << " linted: " << counts.ToString() << '\n';
 }
 
 // One line per requirement, under its group's title, with its finding's
@@ -240,7 +252,7 @@ void WriteTextRun(const Report& report, const AuditRun& run, const Painter& pain
       << Plural(report.requirements.size(), "required permission", "required permissions") << ": "
       << counts[0] << " granted, " << counts[3] << " missing, " << counts[4] << " denied, "
       << counts[2] << " partial, " << counts[1] << " conditional; "
-      << SeverityCounts(result.findings) << '\n';
+      << SeverityCounts(result.findings).ToString() << '\n';
 
   const std::string suggested = SuggestedPolicy(report.requirements, result);
   if (!suggested.empty()) {

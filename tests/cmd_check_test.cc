@@ -219,6 +219,51 @@ TEST(CmdCheckTest, UnreadableInputsAreInputErrors) {
   EXPECT_THAT(none.err, HasSubstr("POLICY"));
 }
 
+// Files found in a directory are sniffed as they are read (FindPolicyFiles
+// with Sniff::kLeaveToReader): one that is plainly not IAM is skipped, even
+// when it is not JSON, and a directory holding only such files is an error.
+TEST(CmdCheckTest, DirectoryFilesPlainlyNotIamAreSkippedAsTheyAreRead) {
+  TempDir dir;
+  WriteFile(dir.File("package.json"), "{\"name\": \"app\", \"version\": \"1.0.0\"");
+  WriteFile(dir.File("ci.yml"), "jobs: {build: {runs-on: ubuntu-latest}}\n");
+  const testing::CommandResult only = RunIamAudit({"check", dir.path(), "--no-config"});
+  EXPECT_EQ(only.exit_code, 2);
+  EXPECT_EQ(only.err,
+            dir.path() + ": no policy files found below it (0 excluded, 2 plainly not IAM)\n");
+  WriteFile(dir.File("policy.json"),
+            R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+               "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]})");
+  const testing::CommandResult some =
+      RunIamAudit({"check", dir.path(), "--no-config", "--verbose"});
+  EXPECT_EQ(some.exit_code, 0) << some.err;
+  EXPECT_THAT(some.err, HasSubstr("1 files checked, 2 skipped as plainly not IAM, 0 excluded"));
+  EXPECT_THAT(some.err, HasSubstr("package.json: skipped: plainly not IAM"));
+  // A file named on the command line is not sniffed: broken JSON is an error.
+  const testing::CommandResult named = RunIamAudit({"check", dir.File("package.json")});
+  EXPECT_EQ(named.exit_code, 2);
+}
+
+// Paths are reported lexically normal however they are typed, for a file
+// named or found in a directory (check_gate.h: findings and baselines do
+// not depend on it).
+TEST(CmdCheckTest, PathsAreReportedLexicallyNormal) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.File("d/e"));
+  WriteFile(dir.File("d/e/p.json"),
+            R"({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})");
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"./d/"},
+                                               {"d//e/"},
+                                               {"./d/e/../e/p.json"},
+                                               {"d/e/p.json"},
+                                               {"d/./e//p.json"}}) {
+    std::vector<std::string> argv = {"check", "--no-config", "--fail-on", "never"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const testing::CommandResult r = RunIamAudit(argv, "", dir.path());
+    EXPECT_EQ(r.exit_code, 0) << args[0] << r.err;
+    EXPECT_THAT(r.out, StartsWith("d/e/p.json:1:")) << args[0];
+  }
+}
+
 TEST(CmdCheckTest, DeepNestingIsReportedNotACrash) {
   TempDir dir;
   WriteFile(dir.File("deep.json"), "{\"Statement\": " + std::string(100000, '['));

@@ -190,7 +190,7 @@ TEST(PolicySourceTest, PolicyInYaml) {
   EXPECT_EQ(r.format, InputFormat::kPolicy);
   ASSERT_THAT(r.errors, IsEmpty());
   ASSERT_THAT(r.policies, SizeIs(1));
-  const Statement& s = r.policies[0].policy.statements[0];
+  const Statement& s = r.policies[0].policy->statements[0];
   EXPECT_EQ(TextAt(file.text, s.effect_where).substr(0, 6), "Effect");
   ASSERT_THAT(s.conditions, SizeIs(1));
   EXPECT_EQ(s.conditions[0].values[0].value, "true");
@@ -222,7 +222,7 @@ TEST(PolicySourceTest, GetPolicyVersionWithUrlEncodedDocument) {
   ASSERT_THAT(r.errors, IsEmpty());
   ASSERT_THAT(r.policies, SizeIs(1));
   EXPECT_EQ(r.policies[0].name, "policy version v3");
-  const Policy& p = r.policies[0].policy;
+  const Policy& p = *r.policies[0].policy;
   ASSERT_THAT(p.statements, SizeIs(2));
   EXPECT_EQ(p.statements[1].sid->value, "GlueCatalog");
   EXPECT_THAT(Resources(p), ElementsAre("arn:aws:athena:eu-west-1:123456789012:workgroup/dbt",
@@ -519,7 +519,7 @@ Resources:
 )"));
   ASSERT_THAT(r.errors, IsEmpty()) << Messages(r.errors)[0];
   ASSERT_THAT(r.policies, SizeIs(1));
-  const Policy& p = r.policies[0].policy;
+  const Policy& p = *r.policies[0].policy;
   ASSERT_THAT(p.statements, SizeIs(1));  // the undecided statement is left out
   EXPECT_EQ(p.statements[0].actions[0].value, "{unresolved.AWS.NoSuchThing}:Get");
   EXPECT_EQ(p.statements[0].resources[0].value, "arn:{unresolved.Fn.Select}");
@@ -568,7 +568,7 @@ TEST(PolicySourceTest, CloudFormationSelfReferenceEnds) {
     "P": {"Type": "AWS::IAM::Policy", "Properties": {"PolicyDocument": {"Version": "2012-10-17",
       "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": {"Ref": "B"}}]}}}}})"));
   ASSERT_THAT(r.policies, SizeIs(1));
-  EXPECT_TRUE(ContainsUnresolved(r.policies[0].policy.statements[0].resources[0].value));
+  EXPECT_TRUE(ContainsUnresolved(r.policies[0].policy->statements[0].resources[0].value));
 }
 
 TEST(PolicySourceTest, CloudFormationNamesBuiltFromNamesStayBounded) {
@@ -597,7 +597,7 @@ TEST(PolicySourceTest, CloudFormationNamesBuiltFromNamesStayBounded) {
   const PolicySourceResult r = Load(InMemory("big.json", text));
   ASSERT_THAT(r.errors, IsEmpty()) << Messages(r.errors)[0];
   ASSERT_THAT(r.policies, SizeIs(1));
-  const Policy& p = r.policies[0].policy;
+  const Policy& p = *r.policies[0].policy;
   EXPECT_TRUE(ContainsUnresolved(p.statements[0].resources[0].value));
   EXPECT_THAT(Messages(r.notes), Contains(HasSubstr("bytes long")));
   // Too deep to decide: unknown, neither branch guessed.
@@ -704,7 +704,7 @@ TEST(PolicySourceTest, EmbeddedJsonColumnsSurviveEscapes) {
       R"(\"Resource\":\"arn:aws:s3:::b\/k\"}]}"})";
   const PolicySourceResult r = Load(InMemory("e.json", text));
   ASSERT_THAT(r.errors, IsEmpty()) << Messages(r.errors)[0];
-  const Statement& s = r.policies[0].policy.statements[0];
+  const Statement& s = r.policies[0].policy->statements[0];
   EXPECT_EQ(s.actions[0].value, "s3:Get*");
   EXPECT_EQ(s.resources[0].value, "arn:aws:s3:::b/k");
   EXPECT_EQ(TextAt(text, s.resources[0].where).substr(0, 21), "\\\"arn:aws:s3:::b\\/k\\\"");
@@ -780,6 +780,18 @@ TEST(PolicySourceTest, FindPolicyFilesSkipsWhatIsPlainlyNotIam) {
   const PolicyFileScan all = FindPolicyFiles(dir);
   EXPECT_THAT(all.files, SizeIs(5));
   EXPECT_EQ(all.excluded, 0u);
+  // Left to the reader, nothing is sniffed: the two come back too, and the
+  // reader's test (FileMightHoldPolicies) tells them apart.
+  const PolicyFileScan unsniffed = FindPolicyFiles(dir, excludes, Sniff::kLeaveToReader);
+  EXPECT_THAT(unsniffed.files, SizeIs(5));
+  EXPECT_EQ(unsniffed.skipped, 0u);
+  EXPECT_EQ(unsniffed.excluded, 2u);
+  std::vector<std::string> not_iam;
+  for (const std::string& f : unsniffed.files) {
+    if (!FileMightHoldPolicies(f)) not_iam.push_back(f.substr(dir.size() + 1));
+  }
+  EXPECT_THAT(not_iam, ElementsAre("cloudformation/docker-compose.yml", "policies/package.json"));
+  EXPECT_TRUE(FileMightHoldPolicies(dir + "/missing.json"));  // the reader says why
   // Every file found is readable as some format.
   for (const std::string& f : scan.files) {
     const PolicySourceResult r = Load(SourceFile{f, f, ReadFile(f)});

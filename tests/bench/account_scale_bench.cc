@@ -294,7 +294,7 @@ void BM_LintAccount(benchmark::State& state) {
   const Catalog catalog = Catalog::Embedded();
   const PolicySourceResult r = LoadPolicySource(file, {});
   PolicySet set;
-  for (const SourcePolicy& p : r.policies) set.identity.push_back(p.policy);
+  for (const SourcePolicy& p : r.policies) set.identity.push_back(*p.policy);
   std::size_t findings = 0;
   for (auto _ : state) findings = Lint(catalog, set).findings.size();
   state.counters["file_mb"] = static_cast<double>(file.text.size()) / 1e6;
