@@ -181,6 +181,12 @@ struct Catalog::Impl {
   std::atomic<bool> action_index_ready{false};
   std::once_flag action_index_built;
   std::vector<std::uint32_t> action_index;
+  // FindConditionKey's templates ("aws:RequestTag/${TagKey}"): their ids in
+  // key order, listed on the first lookup an exact name misses. Scanning all
+  // 2,578 keys for them cost ~11,000 instructions a lookup (lint asks for
+  // tag keys of every service).
+  std::once_flag key_templates_listed;
+  std::vector<std::uint32_t> key_templates;
 
   // Field `f` of record `i` of section `s`.
   std::uint32_t U(fmt::Section s, std::size_t i, std::uint32_t f) const {
@@ -681,7 +687,7 @@ std::vector<ResourceTypeInfo> Catalog::ResourceTypes(std::string_view service) c
 
 std::optional<ConditionKeyInfo> Catalog::FindConditionKey(std::string_view key) const {
   namespace ck = fmt::condition_key;
-  const Impl& m = *impl_;
+  Impl& m = *impl_;  // lists its templates on first use
   const std::size_t colon = key.find(':');
   const std::string_view prefix = key.substr(0, colon == std::string_view::npos ? 0 : colon);
   const auto key_at = [&](std::size_t i) {
@@ -709,11 +715,19 @@ std::optional<ConditionKeyInfo> Catalog::FindConditionKey(std::string_view key) 
     }
   }
   if (found) return m.ConditionKey(*found);
-  // Templates, in key order.
-  for (std::size_t i = 0; i < m.count[fmt::kConditionKeyOrder]; ++i) {
-    const std::uint32_t k = m.U(fmt::kConditionKeyOrder, i, 0);
-    if ((m.U(fmt::kConditionKeys, k, ck::kFlags) & ck::kFlagTemplate) == 0) continue;
-    if (!MatchesKeyTemplate(m.Str(fmt::kConditionKeys, k, ck::kLowerKey), key)) continue;
+  // Templates, in key order. One that starts with a literal byte matches
+  // only keys that start with it.
+  std::call_once(m.key_templates_listed, [&m] {
+    for (std::size_t i = 0; i < m.count[fmt::kConditionKeyOrder]; ++i) {
+      const std::uint32_t k = m.U(fmt::kConditionKeyOrder, i, 0);
+      if (m.U(fmt::kConditionKeys, k, ck::kFlags) & ck::kFlagTemplate) m.key_templates.push_back(k);
+    }
+  });
+  const char first_byte = key.empty() ? '\0' : ascii::Lower(key[0]);
+  for (const std::uint32_t k : m.key_templates) {
+    const std::string_view tmpl = m.Str(fmt::kConditionKeys, k, ck::kLowerKey);
+    if (tmpl.empty() || (tmpl[0] != '$' && tmpl[0] != first_byte)) continue;
+    if (!MatchesKeyTemplate(tmpl, key)) continue;
     if (!found) found = k;
     if (EqualsIgnoreCase(m.ServicePrefix(m.U(fmt::kConditionKeys, k, ck::kService)), prefix)) {
       found = k;

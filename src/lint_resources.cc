@@ -294,15 +294,16 @@ void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
   const Catalog& catalog = ctx.catalog();
   const ResourceTypeShapes& shapes = ctx.resource_type_shapes();
   EntryTypes types(shapes, ctx.type_fit_memo(), std::move(entries));
-  std::map<std::string_view, std::pair<bool, std::size_t>> known_by_service;  // -> verdict, index
+  std::vector<std::pair<std::size_t, bool>> known_by_service;  // service index -> verdict
   // Does the action act on some entry? nullopt: no verdict (an entry of its
   // service names a resource type the catalog does not know, a type newer
   // than the catalog; decided once per service).
   const auto fits = [&](ActionId id) -> std::optional<bool> {
-    const std::string_view service_name = catalog.action_service(id);
-    auto known = known_by_service.find(service_name);
+    const std::size_t service = catalog.action_service_index(id);
+    auto known = std::find_if(known_by_service.begin(), known_by_service.end(),
+                              [&](const auto& k) { return k.first == service; });
     if (known == known_by_service.end()) {
-      const std::size_t service = catalog.action_service_index(id);
+      const std::string_view service_name = catalog.action_service(id);
       const std::span<const ResourceTypeShapes::Shape> of_service = shapes.OfService(service);
       bool all = true;
       for (std::size_t e = 0; e < types.size() && all; ++e) {
@@ -310,13 +311,14 @@ void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
         all = std::any_of(of_service.begin(), of_service.end(),
                           [&](const ResourceTypeShapes::Shape& t) { return types.Fits(e, t); });
       }
-      known = known_by_service.emplace(service_name, std::make_pair(all, service)).first;
+      known_by_service.emplace_back(service, all);
+      known = known_by_service.end() - 1;
     }
-    if (!known->second.first) return std::nullopt;
+    if (!known->second) return std::nullopt;
     const std::size_t n = catalog.action_resource_count(id);
     for (std::size_t r = 0; r < n; ++r) {
       const ActionResource t = catalog.action_resource(id, r);
-      const ResourceTypeShapes::Shape* shape = shapes.Find(known->second.second, t.arn_template);
+      const ResourceTypeShapes::Shape* shape = shapes.Find(service, t.arn_template);
       if (!shape) return true;  // not a catalog template (never): no verdict
       for (std::size_t e = 0; e < types.size(); ++e) {
         if (types.Fits(e, *shape)) return true;
@@ -407,7 +409,7 @@ void ResourceEffectivelyStar(LintContext& ctx, const LintStatement& s) {
   // the pattern reaches: the pattern is then not the whole story.
   if (!s.IsIdentityAllow() || st.not_resource || st.not_action || !st.conditions.empty()) return;
   const ActionSet* actions = nullptr;
-  std::map<std::pair<const char*, std::string_view>, ArnPattern> every;  // template, partition
+  LintContext::EveryResourceMemo& every = ctx.every_resource_memo();
   for (std::size_t e = 0; e < st.resources.size() && e < s.compiled.resources().size(); ++e) {
     const ArnPattern* entry = s.compiled.resources()[e].static_pattern();
     if (!entry || entry->MatchesEverything()) continue;
@@ -438,17 +440,15 @@ void ResourceEffectivelyStar(LintContext& ctx, const LintStatement& s) {
       }
       for (std::size_t k = 0; k < n && all; ++k) {
         const ActionResource r = ctx.catalog().action_resource(id, k);
-        if ((some_required && !r.required) || IsSingletonType(r.arn_template) ||
-            IsS3AccessPointType(r.arn_template)) {
-          continue;
-        }
+        if (some_required && !r.required) continue;
         // Templates are views into the catalog: one address per resource type.
-        const std::pair<const char*, std::string_view> key{r.arn_template.data(), partition};
-        auto it = every.find(key);
-        if (it == every.end())
-          it = every.emplace(key, EveryResourceOf(r.arn_template, partition)).first;
+        auto [it, fresh] = every.try_emplace({r.arn_template.data(), std::string(partition)});
+        if (fresh && !IsSingletonType(r.arn_template) && !IsS3AccessPointType(r.arn_template)) {
+          it->second = EveryResourceOf(r.arn_template, partition);
+        }
+        if (!it->second) continue;  // a type not judged
         judged = true;
-        all = entry->Covers(it->second);
+        all = entry->Covers(*it->second);
       }
       if (!all) break;
     }
