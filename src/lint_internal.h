@@ -79,18 +79,21 @@ class LintContext {
   // keeps the catalog's name of the key: a view into the catalog).
   using KeyMemo = std::unordered_map<std::string, std::pair<std::uint32_t, std::string_view>>;
   KeyMemo& condition_key_memo() { return key_memo_; }
-  // resource-type-mismatch's "does this Resource entry overlap the coarse
-  // pattern of that type", by the entry's pattern text (a view into the
-  // linted policy's compiled form, which outlives the run) and the type's
-  // Shape::id: policies repeat their resource lists across statements.
+  // resource-type-mismatch's answers that depend on a Resource entry's
+  // pattern text alone (a view into the linted policy's compiled form, which
+  // outlives the run): policies repeat their resource lists across statements.
   struct TextIdHash {
     std::size_t operator()(const std::pair<std::string_view, std::size_t>& k) const {
       return std::hash<std::string_view>{}(k.first) ^ (k.second * 0x9e3779b97f4a7c15ULL);
     }
   };
-  using TypeFitMemo =
-      std::unordered_map<std::pair<std::string_view, std::size_t>, bool, TextIdHash>;
-  TypeFitMemo& type_fit_memo() { return type_fit_memo_; }
+  struct ResourceTypeMemo {
+    // Does the entry overlap the coarse pattern of a type (by Shape::id)?
+    std::unordered_map<std::pair<std::string_view, std::size_t>, bool, TextIdHash> overlaps;
+    // Does the entry name some resource type of its own service?
+    std::unordered_map<std::string_view, bool> names_a_type;
+  };
+  ResourceTypeMemo& resource_type_memo() { return resource_type_memo_; }
   // resource-effectively-star's pattern of every resource of a type in a
   // partition ("*" for any), by the template's address in the catalog and
   // the partition; nullopt for a type the rule does not judge. Built once
@@ -104,7 +107,7 @@ class LintContext {
   std::optional<ResourceTypeShapes> own_shapes_;  // another catalog than the embedded one
   const ResourceTypeShapes& shapes_;
   KeyMemo key_memo_;
-  TypeFitMemo type_fit_memo_;
+  ResourceTypeMemo resource_type_memo_;
   EveryResourceMemo every_resource_memo_;
   std::vector<Finding> findings_;
   std::vector<std::string> keys_;  // StatementKey per finding ("" for a document)

@@ -113,7 +113,7 @@ bool Literal(std::string_view s) { return s.find_first_of("*?$") == std::string_
 // `memo` keeps it for the run, as policies repeat their resource lists
 // across statements (ArnPattern::Overlaps costs ~6,700 instructions a call).
 bool EntryFits(const ArnPattern& entry, const TypeWord& e, const ResourceTypeShapes& shapes,
-               const ResourceTypeShapes::Shape& shape, LintContext::TypeFitMemo& memo) {
+               const ResourceTypeShapes::Shape& shape, LintContext::ResourceTypeMemo& memo) {
   const TypeWord& t = shape.word;
   if (e.valid && t.valid) {
     if (e.literal_service && t.literal_service && !ascii::EqualsIgnoreCase(e.service, t.service)) {
@@ -123,7 +123,7 @@ bool EntryFits(const ArnPattern& entry, const TypeWord& e, const ResourceTypeSha
       if (!t.has_sep ? e.has_sep || e.word != t.word : e.word != t.word) return false;
     }
   }
-  const auto [overlap, fresh] = memo.try_emplace({entry.text(), shape.id}, false);
+  const auto [overlap, fresh] = memo.overlaps.try_emplace({entry.text(), shape.id}, false);
   if (fresh) overlap->second = entry.Overlaps(shapes.Pattern(shape));
   if (!overlap->second) return false;
   if (shape.s3_bucket) {
@@ -138,7 +138,7 @@ bool EntryFits(const ArnPattern& entry, const TypeWord& e, const ResourceTypeSha
 // name, each (entry, type) pair decided once per statement.
 class EntryTypes {
  public:
-  EntryTypes(const ResourceTypeShapes& shapes, LintContext::TypeFitMemo& run_memo,
+  EntryTypes(const ResourceTypeShapes& shapes, LintContext::ResourceTypeMemo& run_memo,
              std::vector<const ArnPattern*> entries)
       : shapes_(shapes), run_memo_(run_memo), entries_(std::move(entries)) {
     for (const ArnPattern* e : entries_) words_.push_back(TypeWord::Of(e->text()));
@@ -149,6 +149,15 @@ class EntryTypes {
     std::int8_t& verdict = memo_[Block(shape.service) + shape.index * entries_.size() + e];
     if (verdict < 0) verdict = EntryFits(*entries_[e], words_[e], shapes_, shape, run_memo_);
     return verdict != 0;
+  }
+  // Does entry e name some resource type of `of_service`, its own service?
+  bool NamesAType(std::size_t e, std::span<const ResourceTypeShapes::Shape> of_service) {
+    const auto [it, fresh] = run_memo_.names_a_type.try_emplace(entries_[e]->text(), false);
+    if (fresh) {
+      it->second = std::any_of(of_service.begin(), of_service.end(),
+                               [&](const ResourceTypeShapes::Shape& t) { return Fits(e, t); });
+    }
+    return it->second;
   }
 
  private:
@@ -166,7 +175,7 @@ class EntryTypes {
   }
 
   const ResourceTypeShapes& shapes_;
-  LintContext::TypeFitMemo& run_memo_;
+  LintContext::ResourceTypeMemo& run_memo_;
   std::vector<const ArnPattern*> entries_;
   std::vector<TypeWord> words_;
   std::vector<std::pair<std::size_t, std::size_t>> blocks_;  // service -> start in memo_
@@ -293,7 +302,7 @@ void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
   }
   const Catalog& catalog = ctx.catalog();
   const ResourceTypeShapes& shapes = ctx.resource_type_shapes();
-  EntryTypes types(shapes, ctx.type_fit_memo(), std::move(entries));
+  EntryTypes types(shapes, ctx.resource_type_memo(), std::move(entries));
   std::vector<std::pair<std::size_t, bool>> known_by_service;  // service index -> verdict
   // Does the action act on some entry? nullopt: no verdict (an entry of its
   // service names a resource type the catalog does not know, a type newer
@@ -308,8 +317,7 @@ void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
       bool all = true;
       for (std::size_t e = 0; e < types.size() && all; ++e) {
         if (!ascii::EqualsIgnoreCase(types.word(e).service, service_name)) continue;
-        all = std::any_of(of_service.begin(), of_service.end(),
-                          [&](const ResourceTypeShapes::Shape& t) { return types.Fits(e, t); });
+        all = types.NamesAType(e, of_service);
       }
       known_by_service.emplace_back(service, all);
       known = known_by_service.end() - 1;
