@@ -418,6 +418,18 @@ TEST(CatalogTest, FindActionAgreesBeforeAndAfterItsIndexIsBuilt) {
     }
     EXPECT_FALSE(c.FindAction("s3:GetObjects"));
     EXPECT_FALSE(c.FindAction("nope:GetObject"));
+    // The index compares 8 bytes at a time: a name changed at any one byte
+    // (either side of a word boundary), or cut short, is not found.
+    for (const std::string_view name : {"s3:GetObject", "ec2:DescribeInstances"}) {
+      for (std::size_t i = 0; i < name.size(); ++i) {
+        std::string changed(name);
+        changed[i] = changed[i] == ':' ? ';' : '#';
+        EXPECT_FALSE(c.FindAction(changed)) << changed << " pass " << pass;
+        changed[i] = static_cast<char>(0xc3);  // a byte folding leaves alone
+        EXPECT_FALSE(c.FindAction(changed)) << "pass " << pass;
+      }
+      EXPECT_FALSE(c.FindAction(name.substr(0, name.size() - 1)));
+    }
   }
 }
 
