@@ -75,20 +75,26 @@ std::size_t Distance(std::string_view p, std::string_view s, bool ignore_case, b
 // (folded, and counted in 64 buckets) that one string has more of than the
 // other each need an edit. An insertion or a deletion changes one count by
 // one, a substitution two counts (one up, one down), a transposition none.
-// Most of the 450 service prefixes an unknown service is compared with are
-// ruled out here, before the table.
-std::size_t CountBound(std::string_view a, std::string_view b, bool ignore_case) {
+// With `wildcards`, p's `*` and `?` are not counted and may stand for any of
+// s's extra bytes: only p's extra literals count. Most of the 450 service
+// prefixes an unknown service is compared with, and most actions of a
+// service an unknown action is compared with, are ruled out here.
+std::size_t CountBound(std::string_view p, std::string_view s, bool ignore_case, bool wildcards) {
   std::array<int, 64> count{};
   const auto bucket = [ignore_case](char c) {
     return static_cast<unsigned char>(ignore_case ? ascii::Lower(c) : c) & 63u;
   };
-  for (const char c : a) ++count[bucket(c)];
-  for (const char c : b) --count[bucket(c)];
+  const auto literal = [wildcards](char c) { return !(wildcards && IsWildcard(c)); };
+  for (const char c : p) count[bucket(c)] += literal(c) ? 1 : 0;
+  for (const char c : s) --count[bucket(c)];
   std::size_t more = 0, fewer = 0;  // each bucket is summed once, then zeroed
-  for (const char c : a)
+  for (const char c : p) {
     more += static_cast<std::size_t>(std::max(std::exchange(count[bucket(c)], 0), 0));
-  for (const char c : b)
+  }
+  if (wildcards) return more;
+  for (const char c : s) {
     fewer += static_cast<std::size_t>(std::max(-std::exchange(count[bucket(c)], 0), 0));
+  }
   return std::max(more, fewer);
 }
 
@@ -98,11 +104,12 @@ std::size_t EditDistance(std::string_view a, std::string_view b, bool ignore_cas
                          std::size_t limit) {
   if (a.size() < b.size()) std::swap(a, b);
   if (a.size() - b.size() > limit) return limit + 1;
-  if (CountBound(a, b, ignore_case) > limit) return limit + 1;
+  if (CountBound(a, b, ignore_case, /*wildcards=*/false) > limit) return limit + 1;
   return Distance(a, b, ignore_case, /*wildcards=*/false, limit);
 }
 
 std::size_t GlobDistance(std::string_view pattern, std::string_view s, std::size_t limit) {
+  if (CountBound(pattern, s, /*ignore_case=*/true, /*wildcards=*/true) > limit) return limit + 1;
   return Distance(pattern, s, /*ignore_case=*/true, /*wildcards=*/true, limit);
 }
 

@@ -81,6 +81,32 @@ TEST(SuggestTest, BoundedDistanceEqualsTheFullTable) {
   }
 }
 
+// GlobDistance's count bound and early exits give the unbounded answer,
+// capped at limit + 1, for every limit.
+TEST(SuggestTest, BoundedGlobDistanceEqualsTheUnboundedOne) {
+  std::mt19937 rng(7);
+  const std::string pattern_bytes = "abcAB:*?", subject_bytes = "abcab:";
+  const auto random_word = [&](const std::string& bytes, std::size_t max_len) {
+    std::string w(std::uniform_int_distribution<std::size_t>(0, max_len)(rng), 'a');
+    for (char& c : w)
+      c = bytes[std::uniform_int_distribution<std::size_t>(0, bytes.size() - 1)(rng)];
+    return w;
+  };
+  for (int round = 0; round < 3000; ++round) {
+    const std::string p = random_word(pattern_bytes, 10), s = random_word(subject_bytes, 12);
+    const std::size_t full = GlobDistance(p, s, 1000);
+    for (std::size_t limit = 0; limit <= 8; ++limit) {
+      EXPECT_EQ(GlobDistance(p, s, limit), std::min(full, limit + 1))
+          << p << " / " << s << " limit " << limit;
+    }
+  }
+  // A pattern's literals missing from the subject each cost an edit; its
+  // wildcards stand for the subject's extra bytes for free.
+  EXPECT_EQ(GlobDistance("s3:xyz*", "s3:getobject", 2), 3u);
+  EXPECT_EQ(GlobDistance("s3:xyz*", "s3:getobject", 3), 3u);
+  EXPECT_EQ(GlobDistance("s3:get*", "s3:getobjectacl", 0), 0u);
+}
+
 TEST(SuggestTest, BoundsStopFarNamesAndKeepNearOnes) {
   // Same length, no letter in common: the count bound alone says "too far".
   EXPECT_EQ(EditDistance("deepracer", "kinesisxy", true, 3), 4u);
