@@ -77,7 +77,7 @@ KeyFacts Lookup(const Catalog& catalog, std::string_view key) {
 }
 
 // Lookup, once per key and lint run (every condition rule asks).
-KeyFacts MemoLookup(LintContext& ctx, const std::string& key) {
+const LintContext::KeyMemo::mapped_type& MemoEntry(LintContext& ctx, const std::string& key) {
   const auto [it, inserted] = ctx.condition_key_memo().try_emplace(key);
   auto& [packed, catalog_key] = it->second;
   if (inserted) {
@@ -86,12 +86,33 @@ KeyFacts MemoLookup(LintContext& ctx, const std::string& key) {
              static_cast<std::uint32_t>(k.multivalued) << 16;
     catalog_key = k.catalog_key;
   }
+  return it->second;
+}
+
+KeyFacts Unpack(const LintContext::KeyMemo::mapped_type& entry) {
+  const auto& [packed, catalog_key] = entry;
   KeyFacts k;
   k.source = static_cast<KeyFacts::Source>(packed & 0xff);
   k.type = static_cast<ConditionKeyType>((packed >> 8) & 0xff);
   k.multivalued = ((packed >> 16) & 1) != 0;
   k.catalog_key = catalog_key;
   return k;
+}
+
+// The statement's clauses with their operators parsed and keys looked up,
+// kept in the context for the next condition rule on the same statement.
+const std::vector<LintContext::ClauseFacts>& ClausesOf(LintContext& ctx, const LintStatement& s) {
+  LintContext::ClauseCache& cache = ctx.clause_cache();
+  if (cache.statement != &s.source) {
+    cache.statement = &s.source;
+    cache.clauses.clear();
+    for (const ConditionClause& c : s.source.conditions) {
+      std::optional<ParsedOperator> op = ParsedOperator::Parse(c.op.value);
+      const LintContext::KeyMemo::mapped_type* key = op ? &MemoEntry(ctx, c.key.value) : nullptr;
+      cache.clauses.push_back({op, key});
+    }
+  }
+  return cache.clauses;
 }
 
 // The type an operator compares (nullopt: Null, which tests presence).
@@ -121,10 +142,9 @@ std::optional<ConditionKeyType> OperatorType(ConditionCategory c) {
 // whose operator parses (they all do in a compiled statement).
 template <typename Fn>
 void ForEachClause(LintContext& ctx, const LintStatement& s, Fn fn) {
-  for (const ConditionClause& c : s.source.conditions) {
-    const std::optional<ParsedOperator> op = ParsedOperator::Parse(c.op.value);
-    if (!op) continue;
-    fn(c, *op, MemoLookup(ctx, c.key.value));
+  const std::vector<LintContext::ClauseFacts>& clauses = ClausesOf(ctx, s);
+  for (std::size_t i = 0; i < clauses.size(); ++i) {
+    if (clauses[i].op) fn(s.source.conditions[i], *clauses[i].op, Unpack(*clauses[i].key));
   }
 }
 

@@ -20,6 +20,7 @@
 #include "iam_audit/arn_pattern.h"
 
 #include "iam_audit/catalog.h"
+#include "iam_audit/condition.h"
 #include "iam_audit/evaluator.h"
 #include "iam_audit/finding.h"
 #include "iam_audit/lint.h"
@@ -79,6 +80,18 @@ class LintContext {
   // keeps the catalog's name of the key: a view into the catalog).
   using KeyMemo = std::unordered_map<std::string, std::pair<std::uint32_t, std::string_view>>;
   KeyMemo& condition_key_memo() { return key_memo_; }
+  // The condition rules' view of the statement they look at: each clause's
+  // operator parsed and key looked up once per statement rather than once
+  // per rule (ten rules did both: 64 M instructions on the managed corpus).
+  struct ClauseFacts {
+    std::optional<ParsedOperator> op;           // nullopt: the name does not parse
+    const KeyMemo::mapped_type* key = nullptr;  // its entry in condition_key_memo()
+  };
+  struct ClauseCache {
+    const Statement* statement = nullptr;  // whose clauses `clauses` are
+    std::vector<ClauseFacts> clauses;      // one per ConditionClause, in order
+  };
+  ClauseCache& clause_cache() { return clause_cache_; }
   // resource-type-mismatch's answers that depend on a Resource entry's
   // pattern text alone (a view into the linted policy's compiled form, which
   // outlives the run): policies repeat their resource lists across statements.
@@ -107,6 +120,7 @@ class LintContext {
   std::optional<ResourceTypeShapes> own_shapes_;  // another catalog than the embedded one
   const ResourceTypeShapes& shapes_;
   KeyMemo key_memo_;
+  ClauseCache clause_cache_;
   ResourceTypeMemo resource_type_memo_;
   EveryResourceMemo every_resource_memo_;
   std::vector<Finding> findings_;
