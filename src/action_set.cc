@@ -153,14 +153,14 @@ class LiteralPrefix {
   std::size_t size_ = 0;
 };
 
-// The first id of `range` whose lower-case name starts with `prefix` (names
-// are sorted, so those are one run), or range.second.
-ActionId FirstWithPrefix(const Catalog& catalog, std::string_view prefix,
-                         std::pair<ActionId, ActionId> range) {
-  auto [first, last] = range;
+// The first index of [first, last) whose lower-case name (`name_at(i)`)
+// starts with `prefix` (names are sorted, so those are one run), or last.
+template <class NameAt>
+std::size_t FirstWithPrefix(std::string_view prefix, std::size_t first, std::size_t last,
+                            const NameAt& name_at) {
   while (first < last) {
-    const ActionId mid = first + (last - first) / 2;
-    if (catalog.action_lower_name(mid) < prefix) {
+    const std::size_t mid = first + (last - first) / 2;
+    if (name_at(mid) < prefix) {
       first = mid + 1;
     } else {
       last = mid;
@@ -169,28 +169,41 @@ ActionId FirstWithPrefix(const Catalog& catalog, std::string_view prefix,
   return first;
 }
 
-// Calls `fn(id)` for each action of the service range matching the name
-// glob, in order, until it returns false. Returns false when stopped.
-template <class Fn>
-bool ForEachInService(const Catalog& catalog, const Glob& name, const LiteralPrefix& literal,
-                      std::pair<ActionId, ActionId> range, Fn fn) {
+// Calls `fn(i)` for each index of [first, last) whose lower-case name
+// (`name_at(i)`, sorted) the name glob matches, in order, until it returns
+// false. Returns false when stopped. The indices are a service's ids in the
+// catalog, or a service's run of an ActionSubset's positions.
+template <class NameAt, class Fn>
+bool ForEachMatch(const Glob& name, const LiteralPrefix& literal, std::size_t first,
+                  std::size_t last, const NameAt& name_at, Fn fn) {
   const std::string_view prefix = literal.view();
   if (name.MatchesEverything()) {
-    for (ActionId id = range.first; id < range.second; ++id) {
-      if (!fn(id)) return false;
+    for (std::size_t i = first; i < last; ++i) {
+      if (!fn(i)) return false;
     }
     return true;
   }
   const bool exact = !name.HasWildcards() && !literal.cut();
-  for (ActionId id = FirstWithPrefix(catalog, prefix, range); id < range.second; ++id) {
-    const std::string_view lower = catalog.action_lower_name(id);
+  for (std::size_t i = FirstWithPrefix(prefix, first, last, name_at); i < last; ++i) {
+    const std::string_view lower = name_at(i);
     if (lower.substr(0, prefix.size()) != prefix) break;
     if (exact) {  // exact name: the first candidate decides
-      return lower.size() == prefix.size() ? fn(id) : true;
+      return lower.size() == prefix.size() ? fn(i) : true;
     }
-    if (name.Matches(lower) && !fn(id)) return false;
+    if (name.Matches(lower) && !fn(i)) return false;
   }
   return true;
+}
+
+// ForEachMatch over one service's id range of the catalog, `fn(ActionId)`.
+template <class Fn>
+bool ForEachInService(const Catalog& catalog, const Glob& name, const LiteralPrefix& literal,
+                      std::pair<ActionId, ActionId> range, Fn fn) {
+  const auto name_at = [&](std::size_t id) {
+    return catalog.action_lower_name(static_cast<ActionId>(id));
+  };
+  return ForEachMatch(name, literal, range.first, range.second, name_at,
+                      [&](std::size_t id) { return fn(static_cast<ActionId>(id)); });
 }
 
 // Expands the name glob within one service's id range.
@@ -262,6 +275,95 @@ ActionSet ExpandActions(const Catalog& catalog, std::span<const ActionPattern> p
   ActionSet out(catalog.action_count());
   for (const ActionPattern& p : patterns) ExpandActionsInto(catalog, p, out);
   return out;
+}
+
+// --- subsets --------------------------------------------------------------------
+
+ActionSubset::ActionSubset(const Catalog& catalog, const ActionSet& members)
+    : catalog_(&catalog), ids_(members.ToVector()) {
+  for (std::size_t pos = 0; pos < ids_.size(); ++pos) {
+    const std::size_t s = catalog.action_service_index(ids_[pos]);
+    if (services_.empty() || services_.back().index != s) {
+      services_.push_back({catalog.service_lower_prefix(s), s, pos, pos});
+    }
+    services_.back().last = pos + 1;
+  }
+  std::sort(services_.begin(), services_.end(),
+            [](const ServiceRun& a, const ServiceRun& b) { return a.prefix < b.prefix; });
+  std::size_t slots = 16;
+  while (slots < 2 * ids_.size()) slots *= 2;
+  exact_.assign(slots, {});
+  std::string full;
+  for (std::size_t pos = 0; pos < ids_.size(); ++pos) {
+    full = catalog.service_lower_prefix(catalog.action_service_index(ids_[pos]));
+    full += ':';
+    full += catalog.action_lower_name(ids_[pos]);
+    const std::uint64_t hash = ascii::HashIgnoreCase(full);
+    std::size_t slot = hash & (slots - 1);
+    while (exact_[slot].position != 0) slot = (slot + 1) & (slots - 1);
+    exact_[slot] = {static_cast<std::uint32_t>(pos + 1), static_cast<std::uint32_t>(hash >> 32)};
+  }
+}
+
+std::optional<std::size_t> ActionSubset::FindExact(std::string_view text) const {
+  const std::size_t mask = exact_.size() - 1;
+  const std::uint64_t hash = ascii::HashIgnoreCase(text);
+  for (std::size_t slot = hash & mask; exact_[slot].position != 0; slot = (slot + 1) & mask) {
+    if (exact_[slot].high_hash != static_cast<std::uint32_t>(hash >> 32)) continue;
+    const std::size_t pos = exact_[slot].position - 1;
+    const std::string_view service =
+        catalog_->service_lower_prefix(catalog_->action_service_index(ids_[pos]));
+    const std::string_view name = catalog_->action_lower_name(ids_[pos]);
+    if (text.size() == service.size() + 1 + name.size() && text[service.size()] == ':' &&
+        ascii::EqualsIgnoreCase(text.substr(0, service.size()), service) &&
+        ascii::EqualsIgnoreCase(text.substr(service.size() + 1), name)) {
+      return pos;
+    }
+  }
+  return std::nullopt;
+}
+
+// As ExpandActionsInto, on the members only. An exact name is looked up in
+// a hash of the members' "service:name" (ExpandActionsInto: the catalog's
+// case-insensitive FindAction). Otherwise the members of each service are
+// one run of positions (ids are grouped by service), their names sorted: the
+// catalog's expansion (ForEachMatch) runs on them unchanged. A literal
+// service is looked up among the subset's few services only (an unknown
+// one, or one without members, matches nothing either way). In the lint of
+// the managed policies, 76,000 patterns cost 23 M instructions this way,
+// against 83 M for their expansion over the catalog and exact lookups.
+void ActionSubset::MatchInto(const ActionPattern& pattern, ActionSet& out) const {
+  if (out.universe() < size()) out |= ActionSet(size());
+  if (ids_.empty()) return;
+  if (pattern.MatchesAllActions()) {
+    out.InsertRange(0, static_cast<ActionId>(size()));
+    return;
+  }
+  if (!pattern.HasWildcards()) {  // one action or none (most patterns): a hash lookup
+    if (const std::optional<std::size_t> pos = FindExact(pattern.text())) {
+      out.insert(static_cast<ActionId>(*pos));
+    }
+    return;
+  }
+  const auto name_at = [&](std::size_t pos) { return catalog_->action_lower_name(ids_[pos]); };
+  const auto match = [&](const ServiceRun& run) {
+    const LiteralPrefix literal(pattern.name());
+    ForEachMatch(pattern.name(), literal, run.first, run.last, name_at, [&](std::size_t pos) {
+      out.insert(static_cast<ActionId>(pos));
+      return true;
+    });
+  };
+  if (!pattern.service().HasWildcards()) {
+    const std::string_view service = LiteralPrefix(pattern.service()).view();
+    const auto it =
+        std::lower_bound(services_.begin(), services_.end(), service,
+                         [](const ServiceRun& run, std::string_view s) { return run.prefix < s; });
+    if (it != services_.end() && it->prefix == service) match(*it);
+    return;
+  }
+  for (const ServiceRun& run : services_) {
+    if (pattern.service().Matches(run.prefix)) match(run);
+  }
 }
 
 // --- suggestions ----------------------------------------------------------------

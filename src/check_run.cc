@@ -112,11 +112,16 @@ LoadedFile LoadFile(const std::string& path, std::istream& in, bool skip_non_iam
     out.skipped = true;  // in no format iam-audit reads
     return out;
   }
-  std::ostringstream input, notes;
-  PrintDiagnostics(input, out.source.errors, out.source.warnings);
-  PrintDiagnostics(notes, {}, {}, out.source.notes);
-  out.input_text = input.str();
-  out.diagnostics = notes.str();
+  if (!out.source.errors.empty() || !out.source.warnings.empty()) {
+    std::ostringstream input;
+    PrintDiagnostics(input, out.source.errors, out.source.warnings);
+    out.input_text = input.str();
+  }
+  if (!out.source.notes.empty()) {
+    std::ostringstream notes;
+    PrintDiagnostics(notes, {}, {}, out.source.notes);
+    out.diagnostics = notes.str();
+  }
   out.findings = InputFindings(path, out.source.errors, out.source.warnings);
   out.valid = out.source.ok();
   if (!out.valid && out.source.errors.empty()) {

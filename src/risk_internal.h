@@ -25,15 +25,18 @@ class RiskAssessor {
  public:
   struct CompiledRow {
     const RiskRow* row;
-    ActionSet actions;
-    ActionSet with_any;
+    ActionSet actions;                // positions in CompiledRows::risky
+    ActionSet with_any;               // positions in CompiledRows::combined
     std::vector<std::string> unless;  // lower-cased keys
   };
-  // A table's rows expanded against a catalog, and the union of their actions.
+  // A table's rows expanded against a catalog. A statement's patterns are
+  // matched against the union of the rows' actions (a few hundred) rather
+  // than expanded over the catalog (20,000): lint never expands them.
   struct CompiledRows {
     std::vector<CompiledRow> rows;
-    ActionSet risky;
-    std::unordered_map<ActionId, std::vector<std::size_t>> rows_of;  // action -> rows
+    ActionSubset risky;                             // every row's actions
+    ActionSubset combined;                          // every row's with_any actions
+    std::vector<std::vector<std::size_t>> rows_of;  // position in risky -> rows, in table order
   };
   static CompiledRows Compile(const RiskTable& table, const Catalog& catalog);
 
@@ -60,16 +63,20 @@ class RiskAssessor {
     std::vector<std::string> entries;
   };
   struct StatementRisks {
-    explicit StatementRisks(std::size_t universe) : reported(universe) {}
+    explicit StatementRisks(std::size_t risky) : reported(risky) {}
     std::set<std::pair<ActionId, std::size_t>> pairs;  // (action, entry) reported
-    ActionSet reported;                                // actions reported in a category
+    ActionSet reported;  // positions in risky: the actions reported in a category
     std::map<FindingId, CategoryHits> by_category;
   };
 
   void PrepareRequirements();
   int PatternId(const std::string& text);
   bool Assessed(std::uint32_t i) const;
-  const ActionSet& AllGranted();
+  // The positions in CompiledRows::combined of the actions some assessed
+  // statement allows (what `with_any` rows test), on first use.
+  const ActionSet& CombinedGranted();
+  // The positions in CompiledRows::risky of the actions statement i allows.
+  void RiskyGranted(std::uint32_t i, ActionSet& out) const;
   std::vector<Entry> Entries(std::uint32_t i) const;
   // The action's resource types as patterns in the entry's partition, region
   // and account: all of them, and those with many resources per account.
@@ -97,11 +104,12 @@ class RiskAssessor {
 
   std::vector<Finding> Run();
   void AssessStatement(std::uint32_t i);
-  void Classify(std::uint32_t i, const ActionSet& granted, const std::vector<Entry>& entries,
+  // `candidates`: RiskyGranted(i).
+  void Classify(std::uint32_t i, const ActionSet& candidates, const std::vector<Entry>& entries,
                 StatementRisks* out);
   void ReportCategory(std::uint32_t i, FindingId category, const CategoryHits& hits);
-  void ServiceWildcards(std::uint32_t i, const ActionSet& granted);
-  // risk_overbroad.cc
+  void ServiceWildcards(std::uint32_t i);
+  // risk_overbroad.cc; `reported` as StatementRisks::reported.
   void OverBroadActions(std::uint32_t i, const ActionSet& granted, const ActionSet& reported,
                         const std::vector<Entry>& entries);
   void OverBroadResources(std::uint32_t i, const std::vector<Entry>& entries,
@@ -127,12 +135,16 @@ class RiskAssessor {
   std::optional<CompiledRows> own_rows_;  // when the shared compilation does not apply
   const CompiledRows& compiled_;
   const std::vector<CompiledRow>& rows_;
-  const ActionSet& risky_;  // every action of the table
-  ActionSet granted_;       // AllGranted(), once granted_ready_
-  bool granted_ready_ = false;
-  ActionSet required_;  // every required action
-  ActionSet accepted_;  // the profile's accepted extras
-  ActionSet current_;   // the actions of the statement being assessed
+  const ActionSubset& risky_;   // every action of the table
+  ActionSet combined_granted_;  // CombinedGranted(), once combined_ready_
+  bool combined_ready_ = false;
+  // Sets over the whole catalog are allocated only when used (2.5 KB each;
+  // lint has no requirements and never needs current_): an empty one
+  // (universe 0) is the empty set in every operation.
+  ActionSet required_;    // every required action
+  ActionSet accepted_;    // the profile's accepted extras
+  ActionSet current_;     // audit: the actions of the statement being assessed
+  ActionSet candidates_;  // RiskyGranted() of the statement being assessed
   std::vector<std::uint32_t> denies_;
   std::map<int, std::vector<std::uint32_t>> caps_;  // 0 boundary, 1 session, 2+ SCP levels
   std::unordered_map<ActionId, RequiredAction> required_at_;
@@ -142,7 +154,7 @@ class RiskAssessor {
   std::deque<ArnPattern> patterns_;  // stable addresses
   std::unordered_map<std::string, GenericPatterns> generics_;
   std::vector<Finding> findings_;
-  std::vector<std::string> keys_;  // StatementKey per finding
+  std::vector<std::uint32_t> finding_statements_;  // the statement of each finding
 };
 
 namespace risk_internal {

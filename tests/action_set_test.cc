@@ -3,6 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "test_util.h"
 
 namespace iam_audit {
@@ -206,6 +211,108 @@ TEST(ExpandActionsTest, KnownExpansions) {
 }
 
 // --- suggestions ---------------------------------------------------------------------------
+
+// --- ActionSubset: ExpandActions & members, by position --------------------------------
+
+std::vector<std::string> SubsetMatches(const Catalog& c, const ActionSubset& subset,
+                                       std::string_view pattern) {
+  ActionSet hit;  // an unsized set grows to the subset
+  subset.MatchInto(P(pattern), hit);
+  EXPECT_EQ(hit.universe(), subset.size());
+  std::vector<std::string> out;
+  for (ActionId pos : hit) out.push_back(c.action(subset.id(pos)).FullName());
+  return out;
+}
+
+TEST(ActionSubsetTest, Fixture) {
+  const Catalog& c = Toy();
+  const ActionSet members =
+      ExpandActions(c, P("toy:*Widget")) | ExpandActions(c, P("toy-*:Reset*"));
+  const ActionSubset subset(c, members);
+  ASSERT_EQ(subset.size(), 4u);
+  // Positions in id order (the catalog's: "toy-admin" sorts before "toy").
+  EXPECT_EQ(c.action(subset.id(0)).FullName(), "toy-admin:ResetAccount");
+  EXPECT_EQ(c.action(subset.id(1)).FullName(), "toy:GetWidget");
+  // Exact names, in any case; a non-member matches nothing.
+  EXPECT_THAT(SubsetMatches(c, subset, "TOY:getwidget"), ElementsAre("toy:GetWidget"));
+  EXPECT_THAT(SubsetMatches(c, subset, "toy:ListWidgets"), IsEmpty());
+  EXPECT_THAT(SubsetMatches(c, subset, "toy:GetWidge"), IsEmpty());
+  EXPECT_THAT(SubsetMatches(c, subset, "nope:GetWidget"), IsEmpty());
+  // Wildcards in the name, in the service, both.
+  EXPECT_THAT(SubsetMatches(c, subset, "toy:Get*"), ElementsAre("toy:GetWidget"));
+  EXPECT_THAT(SubsetMatches(c, subset, "toy:?etWidget"), ElementsAre("toy:GetWidget"));
+  EXPECT_THAT(SubsetMatches(c, subset, "*:*Account"), ElementsAre("toy-admin:ResetAccount"));
+  EXPECT_THAT(SubsetMatches(c, subset, "TOY-*:*"), ElementsAre("toy-admin:ResetAccount"));
+  EXPECT_THAT(SubsetMatches(c, subset, "toy:*"),
+              ElementsAre("toy:GetWidget", "toy:PutWidget", "toy:TagWidget"));
+  EXPECT_EQ(SubsetMatches(c, subset, "*").size(), 4u);
+  EXPECT_EQ(SubsetMatches(c, subset, "*:*").size(), 4u);
+  EXPECT_THAT(SubsetMatches(c, subset, "nope:*"), IsEmpty());
+  // Results accumulate; positions of a set.
+  ActionSet hit;
+  subset.MatchInto(P("toy:Put*"), hit);
+  subset.MatchInto(P("toy:tag*"), hit);
+  EXPECT_THAT(hit.ToVector(), ElementsAre(2, 3));
+}
+
+TEST(ActionSubsetTest, AnEmptySubsetMatchesNothing) {
+  const ActionSubset subset(Toy(), ActionSet(Toy().action_count()));
+  EXPECT_EQ(subset.size(), 0u);
+  EXPECT_THAT(SubsetMatches(Toy(), subset, "*"), IsEmpty());
+  EXPECT_THAT(SubsetMatches(Toy(), subset, "toy:GetWidget"), IsEmpty());
+}
+
+// The subset's answer is the catalog's expansion restricted to the members,
+// for patterns derived from members and non-members of the real catalog: exact
+// names in other cases, prefixes, suffixes, `?`, service wildcards, unknowns.
+TEST(ActionSubsetTest, AgreesWithTheCatalogExpansion) {
+  const Catalog& c = Embedded();
+  ActionSet members(c.action_count());
+  for (ActionId id = 0; id < c.action_count(); id += 37) members.insert(id);  // every service
+  members |= ExpandActions(c, P("iam:*")) | ExpandActions(c, P("s3:Put*"));
+  const ActionSubset subset(c, members);
+  std::vector<std::string> patterns = {"*",
+                                       "*:*",
+                                       "s3:*",
+                                       "*:Get*",
+                                       "?3:Put*",
+                                       "S3:PUTOBJECT",
+                                       "s3:PutObject?",
+                                       "iam:*Policy*",
+                                       "iam:Pass?ole",
+                                       "*am:PassRole",
+                                       "i*:*",
+                                       "*:*Tagging",
+                                       "nope:*",
+                                       "nope:GetObject",
+                                       "s3:NoSuchAction",
+                                       "s3:PutObject*",
+                                       "*:?",
+                                       "a*:*a*a*a*",
+                                       "ec2:Describe*s",
+                                       "iam:passrole"};
+  for (ActionId id = 0; id < c.action_count(); id += 11) {  // members and neighbours
+    const std::string service(c.action_service(id));
+    const std::string name(c.action_name(id));
+    std::string upper = service + ":" + name;
+    for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    patterns.push_back(service + ":" + name);
+    patterns.push_back(upper);
+    patterns.push_back(service + ":" + name.substr(0, name.size() / 2) + "*");
+    patterns.push_back(service + ":*" + name.substr(name.size() / 2));
+    patterns.push_back(service + ":?" + name.substr(1));
+    patterns.push_back(service.substr(0, 1) + "*:" + name);
+    patterns.push_back(service + ":" + name + "X");
+  }
+  for (const std::string& text : patterns) {
+    const ActionPattern p = P(text);
+    ActionSet hit(subset.size());
+    subset.MatchInto(p, hit);
+    std::vector<ActionId> got;
+    for (ActionId pos : hit) got.push_back(subset.id(pos));
+    EXPECT_EQ(got, (ExpandActions(c, p) & members).ToVector()) << text;
+  }
+}
 
 TEST(SuggestActionsTest, TyposInTheActionName) {
   const Catalog& c = Embedded();

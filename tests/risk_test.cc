@@ -353,6 +353,31 @@ TEST(RiskTest, TheFixNeverKeepsEveryResourceForWhatIsNeededOnLess) {
   EXPECT_EQ(fix["Resource"], "arn:aws:s3:::lake/dbt/*");
 }
 
+TEST(RiskTest, TheFixGroupsTheRequiredActionsByTheRequiredResourcesTheStatementReaches) {
+  // lake/dbt/* is required for three actions (asked once: NarrowedFix's
+  // memo), lake/raw/* for one.
+  const auto both = AuditRisk({R"({"Sid": "Lake", "Effect": "Allow", "Action": "s3:*",
+      "Resource": ["arn:aws:s3:::lake/raw/*", "arn:aws:s3:::lake/dbt/*"]})"},
+                              kReqs);
+  const Finding* w = Find(both, FindingId::kServiceWildcard);
+  ASSERT_NE(w, nullptr);
+  const auto fix = nlohmann::json::parse(StatementText(w->fix));
+  EXPECT_EQ(fix["Action"], nlohmann::json({"s3:DeleteObject", "s3:PutObject"}));
+  EXPECT_EQ(fix["Resource"], "arn:aws:s3:::lake/dbt/*");
+  EXPECT_THAT(w->message, HasSubstr("also keep s3:GetObject on arn:aws:s3:::lake/raw/*, "
+                                    "arn:aws:s3:::lake/dbt/* (a statement of their own)"));
+  // Only raw/* reached: the write actions are not kept, nothing else is named.
+  const auto raw = AuditRisk({R"({"Effect": "Allow", "Action": "s3:*",
+      "Resource": "arn:aws:s3:::lake/raw/*"})"},
+                             kReqs);
+  const Finding* r = Find(raw, FindingId::kServiceWildcard);
+  ASSERT_NE(r, nullptr);
+  const auto narrowed = nlohmann::json::parse(StatementText(r->fix));
+  EXPECT_EQ(narrowed["Action"], "s3:GetObject");
+  EXPECT_EQ(narrowed["Resource"], "arn:aws:s3:::lake/raw/*");
+  EXPECT_THAT(r->message, Not(HasSubstr("also keep")));
+}
+
 // --- data-exfiltration ------------------------------------------------------------------
 
 TEST(RiskTest, ReadingBeyondWhatTheToolReadsIsDataExfiltration) {
@@ -412,6 +437,144 @@ TEST(RiskTest, OtherExtrasAreOverBroadAndAcceptedExtrasAreNot) {
 TEST(RiskTest, AdministratorAccessIsPrivilegeEscalationOnly) {
   const auto f = LintRisk({R"({"Effect": "Allow", "Action": "*", "Resource": "*"})"});
   EXPECT_THAT(Ids(f), ElementsAre("privilege-escalation"));  // beside allow-all-actions (lint.h)
+}
+
+// --- the table's action index: statements are matched against the table's ----------
+// --- actions (CompiledRows), never expanded over the catalog in lint -------------
+
+TEST(RiskIndexTest, ActionsReachARowInAnyCaseAndThroughWildcards) {
+  for (const char* action : {"iam:PutRolePolicy", "IAM:putrolepolicy", "iam:Put*Policy",
+                             "iam:PutRole?olicy", "*:PutRolePolicy", "i*:PutRolePolicy"}) {
+    const auto f = LintRisk(
+        {R"({"Effect": "Allow", "Action": ")" + std::string(action) + R"(", "Resource": "*"})"});
+    ASSERT_THAT(Ids(f), ElementsAre("privilege-escalation")) << action;
+    EXPECT_THAT(f[0].message, HasSubstr("iam:PutRolePolicy")) << action;
+  }
+  // Near misses reach no row: another action, an unknown service, a longer name.
+  for (const char* action : {"iam:GetRolePolicy", "nope:PutRolePolicy", "iam:PutRolePolicyX",
+                             "iam:PutRolePolicy?", "s3:PutRolePolicy"}) {
+    EXPECT_THAT(LintRisk({R"({"Effect": "Allow", "Action": ")" + std::string(action) +
+                          R"(", "Resource": "*"})"}),
+                IsEmpty())
+        << action;
+  }
+}
+
+TEST(RiskIndexTest, NotActionGrantsTheRowsItDoesNotName) {
+  // NotAction "iam:*" allows every risky action outside IAM (sts:AssumeRole
+  // among them) and none of IAM's.
+  const auto f = LintRisk({R"({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})"});
+  const Finding* escalation = Find(f, FindingId::kPrivilegeEscalation);
+  ASSERT_NE(escalation, nullptr);
+  EXPECT_THAT(escalation->message, HasSubstr("sts:AssumeRole"));
+  EXPECT_THAT(escalation->message, Not(HasSubstr("iam:")));
+  EXPECT_NE(Find(f, FindingId::kCredentialsExposure), nullptr);  // secretsmanager, ...
+  // Naming every risky service's actions leaves nothing for the table.
+  EXPECT_EQ(Find(LintRisk({R"({"Effect": "Allow", "NotAction": ["*:*"], "Resource": "*"})"}),
+                 FindingId::kPrivilegeEscalation),
+            nullptr);
+}
+
+TEST(RiskIndexTest, CombinationsAreFoundThroughWildcardsNotActionAndOtherStatements) {
+  const std::string pass = R"({"Effect": "Allow", "Action": "iam:Pass*", "Resource": "*"})";
+  const auto escalates = [&](const std::string& other) {
+    return Find(LintRisk({pass, other}), FindingId::kPrivilegeEscalation) != nullptr;
+  };
+  EXPECT_TRUE(escalates(R"({"Effect": "Allow", "Action": "ec2:Run*", "Resource": "*"})"));
+  EXPECT_TRUE(escalates(R"({"Effect": "Allow", "Action": "*:RunInstances", "Resource": "*"})"));
+  EXPECT_TRUE(escalates(R"({"Effect": "Allow", "Action": "LAMBDA:createfunction",
+      "Resource": "*"})"));
+  EXPECT_TRUE(escalates(R"({"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"})"));
+  // The combination is granted on anything: a named function counts.
+  EXPECT_TRUE(escalates(R"({"Effect": "Allow", "Action": "lambda:CreateFunction",
+      "Resource": "arn:aws:lambda:eu-west-1:111122223333:function:f"})"));
+  // Not by what no statement allows: a Deny, a NotAction that excludes it,
+  // an action of no compute service.
+  EXPECT_FALSE(escalates(R"({"Effect": "Deny", "Action": "ec2:RunInstances", "Resource": "*"})"));
+  EXPECT_FALSE(escalates(R"({"Effect": "Allow", "NotAction": ["ec2:*", "lambda:*", "glue:*",
+      "cloudformation:*", "datapipeline:*", "ecs:*", "sagemaker:*", "codebuild:*",
+      "autoscaling:*", "states:*", "batch:*", "elasticmapreduce:*", "apprunner:*"],
+      "Resource": "arn:aws:s3:::b"})"));
+  EXPECT_FALSE(escalates(R"({"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"})"));
+  // The finding names the combination as granted.
+  const auto f = LintRisk({pass, R"({"Effect": "Allow", "Action": "ec2:Run*", "Resource": "*"})"});
+  EXPECT_THAT(Find(f, FindingId::kPrivilegeEscalation)->message,
+              HasSubstr("with ec2:RunInstances"));
+}
+
+TEST(RiskIndexTest, DefusingConditionsAndScopeApplyToWildcardGrants) {
+  const std::string run = R"({"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"})";
+  EXPECT_EQ(Find(LintRisk({R"({"Effect": "Allow", "Action": "iam:P?ssRole", "Resource": "*",
+      "Condition": {"StringEquals": {"IAM:PassedToService": "glue.amazonaws.com"}}})",
+                           run}),
+                 FindingId::kPrivilegeEscalation),
+            nullptr);
+  // Scope `every`: a wildcard grant on one named role is not every role.
+  EXPECT_THAT(LintRisk({R"({"Effect": "Allow", "Action": "iam:*RolePolicy",
+      "Resource": "arn:aws:iam::111122223333:role/dbt"})"}),
+              IsEmpty());
+  EXPECT_THAT(Ids(LintRisk({R"({"Effect": "Allow", "Action": "iam:*RolePolicy",
+      "Resource": "arn:aws:iam::111122223333:role/*"})"})),
+              ElementsAre("privilege-escalation"));
+}
+
+TEST(RiskIndexTest, AuditOverBroadActionsLeaveOutWhatARowReported) {
+  const auto f = AuditRisk({R"({"Effect": "Allow", "Action": ["iam:put*policy",
+      "cloudwatch:PutMetricData"], "Resource": "*"})"},
+                           kReqs);
+  const Finding* escalation = Find(f, FindingId::kPrivilegeEscalation);
+  ASSERT_NE(escalation, nullptr);
+  EXPECT_THAT(escalation->message, HasSubstr("iam:PutRolePolicy"));
+  const Finding* broad = Find(f, FindingId::kOverBroadAction);
+  ASSERT_NE(broad, nullptr);
+  EXPECT_THAT(broad->message, HasSubstr("allows 1 cloudwatch action"));
+  // NotAction in an audit: the table's categories and the rest as over-broad.
+  const auto all_but =
+      AuditRisk({R"({"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"})"}, kReqs);
+  EXPECT_NE(Find(all_but, FindingId::kPrivilegeEscalation), nullptr);
+  EXPECT_NE(Find(all_but, FindingId::kOverBroadAction), nullptr);
+}
+
+TEST(RiskIndexTest, ATableOfOurOwnIsCompiledAgainstTheCatalogGiven) {
+  const std::string text = R"(categories:
+  data-destruction: {audit: error, lint: warning}
+service_wildcard: {audit: warning, lint: note, raised: {audit: error, lint: warning}, raised_services: [iam]}
+sources:
+  a: A source
+risks:
+  - id: wipe
+    category: data-destruction
+    actions: [s3:Delete*]
+    with_any: [s3:PutBucketVersioning]
+    scope: any
+    unless: [s3:ExistingObjectTag/keep]
+    why: w
+    source: [a]
+)";
+  const RiskTableLoadResult table = LoadRiskTable(text, "t.yaml", &TestCatalog());
+  ASSERT_TRUE(table.table);
+  const auto lint = [&](const std::vector<std::string>& statements) {
+    PolicySet set;
+    set.identity.push_back(Parse(Doc(statements)));
+    auto compiled = Evaluator::Compile(set);
+    RiskOptions options;
+    options.mode = RiskMode::kLint;
+    options.table = &*table.table;
+    return AssessRisk(TestCatalog(), set, *compiled.evaluator, {}, options);
+  };
+  const std::string del =
+      R"({"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::b/x"})";
+  const std::string versioning =
+      R"({"Effect": "Allow", "Action": "s3:PutBucket*", "Resource": "arn:aws:s3:::b"})";
+  EXPECT_THAT(lint({del}), IsEmpty());  // no combination
+  const auto f = lint({del, versioning});
+  ASSERT_THAT(Ids(f), ElementsAre("data-destruction"));
+  EXPECT_THAT(f[0].message, HasSubstr("with s3:PutBucketVersioning"));
+  EXPECT_THAT(f[0].message, HasSubstr("(risk wipe)"));
+  // The built-in table does not make PutObject a risk; this one not either.
+  EXPECT_THAT(
+      lint({R"({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"})", versioning}),
+      IsEmpty());
 }
 
 }  // namespace

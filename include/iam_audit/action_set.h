@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -106,6 +107,56 @@ void ExpandActionsInto(const Catalog& catalog, const ActionPattern& pattern, Act
 bool MatchesAnyAction(const Catalog& catalog, const ActionPattern& pattern);
 // The union over several patterns.
 ActionSet ExpandActions(const Catalog& catalog, std::span<const ActionPattern> patterns);
+
+// A fixed, small subset of a catalog's actions (the risk table's), and which
+// of its members an action pattern matches, found without expanding the
+// pattern over the whole catalog: an exact name is one hash lookup, a
+// literal service prefix looks only at its members, any other pattern at each
+// service that has members. Members are numbered by
+// position (0..size()-1, in increasing ActionId order); matches are an
+// ActionSet over positions (universe size()).
+//
+//   ActionSubset risky(catalog, table_actions);
+//   ActionSet hit(risky.size());
+//   risky.MatchInto(*ActionPattern::Parse("IAM:put*"), hit);
+//   for (std::size_t pos : hit) risky.id(pos) ...  // ExpandActions(...) & table_actions
+//
+// MatchInto answers exactly ExpandActions(catalog, pattern) & members (same
+// case-insensitive comparison, same wildcards). Immutable after
+// construction: one subset can serve several threads. The catalog must
+// outlive it.
+class ActionSubset {
+ public:
+  ActionSubset() = default;
+  ActionSubset(const Catalog& catalog, const ActionSet& members);
+
+  std::size_t size() const { return ids_.size(); }
+  ActionId id(std::size_t position) const { return ids_[position]; }
+  // Adds to `out` (grown to size() when smaller) the positions of the
+  // members `pattern` matches.
+  void MatchInto(const ActionPattern& pattern, ActionSet& out) const;
+
+ private:
+  // The members of one service: positions [first, last).
+  struct ServiceRun {
+    std::string_view prefix;  // lower-case, the catalog's
+    std::size_t index;        // the catalog's service index
+    std::size_t first, last;
+  };
+  // The position of the member named `text` ("service:name", any case).
+  std::optional<std::size_t> FindExact(std::string_view text) const;
+
+  const Catalog* catalog_ = nullptr;
+  std::vector<ActionId> ids_;         // increasing
+  std::vector<ServiceRun> services_;  // by prefix
+  // Open addressing by ascii::HashIgnoreCase("service:name"); the hash's
+  // high half rejects most other names without reading the catalog.
+  struct Slot {
+    std::uint32_t position = 0;  // position + 1, 0 empty
+    std::uint32_t high_hash = 0;
+  };
+  std::vector<Slot> exact_;
+};
 
 // Up to `n` "did you mean" candidates for `text` (a pattern that matched
 // nothing, or a misspelled action), closest first. Distances are

@@ -48,9 +48,12 @@
 // is the statement narrowed to the required actions on the required
 // resources (never "*" for what is needed on less).
 //
-// Cost: one catalog expansion per statement and set operations on action
-// bitsets; resource patterns are compiled only for the few actions the
-// table names (and, in an audit, for the required ones).
+// Cost: a statement's patterns are matched against the table's few hundred
+// actions only (ActionSubset, compiled once per process for the built-in
+// table and catalog); an audit also expands them over the catalog, once per
+// statement, for the over-broad findings. Resource patterns are compiled
+// only for the few actions the table names (and, in an audit, for the
+// required ones).
 #pragma once
 
 #include <optional>
