@@ -46,6 +46,19 @@ inline std::uint64_t HashIgnoreCase(std::string_view s) {
   return h;
 }
 
+// Lower() of the 8 bytes packed in `w` at once (bytes of 0x80 and above
+// unchanged): a byte's high bit after adding 0x3f says ">= 'A'", after adding
+// 0x25 "> 'Z'" (7-bit bytes, so no carry crosses bytes), and an upper-case
+// byte gets 0x20. For loops that compare or hash names 8 bytes at a time.
+constexpr std::uint64_t LowerWord(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  const std::uint64_t seven = w & ~kHigh;
+  const std::uint64_t at_least_a = seven + (0x80 - 'A') * kOnes;
+  const std::uint64_t above_z = seven + (0x7f - 'Z') * kOnes;
+  const std::uint64_t upper = (at_least_a & ~above_z) & ~w & kHigh;
+  return w | (upper >> 2);
+}
+
 inline bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
 }

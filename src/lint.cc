@@ -103,11 +103,13 @@ struct Document {
   const Policy* policy;
   LintPolicyType type;
   std::vector<LintStatement> statements;
+  // statements[i].actions (reserved up front: the statements refer to them).
+  std::vector<StatementActions> actions;
 };
 
 // The documents of the set, each with its statements paired with their
 // compiled form (Evaluator::statements() follows StatementsInCompileOrder).
-std::vector<Document> Documents(const PolicySet& set, const Evaluator& ev,
+std::vector<Document> Documents(const Catalog& catalog, const PolicySet& set, const Evaluator& ev,
                                 const LintOptions& options) {
   std::vector<std::pair<const Policy*, LintPolicyType>> order;
   for (const Policy* p : set.IdentityPolicies()) order.emplace_back(p, DetectType(*p));
@@ -129,11 +131,14 @@ std::vector<Document> Documents(const PolicySet& set, const Evaluator& ev,
   for (std::size_t i = 0; i < compiled.size(); ++i) position[&compiled[i].source()] = i;
   std::vector<Document> docs;
   for (const auto& [policy, detected] : order) {
-    Document d{policy, options.policy_type.value_or(detected), {}};
+    Document d{policy, options.policy_type.value_or(detected), {}, {}};
+    d.actions.reserve(policy->statements.size());
     for (const Statement& s : policy->statements) {
       const auto it = position.find(&s);
       if (it == position.end()) continue;
-      d.statements.push_back(LintStatement{s, compiled[it->second], *policy, d.type});
+      const CompiledStatement& c = compiled[it->second];
+      d.actions.emplace_back(catalog, c.actions());
+      d.statements.push_back(LintStatement{s, c, *policy, d.type, d.actions.back()});
     }
     docs.push_back(std::move(d));
   }
@@ -221,7 +226,7 @@ std::span<const LintRuleInfo> LintRules() { return lint::kRuleInfo; }
 std::vector<Finding> Lint(const Catalog& catalog, const PolicySet& policies,
                           const Evaluator& evaluator, const LintOptions& options) {
   lint::LintContext ctx(catalog);
-  const std::vector<lint::Document> docs = lint::Documents(policies, evaluator, options);
+  const std::vector<lint::Document> docs = lint::Documents(catalog, policies, evaluator, options);
   for (const lint::Document& d : docs) {
     for (const lint::LintStatement& s : d.statements) {
       for (const lint::Rule& rule : lint::kRules) {

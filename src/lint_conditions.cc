@@ -28,6 +28,7 @@ struct KeyFacts {
   Source source = Source::kUnknown;
   ConditionKeyType type = ConditionKeyType::kAny;
   bool multivalued = false;
+  std::string_view catalog_key;  // kCatalog: the catalog's name of the key
 };
 
 std::string_view Prefix(std::string_view key) {
@@ -60,11 +61,13 @@ std::optional<ConditionKeyInfo> FindCatalogKey(const Catalog& catalog, std::stri
 KeyFacts Lookup(const Catalog& catalog, std::string_view key) {
   KeyFacts k;
   if (const GlobalConditionKey* g = FindGlobalConditionKey(key)) {
-    return {KeyFacts::Source::kGlobal, g->type, g->multivalued};
+    return {KeyFacts::Source::kGlobal, g->type, g->multivalued, {}};
   }
-  if (IsFederationKey(key)) return {KeyFacts::Source::kFederation, ConditionKeyType::kAny, false};
+  if (IsFederationKey(key))
+    return {KeyFacts::Source::kFederation, ConditionKeyType::kAny, false, {}};
   if (const std::optional<ConditionKeyInfo> info = FindCatalogKey(catalog, key)) {
     k.source = KeyFacts::Source::kCatalog;
+    k.catalog_key = info->key;
     if (const std::optional<ParsedKeyType> t = ParseConditionKeyType(info->type)) {
       k.type = t->type;
       k.multivalued = t->multivalued;
@@ -74,18 +77,42 @@ KeyFacts Lookup(const Catalog& catalog, std::string_view key) {
 }
 
 // Lookup, once per key and lint run (every condition rule asks).
-KeyFacts MemoLookup(LintContext& ctx, const std::string& key) {
-  const auto [it, inserted] = ctx.condition_key_memo().try_emplace(key, 0);
+const LintContext::KeyMemo::mapped_type& MemoEntry(LintContext& ctx, const std::string& key) {
+  const auto [it, inserted] = ctx.condition_key_memo().try_emplace(key);
+  auto& [packed, catalog_key] = it->second;
   if (inserted) {
     const KeyFacts k = Lookup(ctx.catalog(), key);
-    it->second = static_cast<std::uint32_t>(k.source) | static_cast<std::uint32_t>(k.type) << 8 |
-                 static_cast<std::uint32_t>(k.multivalued) << 16;
+    packed = static_cast<std::uint32_t>(k.source) | static_cast<std::uint32_t>(k.type) << 8 |
+             static_cast<std::uint32_t>(k.multivalued) << 16;
+    catalog_key = k.catalog_key;
   }
+  return it->second;
+}
+
+KeyFacts Unpack(const LintContext::KeyMemo::mapped_type& entry) {
+  const auto& [packed, catalog_key] = entry;
   KeyFacts k;
-  k.source = static_cast<KeyFacts::Source>(it->second & 0xff);
-  k.type = static_cast<ConditionKeyType>((it->second >> 8) & 0xff);
-  k.multivalued = ((it->second >> 16) & 1) != 0;
+  k.source = static_cast<KeyFacts::Source>(packed & 0xff);
+  k.type = static_cast<ConditionKeyType>((packed >> 8) & 0xff);
+  k.multivalued = ((packed >> 16) & 1) != 0;
+  k.catalog_key = catalog_key;
   return k;
+}
+
+// The statement's clauses with their operators parsed and keys looked up,
+// kept in the context for the next condition rule on the same statement.
+const std::vector<LintContext::ClauseFacts>& ClausesOf(LintContext& ctx, const LintStatement& s) {
+  LintContext::ClauseCache& cache = ctx.clause_cache();
+  if (cache.statement != &s.source) {
+    cache.statement = &s.source;
+    cache.clauses.clear();
+    for (const ConditionClause& c : s.source.conditions) {
+      std::optional<ParsedOperator> op = ParsedOperator::Parse(c.op.value);
+      const LintContext::KeyMemo::mapped_type* key = op ? &MemoEntry(ctx, c.key.value) : nullptr;
+      cache.clauses.push_back({op, key});
+    }
+  }
+  return cache.clauses;
 }
 
 // The type an operator compares (nullopt: Null, which tests presence).
@@ -115,10 +142,9 @@ std::optional<ConditionKeyType> OperatorType(ConditionCategory c) {
 // whose operator parses (they all do in a compiled statement).
 template <typename Fn>
 void ForEachClause(LintContext& ctx, const LintStatement& s, Fn fn) {
-  for (const ConditionClause& c : s.source.conditions) {
-    const std::optional<ParsedOperator> op = ParsedOperator::Parse(c.op.value);
-    if (!op) continue;
-    fn(c, *op, MemoLookup(ctx, c.key.value));
+  const std::vector<LintContext::ClauseFacts>& clauses = ClausesOf(ctx, s);
+  for (std::size_t i = 0; i < clauses.size(); ++i) {
+    if (clauses[i].op) fn(s.source.conditions[i], *clauses[i].op, Unpack(*clauses[i].key));
   }
 }
 
@@ -474,18 +500,16 @@ void InvalidVpcIds(LintContext& ctx, const LintStatement& s) {
 void ConditionKeyNotForAction(LintContext& ctx, const LintStatement& s) {
   if (s.source.not_action || s.source.conditions.empty()) return;
   const Catalog& catalog = ctx.catalog();
-  std::optional<ActionSet> actions;
   ForEachClause(ctx, s, [&](const ConditionClause& c, const ParsedOperator& op, const KeyFacts& k) {
     if (k.source != KeyFacts::Source::kCatalog || IsCrossServiceKey(c.key.value)) return;
     if (EqualsIgnoreCase(Prefix(c.key.value), "aws")) return;  // aws:RequestTag/... apply widely
-    if (!actions) actions = ExpandActions(catalog, s.compiled.actions());
-    if (actions->empty()) return;
-    const std::optional<ConditionKeyInfo> info = FindCatalogKey(catalog, c.key.value);
-    const auto same = [&](std::string_view key) { return EqualsIgnoreCase(key, info->key); };
+    const ActionSet& actions = s.actions.All();
+    if (actions.empty()) return;
+    const auto same = [&](std::string_view key) { return EqualsIgnoreCase(key, k.catalog_key); };
     const auto listed = [&](const std::vector<std::string_view>& keys) {
       return std::any_of(keys.begin(), keys.end(), same);
     };
-    for (const ActionId id : *actions) {
+    for (const ActionId id : actions) {
       const ActionInfo a = catalog.action(id);
       if (listed(a.condition_keys)) return;
       for (const ActionResource& r : a.resource_types) {

@@ -3,6 +3,8 @@
 // (AWS "IAM JSON policy elements: Resource", "IAM identifiers: ARNs", the
 // Service Authorization Reference's resource types; docs/lint.md).
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -53,18 +55,18 @@ std::string_view FirstWord(std::string_view resource) {
 // malformed, or "" (AWS "IAM identifiers": arn:partition:service:region:
 // account-id:resource).
 std::string ArnProblem(const Catalog& catalog, std::string_view arn) {
-  std::vector<std::string_view> f;
-  std::size_t start = 0;
-  for (int i = 0; i < 5; ++i) {
+  std::array<std::string_view, 5> f;
+  std::size_t fields = 0, start = 0;
+  for (; fields < f.size(); ++fields) {
     const std::size_t colon = arn.find(':', start);
     if (colon == std::string_view::npos) break;
-    f.push_back(arn.substr(start, colon - start));
+    f[fields] = arn.substr(start, colon - start);
     start = colon + 1;
   }
   // A wildcard may stand for several fields ("arn:*", "arn:aws:s3*").
-  if (f.size() < 5 && arn.find('*') != std::string_view::npos) return "";
-  if (f.size() < 5) {
-    return "has " + std::to_string(f.size() + 1) +
+  if (fields < 5 && arn.find('*') != std::string_view::npos) return "";
+  if (fields < 5) {
+    return "has " + std::to_string(fields + 1) +
            " of the 6 ARN fields (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)";
   }
   const std::string_view partition = f[1], service = f[2], region = f[3], account = f[4];
@@ -106,8 +108,12 @@ bool Literal(std::string_view s) { return s.find_first_of("*?$") == std::string_
 // the type `shape`? First a fast "certainly not": the service or the
 // resource type word differ as plain text (most entries and templates are
 // literal there); then the coarse type pattern.
+//
+// The coarse pattern's answer depends on the entry's text and the type alone:
+// `memo` keeps it for the run, as policies repeat their resource lists
+// across statements (ArnPattern::Overlaps costs ~6,700 instructions a call).
 bool EntryFits(const ArnPattern& entry, const TypeWord& e, const ResourceTypeShapes& shapes,
-               const ResourceTypeShapes::Shape& shape) {
+               const ResourceTypeShapes::Shape& shape, LintContext::ResourceTypeMemo& memo) {
   const TypeWord& t = shape.word;
   if (e.valid && t.valid) {
     if (e.literal_service && t.literal_service && !ascii::EqualsIgnoreCase(e.service, t.service)) {
@@ -117,7 +123,9 @@ bool EntryFits(const ArnPattern& entry, const TypeWord& e, const ResourceTypeSha
       if (!t.has_sep ? e.has_sep || e.word != t.word : e.word != t.word) return false;
     }
   }
-  if (!entry.Overlaps(shapes.Pattern(shape))) return false;
+  const auto [overlap, fresh] = memo.overlaps.try_emplace({entry.text(), shape.id}, false);
+  if (fresh) overlap->second = entry.Overlaps(shapes.Pattern(shape));
+  if (!overlap->second) return false;
   if (shape.s3_bucket) {
     const std::string_view text = entry.text();
     const std::size_t pos = text.find(":::");
@@ -130,24 +138,48 @@ bool EntryFits(const ArnPattern& entry, const TypeWord& e, const ResourceTypeSha
 // name, each (entry, type) pair decided once per statement.
 class EntryTypes {
  public:
-  EntryTypes(const ResourceTypeShapes& shapes, std::vector<const ArnPattern*> entries)
-      : shapes_(shapes), entries_(std::move(entries)) {
+  EntryTypes(const ResourceTypeShapes& shapes, LintContext::ResourceTypeMemo& run_memo,
+             std::vector<const ArnPattern*> entries)
+      : shapes_(shapes), run_memo_(run_memo), entries_(std::move(entries)) {
     for (const ArnPattern* e : entries_) words_.push_back(TypeWord::Of(e->text()));
   }
   std::size_t size() const { return entries_.size(); }
   const TypeWord& word(std::size_t e) const { return words_[e]; }
   bool Fits(std::size_t e, const ResourceTypeShapes::Shape& shape) {
-    const std::uint64_t key = static_cast<std::uint64_t>(shape.id) * entries_.size() + e;
-    const auto [it, inserted] = memo_.try_emplace(key, false);
-    if (inserted) it->second = EntryFits(*entries_[e], words_[e], shapes_, shape);
+    std::int8_t& verdict = memo_[Block(shape.service) + shape.index * entries_.size() + e];
+    if (verdict < 0) verdict = EntryFits(*entries_[e], words_[e], shapes_, shape, run_memo_);
+    return verdict != 0;
+  }
+  // Does entry e name some resource type of `of_service`, its own service?
+  bool NamesAType(std::size_t e, std::span<const ResourceTypeShapes::Shape> of_service) {
+    const auto [it, fresh] = run_memo_.names_a_type.try_emplace(entries_[e]->text(), false);
+    if (fresh) {
+      it->second = std::any_of(of_service.begin(), of_service.end(),
+                               [&](const ResourceTypeShapes::Shape& t) { return Fits(e, t); });
+    }
     return it->second;
   }
 
  private:
+  // Where the verdicts of the service's (type, entry) pairs start in memo_:
+  // one flat block per service met (a statement meets one to three; a hash
+  // map of pairs cost 148,000 node allocations on the managed corpus).
+  std::size_t Block(std::size_t service) {
+    for (const auto& [s, start] : blocks_) {
+      if (s == service) return start;
+    }
+    const std::size_t start = memo_.size();
+    memo_.resize(start + shapes_.OfService(service).size() * entries_.size(), -1);
+    blocks_.emplace_back(service, start);
+    return start;
+  }
+
   const ResourceTypeShapes& shapes_;
+  LintContext::ResourceTypeMemo& run_memo_;
   std::vector<const ArnPattern*> entries_;
   std::vector<TypeWord> words_;
-  std::unordered_map<std::uint64_t, bool> memo_;
+  std::vector<std::pair<std::size_t, std::size_t>> blocks_;  // service -> start in memo_
+  std::vector<std::int8_t> memo_;                            // -1 unknown, 0, 1
 };
 
 // `text` with each ${...} (a policy variable, a CloudFormation ${AWS::Region})
@@ -207,7 +239,11 @@ ArnPattern EveryResourceOf(std::string_view tmpl, std::string_view partition) {
 void InvalidArns(LintContext& ctx, const LintStatement& s) {
   for (const LocatedString& r : s.source.resources) {
     if (r.value == "*" || !r.value.starts_with("arn:")) continue;
-    const std::string problem = ArnProblem(ctx.catalog(), WithoutVariables(r.value));
+    // Most ARNs have no '{' and are checked as written (WithoutVariables
+    // compares at every byte: 300,000 memcmp calls on the managed corpus).
+    const std::string problem = r.value.find('{') == std::string::npos
+                                    ? ArnProblem(ctx.catalog(), r.value)
+                                    : ArnProblem(ctx.catalog(), WithoutVariables(r.value));
     if (problem.empty()) continue;
     Finding& f = ctx.Add(FindingId::kInvalidArn, s, r.where);
     f.resource = r.value;
@@ -226,13 +262,14 @@ namespace {
 // type, as they need "*"). An entry whose service part is a wildcard, or
 // whose actions include one without a verdict, is not judged.
 template <typename Fits>
-void WildcardTypeMismatch(LintContext& ctx, const LintStatement& s, const LocatedString& a,
-                          const ActionPattern& pattern, const Fits& fits) {
+void WildcardTypeMismatch(LintContext& ctx, const LintStatement& s, std::size_t entry,
+                          const Fits& fits) {
+  const LocatedString& a = s.source.actions[entry];
   const std::size_t colon = a.value.find(':');
   if (colon == std::string::npos || HasWildcard(std::string_view(a.value).substr(0, colon))) {
     return;
   }
-  const ActionSet matched = ExpandActions(ctx.catalog(), pattern);
+  const ActionSet& matched = s.actions.Entry(entry);
   if (matched.empty()) return;  // unknown-action says it
   bool typed = false;
   for (const ActionId id : matched) {
@@ -265,30 +302,31 @@ void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
   }
   const Catalog& catalog = ctx.catalog();
   const ResourceTypeShapes& shapes = ctx.resource_type_shapes();
-  EntryTypes types(shapes, std::move(entries));
-  std::map<std::string_view, std::pair<bool, std::size_t>> known_by_service;  // -> verdict, index
+  EntryTypes types(shapes, ctx.resource_type_memo(), std::move(entries));
+  std::vector<std::pair<std::size_t, bool>> known_by_service;  // service index -> verdict
   // Does the action act on some entry? nullopt: no verdict (an entry of its
   // service names a resource type the catalog does not know, a type newer
   // than the catalog; decided once per service).
   const auto fits = [&](ActionId id) -> std::optional<bool> {
-    const std::string_view service_name = catalog.action_service(id);
-    auto known = known_by_service.find(service_name);
+    const std::size_t service = catalog.action_service_index(id);
+    auto known = std::find_if(known_by_service.begin(), known_by_service.end(),
+                              [&](const auto& k) { return k.first == service; });
     if (known == known_by_service.end()) {
-      const std::size_t service = catalog.action_service_index(id);
+      const std::string_view service_name = catalog.action_service(id);
       const std::span<const ResourceTypeShapes::Shape> of_service = shapes.OfService(service);
       bool all = true;
       for (std::size_t e = 0; e < types.size() && all; ++e) {
         if (!ascii::EqualsIgnoreCase(types.word(e).service, service_name)) continue;
-        all = std::any_of(of_service.begin(), of_service.end(),
-                          [&](const ResourceTypeShapes::Shape& t) { return types.Fits(e, t); });
+        all = types.NamesAType(e, of_service);
       }
-      known = known_by_service.emplace(service_name, std::make_pair(all, service)).first;
+      known_by_service.emplace_back(service, all);
+      known = known_by_service.end() - 1;
     }
-    if (!known->second.first) return std::nullopt;
+    if (!known->second) return std::nullopt;
     const std::size_t n = catalog.action_resource_count(id);
     for (std::size_t r = 0; r < n; ++r) {
       const ActionResource t = catalog.action_resource(id, r);
-      const ResourceTypeShapes::Shape* shape = shapes.Find(known->second.second, t.arn_template);
+      const ResourceTypeShapes::Shape* shape = shapes.Find(service, t.arn_template);
       if (!shape) return true;  // not a catalog template (never): no verdict
       for (std::size_t e = 0; e < types.size(); ++e) {
         if (types.Fits(e, *shape)) return true;
@@ -296,14 +334,13 @@ void ResourceTypeMismatch(LintContext& ctx, const LintStatement& s) {
     }
     return false;
   };
-  const std::vector<ActionPattern>& patterns = s.compiled.actions();
-  for (std::size_t i = 0; i < st.actions.size(); ++i) {
+  for (std::size_t i = 0; i < st.actions.size() && i < s.actions.size(); ++i) {
     const LocatedString& a = st.actions[i];
-    if (HasWildcard(a.value)) {
-      if (i < patterns.size()) WildcardTypeMismatch(ctx, s, a, patterns[i], fits);
+    if (!s.actions.literal(i)) {
+      WildcardTypeMismatch(ctx, s, i, fits);
       continue;
     }
-    const std::optional<ActionId> id = catalog.FindAction(a.value);
+    const std::optional<ActionId> id = s.actions.id(i);
     if (!id) continue;  // unknown-action says it
     const std::optional<bool> fit = fits(*id);
     if (!fit || *fit) continue;
@@ -379,8 +416,8 @@ void ResourceEffectivelyStar(LintContext& ctx, const LintStatement& s) {
   // A Condition (ec2:ResourceTag, kms:ViaService...) narrows the resources
   // the pattern reaches: the pattern is then not the whole story.
   if (!s.IsIdentityAllow() || st.not_resource || st.not_action || !st.conditions.empty()) return;
-  std::optional<ActionSet> actions;
-  std::map<std::pair<const char*, std::string_view>, ArnPattern> every;  // template, partition
+  const ActionSet* actions = nullptr;
+  LintContext::EveryResourceMemo& every = ctx.every_resource_memo();
   for (std::size_t e = 0; e < st.resources.size() && e < s.compiled.resources().size(); ++e) {
     const ArnPattern* entry = s.compiled.resources()[e].static_pattern();
     if (!entry || entry->MatchesEverything()) continue;
@@ -391,7 +428,7 @@ void ResourceEffectivelyStar(LintContext& ctx, const LintStatement& s) {
       continue;
     }
     if (!actions) {
-      actions = ExpandActions(ctx.catalog(), s.compiled.actions());
+      actions = &s.actions.All();
       // iam:PassRole on every role is pass-role-wildcard's to report.
       const std::optional<ActionId> pass = ctx.catalog().FindAction("iam:PassRole");
       if (pass && actions->contains(*pass)) return;
@@ -411,17 +448,15 @@ void ResourceEffectivelyStar(LintContext& ctx, const LintStatement& s) {
       }
       for (std::size_t k = 0; k < n && all; ++k) {
         const ActionResource r = ctx.catalog().action_resource(id, k);
-        if ((some_required && !r.required) || IsSingletonType(r.arn_template) ||
-            IsS3AccessPointType(r.arn_template)) {
-          continue;
-        }
+        if (some_required && !r.required) continue;
         // Templates are views into the catalog: one address per resource type.
-        const std::pair<const char*, std::string_view> key{r.arn_template.data(), partition};
-        auto it = every.find(key);
-        if (it == every.end())
-          it = every.emplace(key, EveryResourceOf(r.arn_template, partition)).first;
+        auto [it, fresh] = every.try_emplace({r.arn_template.data(), std::string(partition)});
+        if (fresh && !IsSingletonType(r.arn_template) && !IsS3AccessPointType(r.arn_template)) {
+          it->second = EveryResourceOf(r.arn_template, partition);
+        }
+        if (!it->second) continue;  // a type not judged
         judged = true;
-        all = entry->Covers(it->second);
+        all = entry->Covers(*it->second);
       }
       if (!all) break;
     }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -49,6 +50,25 @@ TEST(AsciiTest, Joins) {
   // The separator goes between non-empty text.
   EXPECT_EQ(JoinComma(std::vector<std::string>{"", "b"}), "b");
   EXPECT_EQ(JoinComma(std::vector<std::string>{"a", ""}), "a, ");
+}
+
+// LowerWord folds the 8 bytes of a word as Lower folds each: every byte
+// value, at every position, beside neighbours that could carry into it.
+TEST(AsciiTest, LowerWordFoldsEachByte) {
+  for (int value = 0; value < 256; ++value) {
+    for (int position = 0; position < 8; ++position) {
+      for (const std::uint64_t fill : {0x0ULL, 0xffULL, 0x5aULL, 0x41ULL, 0x7fULL, 0x80ULL}) {
+        std::uint64_t word = 0, expected = 0;
+        for (int b = 0; b < 8; ++b) {
+          const std::uint64_t byte = b == position ? static_cast<std::uint64_t>(value) : fill;
+          word |= byte << (8 * b);
+          const auto lowered = static_cast<unsigned char>(Lower(static_cast<char>(byte)));
+          expected |= static_cast<std::uint64_t>(lowered) << (8 * b);
+        }
+        ASSERT_EQ(LowerWord(word), expected) << "byte " << value << " at " << position;
+      }
+    }
+  }
 }
 
 TEST(AsciiTest, JoinsWithOrBeforeTheLast) {

@@ -3,6 +3,11 @@
 // keys", "Condition operators", "Single-valued vs. multivalued context keys".
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "lint_test_util.h"
 
 namespace iam_audit::testing {
@@ -180,6 +185,29 @@ INSTANTIATE_TEST_SUITE_P(Rules, LintConditionsTest, ::testing::Values(
                  "Condition": {"StringLike": {"s3:prefix": "home/*"}}})", false}
 ), kLintCaseName);
 // clang-format on
+
+// The condition rules share each statement's parsed clauses (LintContext's
+// clause cache): each statement is judged on its own clauses, in any order.
+TEST(LintConditionsTest, EachStatementIsJudgedOnItsOwnClauses) {
+  const std::string text = R"({"Version": "2012-10-17", "Statement": [
+    {"Sid": "A", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*",
+     "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}},
+    {"Sid": "B", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+     "Condition": {"StringLike": {"s3:prefix": "home/*"}}},
+    {"Sid": "C", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+    {"Sid": "D", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*",
+     "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]})";
+  std::vector<std::string> seen;
+  for (const Finding& f : LintText(text)) {
+    const std::string_view name = f.name();
+    if (name == "mfa-bool-false" || name == "condition-key-not-for-action") {
+      seen.push_back(std::string(name) + "@" + f.sid);
+    }
+  }
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<std::string>{"condition-key-not-for-action@B", "mfa-bool-false@A",
+                                            "mfa-bool-false@D"}));
+}
 
 }  // namespace
 }  // namespace iam_audit::testing

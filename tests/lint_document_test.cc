@@ -4,6 +4,11 @@
 // quotas".
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "iam_audit/lint.h"
 #include "lint_internal.h"
 #include "lint_test_util.h"
@@ -75,6 +80,37 @@ TEST(LintDocumentSizeTest, CountsWithoutWhitespaceAsALowerBound) {
   set.identity.push_back(*r.policy);
   // Reformatting does not change the count; the compact text is the count.
   EXPECT_EQ(lint::PolicySizeWithoutWhitespace(*r.policy), compact.size());
+}
+
+// Near the quota the count is exact, both ways: escaped characters count
+// two, whitespace inside strings none.
+TEST(LintDocumentSizeTest, ExactNearTheQuota) {
+  const auto policy_with_sid = [](const std::string& sid) {
+    return R"({"Version":"2012-10-17","Statement":{"Sid":")" + sid +
+           R"(","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}})";
+  };
+  const auto reported = [](const std::string& text) {
+    const std::vector<Finding> findings = LintText(text);
+    return std::any_of(findings.begin(), findings.end(), [](const Finding& f) {
+      return f.name() == std::string_view("policy-size-exceeds-quota");
+    });
+  };
+  // A quote counts two characters (JSON escapes it): a Sid of 4,000 quotes
+  // counts over 8,000, over 6,144.
+  EXPECT_TRUE(reported(policy_with_sid([] {
+    std::string s;
+    for (int i = 0; i < 4000; ++i) s += "\\\"";
+    return s;
+  }())));
+  // Whitespace inside strings does not count: 7,000 spaces and a letter fit.
+  EXPECT_FALSE(reported(policy_with_sid(std::string(7000, ' ') + "a")));
+  // One character either side of the quota, counted exactly.
+  const std::string base = policy_with_sid("");
+  const PolicyParseResult parsed = ParsePolicy(base, "p.json");
+  ASSERT_TRUE(parsed.policy);
+  const std::size_t empty_sid = lint::PolicySizeWithoutWhitespace(*parsed.policy);
+  EXPECT_FALSE(reported(policy_with_sid(std::string(6144 - empty_sid, 'a'))));
+  EXPECT_TRUE(reported(policy_with_sid(std::string(6145 - empty_sid, 'a'))));
 }
 
 }  // namespace
