@@ -595,6 +595,10 @@ CheckOutcome RunLoaded(const CheckRequest& request, const Config& config, const 
   const PolicySet caps = audit ? LoadCaps(request, ctx, caps_valid, cap_findings) : PolicySet{};
   outcome.input_error = !valid || !caps_valid;
   std::vector<PendingRun> runs;
+  // Most files make one run or two (their reading's findings, their lint):
+  // growing the vector moved every PendingRun, a PolicySet and a result,
+  // on the main thread while the workers waited (4 ms for 1,645 files).
+  runs.reserve(2 * files.size() + 1);
   if (!cap_findings.empty()) {
     PendingRun input{
         static_cast<std::size_t>(first_audit - groups.begin()), {}, "", {}, {}, {}, nullptr, true};

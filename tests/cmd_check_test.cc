@@ -262,6 +262,13 @@ TEST(CmdCheckTest, PathsAreReportedLexicallyNormal) {
     EXPECT_EQ(r.exit_code, 0) << args[0] << r.err;
     EXPECT_THAT(r.out, StartsWith("d/e/p.json:1:")) << args[0];
   }
+  // From a sibling folder: leading ".." segments stay, inner ones go.
+  std::filesystem::create_directories(dir.File("w"));
+  for (const std::string arg : {"../d", "../d/e/p.json", "../w/../d/e/", "../d/./e/p.json"}) {
+    const testing::CommandResult r =
+        RunIamAudit({"check", "--no-config", "--fail-on", "never", arg}, "", dir.File("w"));
+    EXPECT_THAT(r.out, StartsWith("../d/e/p.json:1:")) << arg;
+  }
 }
 
 TEST(CmdCheckTest, DeepNestingIsReportedNotACrash) {
