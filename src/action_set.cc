@@ -354,7 +354,8 @@ void ActionSubset::MatchInto(const ActionPattern& pattern, ActionSet& out) const
     });
   };
   if (!pattern.service().HasWildcards()) {
-    const std::string_view service = LiteralPrefix(pattern.service()).view();
+    const LiteralPrefix literal_service(pattern.service());  // holds the text `service` views
+    const std::string_view service = literal_service.view();
     const auto it =
         std::lower_bound(services_.begin(), services_.end(), service,
                          [](const ServiceRun& run, std::string_view s) { return run.prefix < s; });
