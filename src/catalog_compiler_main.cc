@@ -2,14 +2,12 @@
 //
 // The build step that turns the pinned iam-data package into the catalog blob
 // embedded in iam-audit (see docs/catalog.md). Loads the result back before
-// writing it, and writes atomically (temporary file, then rename), so an
-// interrupted build never leaves a truncated blob behind.
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
+// writing it, and writes atomically (WriteFileAtomically), so an interrupted
+// build never leaves a truncated blob behind.
 #include <iostream>
-#include <system_error>
+#include <string>
 
+#include "atomic_file.h"
 #include "iam_audit/catalog.h"
 #include "iam_audit/diagnostic.h"
 
@@ -19,25 +17,7 @@ int Run(const std::string& data_dir, const std::string& out_path) {
   const std::string blob = iam_audit::Catalog::CompileDataDir(data_dir);
   const iam_audit::CatalogInfo info = iam_audit::Catalog::FromBlob(blob).info();
 
-  const std::string tmp = out_path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(blob.data(), static_cast<std::streamsize>(blob.size()));
-    out.close();
-    if (!out) {
-      std::cerr << "iam-audit-catalog-compiler: cannot write " << tmp << '\n';
-      std::remove(tmp.c_str());
-      return 1;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, out_path, ec);
-  if (ec) {
-    std::cerr << "iam-audit-catalog-compiler: cannot rename " << tmp << " to " << out_path << ": "
-              << ec.message() << '\n';
-    std::remove(tmp.c_str());
-    return 1;
-  }
+  iam_audit::WriteFileAtomically(out_path, blob, "the catalog blob");
   std::cout << "catalog: " << info.package_name << ' ' << info.package_version << ", "
             << info.services << " services, " << info.actions << " actions, " << info.resource_types
             << " resource types, " << info.condition_keys << " condition keys, " << blob.size()
