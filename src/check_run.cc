@@ -90,13 +90,17 @@ LoadedFile LoadFile(const std::string& path, std::istream& in, bool skip_non_iam
   LoadedFile out;
   try {
     const SourceFile source = ReadSourceFile(path, in, json::kMaxDocumentBytes);
-    if (sniff && !MightHoldPolicies(std::string_view(source.text).substr(0, kSniffBytes))) {
-      out.skipped = out.sniffed_out = true;
-      return out;
-    }
-    if (skip_non_iam && !MightHoldPolicies(source.text)) {
-      out.skipped = true;
-      return out;
+    // A found file is sniffed on its first MiB, as a directory scan does; a
+    // named one with --skip-non-iam on all of it (no word anywhere is no word
+    // in the first MiB: one test decides when both apply).
+    if (sniff || skip_non_iam) {
+      const std::string_view text =
+          std::string_view(source.text).substr(0, sniff ? kSniffBytes : std::string_view::npos);
+      if (!MightHoldPolicies(text)) {
+        out.skipped = true;
+        out.sniffed_out = sniff;
+        return out;
+      }
     }
     out.source = LoadPolicySource(source, source_options);
   } catch (const InputError& e) {

@@ -205,22 +205,20 @@ std::string RelativePath(const fs::path& path, const fs::path& base) {
   return path.lexically_relative(base).generic_string();
 }
 
-// `size`: the file's size, so that a small file costs a small buffer.
-bool SniffFile(const fs::path& path, std::uintmax_t size) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return true;  // let the reader report why it cannot be read
-  std::string head(static_cast<std::size_t>(std::min<std::uintmax_t>(size, kSniffBytes)), '\0');
-  in.read(head.data(), static_cast<std::streamsize>(head.size()));
-  head.resize(static_cast<std::size_t>(in.gcount()));
-  return MightHoldPolicies(head);
-}
-
 }  // namespace
 
 bool FileMightHoldPolicies(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return true;  // let the reader report why it cannot be read
+  // The file's size, so that a small file costs a small buffer.
   std::error_code ec;
   const std::uintmax_t size = fs::file_size(path, ec);
-  return SniffFile(path, ec ? kSniffBytes : size);
+  std::string head(
+      static_cast<std::size_t>(std::min<std::uintmax_t>(ec ? kSniffBytes : size, kSniffBytes)),
+      '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return MightHoldPolicies(head);
 }
 
 bool IsExcluded(std::string_view relative_path, bool is_directory,
@@ -266,12 +264,9 @@ PolicyFileScan FindPolicyFiles(const std::string& dir, std::span<const std::stri
       ++scan.excluded;
       continue;
     }
-    if (sniff == Sniff::kSkipNonIam) {
-      const std::uintmax_t size = entry.file_size(type_ec);
-      if (!SniffFile(entry.path(), type_ec ? kSniffBytes : size)) {
-        ++scan.skipped;
-        continue;
-      }
+    if (sniff == Sniff::kSkipNonIam && !FileMightHoldPolicies(entry.path().native())) {
+      ++scan.skipped;
+      continue;
     }
     found.emplace_back(relative, entry.path().generic_string());
   }
