@@ -87,22 +87,26 @@ void WriteStreamed(std::ostream& out, const Json& doc, const std::vector<const F
   if (findings.empty()) {
     out << "[]";
   } else {
-    // Rendered in chunks on every core (the items are independent), written
-    // in order.
-    constexpr std::size_t kChunk = 256;
     const std::string item_indent = indent + "  ";
-    std::vector<std::string> chunks((findings.size() + kChunk - 1) / kChunk);
-    ParallelFor(chunks.size(), 0, [&](std::size_t c) {
-      std::string& text = chunks[c];
-      for (std::size_t i = c * kChunk; i < std::min(findings.size(), (c + 1) * kChunk); ++i) {
-        text.append(i == 0 ? "[\n" : ",\n").append(item_indent);
-        AppendIndented(text, item(*findings[i]), item_indent);
-      }
+    WriteInChunks(out, findings.size(), [&](std::size_t i, std::string& text) {
+      text.append(i == 0 ? "[\n" : ",\n").append(item_indent);
+      AppendIndented(text, item(*findings[i]), item_indent);
     });
-    for (const std::string& chunk : chunks) out << chunk;
     out << '\n' << indent << ']';
   }
   out << std::string_view(head).substr(at + mark.size()) << '\n';
+}
+
+void WriteInChunks(std::ostream& out, std::size_t count,
+                   const std::function<void(std::size_t, std::string&)>& append) {
+  constexpr std::size_t kChunk = 256;
+  std::vector<std::string> chunks((count + kChunk - 1) / kChunk);
+  ParallelFor(chunks.size(), 0, [&](std::size_t c) {
+    for (std::size_t i = c * kChunk; i < std::min(count, (c + 1) * kChunk); ++i) {
+      append(i, chunks[c]);
+    }
+  });
+  for (const std::string& chunk : chunks) out << chunk;
 }
 
 std::vector<const Finding*> FindingsOf(const Report& report) {

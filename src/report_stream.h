@@ -1,4 +1,4 @@
-// ReportStream: what the JSON and SARIF writers share to write reports of
+// ReportStream: what the report writers share to write reports of
 // up to 100,000 findings fast: strings escaped as nlohmann's dump() escapes
 // them, and a document whose findings array is streamed item by item.
 #pragma once
@@ -32,6 +32,12 @@ void AppendIndented(std::string& out, std::string_view json, std::string_view in
 inline constexpr std::string_view kItemsMark = "\x01items";
 void WriteStreamed(std::ostream& out, const Json& doc, const std::vector<const Finding*>& findings,
                    const std::function<std::string(const Finding&)>& item);
+
+// Writes items 0..count-1 to `out` in order, each appended to its chunk's
+// text by `append(i, text)`: rendered in chunks on every core (the items are
+// independent; the text, JSON and SARIF writers' findings).
+void WriteInChunks(std::ostream& out, std::size_t count,
+                   const std::function<void(std::size_t, std::string&)>& append);
 
 // Every finding of every run, in order.
 std::vector<const Finding*> FindingsOf(const Report& report);
